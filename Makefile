@@ -1,0 +1,50 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql://root@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres install browser lint bench clean translations
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --quiet -d translations -f
+
+# Headless Chromium for the browser tests (Debian's package; Playwright cannot download one here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  (apt-get update -qq || true) && \
+	  apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null; }
+
+run: install
+	$(BIN)/tracker init-db
+	$(BIN)/tracker load-demo --if-empty
+	$(BIN)/tracker run --host 127.0.0.1 --port 5000
+
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install
+	@$(BIN)/python -c "import psycopg2,sys; psycopg2.connect('$(PG_TEST_URL)').close()" \
+	  || { echo "PostgreSQL is not reachable at $(PG_TEST_URL)"; exit 1; }
+	TRACKER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

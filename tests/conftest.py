@@ -1,0 +1,262 @@
+"""Fixtures: a fresh application on a real database (SQLite file or PostgreSQL) per test.
+
+``TRACKER_TEST_DATABASE_URL`` selects PostgreSQL (for example
+``postgresql://root@127.0.0.1:5432/test``); each xdist worker then uses its own schema.
+Without it the tests run on SQLite files copied from one migrated template.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from tracker import create_app, db
+from tracker.clock import Clock
+from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
+
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+
+# A fixed "now" for tests: 10:00 on 15 May 2026 in Hà Nội time.
+NOW = datetime(2026, 5, 15, 3, 0, tzinfo=UTC)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per session: a SQLite template file, or a PostgreSQL schema."""
+    if PG_URL:
+        import psycopg2
+
+        schema = f"t_{_worker()}"
+        conn = psycopg2.connect(PG_URL)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            cur.execute(f'CREATE SCHEMA "{schema}"')
+        conn.close()
+        sep = "&" if "?" in PG_URL else "?"
+        url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+        db.bind(url)
+        db.migrate()
+        db.database.close()
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db.bind(f"sqlite:///{path}")
+    db.migrate()
+    db.database.close()
+    return path
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS)
+    with db.database.connection_context():
+        db.database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    """A database holding the migrated schema and no rows."""
+    if PG_URL:
+        db.bind(database_template)
+        _truncate_all()
+        return database_template
+    path = tmp_path / "tracker.sqlite3"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """An application bound to a fresh database, its clock frozen at ``NOW``."""
+    os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret-key")
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": tmp_path,
+        }
+    )
+    application.extensions["clock"] = Clock(application.config["TIMEZONE"], lambda: NOW)
+    # No application context is held around requests: Flask would then share ``g`` (the
+    # logged-in user, the CSRF token) between the test client's requests. Tests that call
+    # domain functions directly take the ``app_ctx`` fixture.
+    yield application
+    if not db.database.is_closed():
+        db.database.close()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context for tests that call domain functions (clock, audit) directly."""
+    with app.app_context():
+        yield app
+
+
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+class CsrfClient(FlaskClient):
+    """A test client whose POSTs carry a valid CSRF token, as a browser's would.
+
+    ``post(..., csrf=False)`` sends none (to test the refusal); ``htmx=True`` adds the
+    headers htmx sends.
+    """
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as sess:
+            logged_in = "_user_id" in sess
+        page = self.get("/password" if logged_in else "/login")
+        match = TOKEN_RE.search(page.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def post(self, *args, csrf: bool = True, htmx: bool = False, **kwargs):
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if htmx:
+            headers.setdefault("HX-Request", "true")
+        if csrf:
+            data = dict(kwargs.pop("data", {}) or {})
+            if "csrf_token" not in data:
+                token = self.csrf_token()
+                if htmx:
+                    headers["X-CSRFToken"] = token
+                else:
+                    data["csrf_token"] = token
+            kwargs["data"] = data
+        return super().post(*args, headers=headers, **kwargs)
+
+    def hx_get(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", {}) or {})
+        headers.setdefault("HX-Request", "true")
+        return self.get(*args, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def clock(app) -> Clock:
+    """The application's clock; ``clock.set(instant)`` travels in time."""
+    return app.extensions["clock"]
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_HASHES: dict[str, str] = {}
+
+
+class Factory:
+    """Builds rows for tests with sensible defaults."""
+
+    def __init__(self) -> None:
+        self.seq = count(1)
+
+    def unit(self, name: str | None = None, kind: str = "ward", **kw) -> Unit:
+        n = next(self.seq)
+        name = name or f"Đơn vị {n}"
+        return Unit.create(name=name, short_name=kw.pop("short_name", name),
+                           code=kw.pop("code", f"u{n}"), kind=kind, **kw)
+
+    def user(self, username: str, role: str = "officer", unit: Unit | None = None,
+             password: str = "demo", **kw) -> User:
+        u = User(username=username, full_name=kw.pop("full_name", username.title()),
+                 role=role, unit=unit, created_at=NOW, **kw)
+        # Hashing is slow on purpose; tests hash each password once and reuse the hash.
+        if password not in _HASHES:
+            u.set_password(password)
+            _HASHES[password] = u.password_hash
+        u.password_hash = _HASHES[password]
+        u.save()
+        return u
+
+    def meeting(self, title: str = "Họp giao ban", **kw) -> Meeting:
+        kw.setdefault("held_on", date(2026, 5, 1))
+        return Meeting.create(title=title, created_at=NOW, updated_at=NOW, **kw)
+
+    def task(self, meeting: Meeting, title: str = "Nhiệm vụ", deadline: date | None = None,
+             **kw) -> Task:
+        kw.setdefault("deadline_kind", "date" if deadline else "none")
+        return Task.create(meeting=meeting, number=Task.next_number(meeting), title=title,
+                           deadline=deadline, created_at=NOW, updated_at=NOW, **kw)
+
+    def assignment(self, task: Task, unit: Unit, **kw) -> Assignment:
+        kw.setdefault("deadline", task.deadline)
+        kw.setdefault("original_deadline", kw["deadline"])
+        return Assignment.create(task=task, unit=unit, created_at=NOW, updated_at=NOW, **kw)
+
+
+@pytest.fixture
+def factory(app) -> Factory:
+    return Factory()
+
+
+class World:
+    """Two wards, a department, one user per role, one task given to both wards."""
+
+    def __init__(self, f: Factory) -> None:
+        self.ward_a = f.unit("UBND phường Sở Dầu", code="sodau")
+        self.ward_b = f.unit("UBND phường Hoàng Văn Thụ", code="hoangvanthu")
+        self.dept = f.unit("Phòng Nội vụ", kind="department", code="noivu")
+        self.wards = UnitGroup.create(name="UBND các phường")
+        self.wards.set_units([self.ward_a.id, self.ward_b.id])
+        self.admin = f.user("admin", "admin")
+        self.leader = f.user("lanhdao", "leader")
+        self.secretary = f.user("tonghop", "secretary")
+        self.viewer = f.user("theodoi", "viewer")
+        self.officer_a = f.user("p.sodau", "officer", self.ward_a)
+        self.officer_b = f.user("p.hoangvanthu", "officer", self.ward_b)
+        self.officer_dept = f.user("pb.noivu", "officer", self.dept)
+        self.meeting = f.meeting("Họp Ban Chỉ đạo CCHC")
+        self.task = f.task(self.meeting, "Tăng cường tuyên truyền CCHC",
+                           deadline=date(2026, 5, 30), deadline_kind="date")
+        self.assignment_a = f.assignment(self.task, self.ward_a)
+        self.assignment_b = f.assignment(self.task, self.ward_b)
+        self.other_task = f.task(self.meeting, "Nâng cấp hạ tầng số",
+                                 deadline=date(2026, 5, 10), deadline_kind="date")
+        self.assignment_dept = f.assignment(self.other_task, self.dept)
+
+
+@pytest.fixture
+def world(factory) -> World:
+    return World(factory)
+
+
+class AuthActions:
+    """Log in and out through the real login form."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, username: str = "lanhdao", password: str = "demo"):
+        self.client.get("/login")
+        return self.client.post(
+            "/login", data={"username": username, "password": password},
+        )
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)

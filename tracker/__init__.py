@@ -1,0 +1,36 @@
+"""Giao việc: meetings → tasks → unit assignments → progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from . import db
+from .clock import Clock
+from .config import Config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``test_config`` overrides settings (tests)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(Config(app.instance_path).as_dict())
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["clock"] = Clock(app.config["TIMEZONE"])
+
+    db.init_app(app)
+
+    from . import extensions, i18n, web
+
+    extensions.csrf.init_app(app)
+    extensions.htmx.init_app(app)
+    extensions.login_manager.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+    return app

@@ -1,0 +1,44 @@
+"""Audit events: every change, who made it, before → after."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .clock import get_clock
+from .models import Assignment, AuditEvent, User
+
+
+def _dump(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def record(actor: User | None, action: str, obj: Any, *, before: dict | None = None,
+           after: dict | None = None, message: str = "",
+           assignment: Assignment | None = None) -> AuditEvent:
+    """Write one audit event about ``obj`` (call inside the change's transaction)."""
+    if assignment is None and isinstance(obj, Assignment):
+        assignment = obj
+    return AuditEvent.create(
+        actor=actor.id if actor is not None and getattr(actor, "id", None) else None,
+        action=action,
+        object_type=type(obj).__name__.lower(),
+        object_id=getattr(obj, "id", None),
+        assignment=assignment,
+        before=_dump(before),
+        after=_dump(after),
+        message=message,
+        created_at=get_clock().now(),
+    )
+
+
+def changes(obj: Any, fields: list[str], new_values: dict[str, Any]) -> tuple[dict, dict]:
+    """The before/after pairs of the ``fields`` of ``obj`` that ``new_values`` changes."""
+    before, after = {}, {}
+    for name in fields:
+        if name in new_values and getattr(obj, name) != new_values[name]:
+            before[name] = getattr(obj, name)
+            after[name] = new_values[name]
+    return before, after

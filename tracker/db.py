@@ -1,0 +1,95 @@
+"""The database: one proxy for all models, bound to the configured URL at start-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask
+from peewee import DatabaseProxy, DateTimeField, Model, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+database = DatabaseProxy()
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "busy_timeout": 10000,
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+
+
+class BaseModel(Model):
+    """Every model lives in the proxied database."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class InstantField(DateTimeField):
+    """An aware instant, stored as naive UTC so SQLite and PostgreSQL agree."""
+
+    def db_value(self, value):
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to an InstantField")
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def open_database(url: str):
+    """A peewee database for ``url`` with the settings this application relies on."""
+    if url.startswith("sqlite"):
+        db = connect(url, pragmas=SQLITE_PRAGMAS, autoconnect=True)
+        if not isinstance(db, SqliteDatabase):
+            raise ValueError(url)
+        # SQLite's own lower() folds ASCII only; Vietnamese search needs Unicode case folding.
+        db.register_function(_unicode_lower, "lower", 1, deterministic=True)
+        return db
+    return connect(url, autorollback=True)
+
+
+def bind(url: str) -> None:
+    """Point the proxy at ``url`` (closing any previous database)."""
+    current = database.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    database.initialize(open_database(url))
+
+
+def migrate() -> list[str]:
+    """Apply the pending migrations; return their names."""
+    with database.connection_context():
+        runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
+        pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
+        runner.up()
+    return pending
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and open/close one connection per request."""
+    bind(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect() -> None:
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,101 @@
+"""Assignments (one task given to one unit) and the progress units report on them."""
+
+from __future__ import annotations
+
+from peewee import (
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from ..db import BaseModel, InstantField
+from .tasks import Task
+from .units import Unit
+from .users import User
+
+STATUSES = {
+    "new": "Chưa thực hiện",
+    "in_progress": "Đang thực hiện",
+    "submitted": "Chờ xác nhận",
+    "done": "Hoàn thành",
+    "returned": "Thực hiện lại",
+    "paused": "Tạm dừng",
+    "cancelled": "Hủy",
+}
+
+ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+
+
+class Assignment(BaseModel):
+    """Giao việc: a task given to one unit, as lead or coordinating unit."""
+
+    task = ForeignKeyField(Task, backref="assignments", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="assignments", on_delete="RESTRICT")
+    role = CharField(max_length=15, default="lead")
+    status = CharField(max_length=15, default="new")
+    progress = IntegerField(default=0)
+    deadline = DateField(null=True)
+    original_deadline = DateField(null=True)
+    extension_count = IntegerField(default=0)
+    completed_at = InstantField(null=True)
+    completed_on = DateField(null=True)
+    last_report_at = InstantField(null=True)
+    created_at = InstantField()
+    updated_at = InstantField()
+
+    class Meta:
+        table_name = "assignment"
+        indexes = (
+            (("task", "unit"), True),
+            (("unit", "status", "deadline"), False),
+            (("status", "deadline"), False),
+        )
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class ProgressReport(BaseModel):
+    """Báo cáo tiến độ: what a unit did, how far it is, its difficulties and proposals."""
+
+    assignment = ForeignKeyField(Assignment, backref="reports", on_delete="CASCADE")
+    author = ForeignKeyField(User, null=True, backref="reports", on_delete="SET NULL")
+    text = TextField()
+    progress = IntegerField()
+    difficulties = TextField(default="")
+    proposals = TextField(default="")
+    created_at = InstantField()
+
+    class Meta:
+        table_name = "progress_report"
+        indexes = ((("assignment", "created_at"), False),)
+
+
+class AuditEvent(BaseModel):
+    """Who changed what, before and after, and when; an assignment's timeline reads these."""
+
+    actor = ForeignKeyField(User, null=True, backref="audit_events", on_delete="SET NULL")
+    action = CharField(max_length=60)
+    object_type = CharField(max_length=30)
+    object_id = IntegerField(null=True)
+    assignment = ForeignKeyField(
+        Assignment, null=True, backref="audit_events", on_delete="CASCADE"
+    )
+    before = TextField(default="")
+    after = TextField(default="")
+    message = TextField(default="")
+    created_at = InstantField(index=True)
+
+    class Meta:
+        table_name = "audit_event"
+        indexes = (
+            (("object_type", "object_id"), False),
+            (("assignment", "created_at"), False),
+        )

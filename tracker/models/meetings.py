@@ -1,0 +1,45 @@
+"""Meetings and the conclusion notices that come out of them."""
+
+from __future__ import annotations
+
+from peewee import CharField, DateField, ForeignKeyField, TextField, fn
+
+from ..db import BaseModel, InstantField
+from .users import User
+
+
+class Meeting(BaseModel):
+    """Cuộc họp, with its conclusion notice ("Thông báo kết luận")."""
+
+    title = CharField(max_length=300)
+    held_on = DateField(index=True)
+    place = CharField(max_length=300, default="")
+    chair_name = CharField(max_length=200, default="")
+    chair_title = CharField(max_length=300, default="")
+    attendees = TextField(default="")
+    notice_number = CharField(max_length=60, default="")
+    notice_date = DateField(null=True)
+    conclusion = TextField(default="")
+    created_by = ForeignKeyField(User, null=True, backref="meetings", on_delete="SET NULL")
+    created_at = InstantField()
+    updated_at = InstantField()
+
+    class Meta:
+        table_name = "meeting"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def search(cls, q: str):
+        """Meetings whose title, notice number or conclusion contains ``q`` (any case)."""
+        query = cls.select()
+        q = (q or "").strip()
+        if q:
+            needle = q.lower()
+            query = query.where(
+                fn.LOWER(cls.title).contains(needle)
+                | fn.LOWER(cls.notice_number).contains(needle)
+                | fn.LOWER(cls.conclusion).contains(needle)
+            )
+        return query

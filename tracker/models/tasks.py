@@ -1,0 +1,64 @@
+"""Tasks: the directives of a meeting's conclusion."""
+
+from __future__ import annotations
+
+from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
+
+from ..db import BaseModel, InstantField
+from .meetings import Meeting
+from .users import User
+
+FIELDS = {
+    "the_che": "Cải cách thể chế",
+    "thu_tuc": "Cải cách thủ tục hành chính",
+    "bo_may": "Cải cách tổ chức bộ máy",
+    "cong_vu": "Cải cách chế độ công vụ",
+    "tai_chinh": "Cải cách tài chính công",
+    "chinh_quyen_so": "Chính quyền điện tử, chính quyền số",
+    "khac": "Lĩnh vực khác",
+}
+
+DEADLINE_KINDS = {
+    "date": "Có thời hạn",
+    "ongoing": "Thường xuyên",
+    "none": "Cần xác định hạn",
+}
+
+
+class Task(BaseModel):
+    """Nhiệm vụ: one directive, given to one or more units."""
+
+    meeting = ForeignKeyField(Meeting, null=True, backref="tasks", on_delete="RESTRICT")
+    number = IntegerField()
+    title = CharField(max_length=300)
+    content = TextField(default="")
+    field = CharField(max_length=30, default="khac")
+    deadline_kind = CharField(max_length=10, default="date")
+    deadline = DateField(null=True)
+    created_by = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
+    created_at = InstantField()
+    updated_at = InstantField()
+
+    class Meta:
+        table_name = "task"
+        indexes = ((("meeting", "number"), False),)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def field_label(self) -> str:
+        return FIELDS.get(self.field, self.field)
+
+    @property
+    def deadline_kind_label(self) -> str:
+        return DEADLINE_KINDS.get(self.deadline_kind, self.deadline_kind)
+
+    @classmethod
+    def next_number(cls, meeting: Meeting) -> int:
+        """The number the next task of ``meeting`` gets."""
+        last = (
+            cls.select(cls.number).where(cls.meeting == meeting)
+            .order_by(cls.number.desc()).limit(1).scalar()
+        )
+        return (last or 0) + 1

@@ -1,0 +1,69 @@
+"""People who log in, with their role and (for officers) their unit."""
+
+from __future__ import annotations
+
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, ForeignKeyField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import BaseModel, InstantField
+from .units import Unit
+
+ROLES = {
+    "admin": "Quản trị",
+    "leader": "Lãnh đạo",
+    "secretary": "Chuyên viên tổng hợp",
+    "officer": "Cán bộ đầu mối",
+    "viewer": "Theo dõi",
+}
+
+
+class User(UserMixin, BaseModel):
+    """A login; officers belong to one unit and see that unit's work."""
+
+    username = CharField(max_length=60, unique=True)
+    full_name = CharField(max_length=200)
+    email = CharField(max_length=200, default="")
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=20, index=True)
+    unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    locale = CharField(max_length=5, default="")
+    created_at = InstantField()
+
+    class Meta:
+        table_name = "user"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users on every request
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins, leaders, secretaries and viewers read all work."""
+        return self.role in ("admin", "leader", "secretary", "viewer")
+
+    @property
+    def manages_tasks(self) -> bool:
+        """May create and edit meetings and tasks, and assign them."""
+        return self.role in ("admin", "leader", "secretary")
+
+    @property
+    def decides(self) -> bool:
+        """May confirm, return, pause and cancel assignments."""
+        return self.role in ("admin", "leader")

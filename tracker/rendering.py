@@ -1,0 +1,33 @@
+"""One helper decides whether a view answers with its whole page or one named block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, render_template
+from jinja2_fragments.flask import render_block
+
+from .extensions import htmx
+
+
+def wants_fragment() -> bool:
+    """An htmx request that is neither boosted nor a history restore wants a fragment."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(template: str, block: str | None = None, status: int = 200,
+           oob: list[tuple[str, str]] | None = None, **context: Any) -> Response:
+    """Render ``template`` whole, or only ``block`` for htmx (plus out-of-band blocks).
+
+    ``oob`` names further (template, block) pairs appended to the fragment; each of those
+    blocks carries its own ``hx-swap-oob`` attribute.
+    """
+    if block and wants_fragment():
+        body = render_block(template, block, **context)
+        for oob_template, oob_block in oob or []:
+            body += render_block(oob_template, oob_block, oob=True, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response

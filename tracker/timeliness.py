@@ -1,0 +1,83 @@
+"""Timeliness of an assignment (DESIGN.md, "Timeliness"): computed from a clock, never stored.
+
+The same rules exist twice on purpose: ``classify`` for one row in Python, and
+``condition`` as SQL for counting many rows in the database. Tests hold them together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from peewee import Expression
+
+CATEGORIES = {
+    "on_time": "Trong hạn",
+    "due_soon": "Sắp đến hạn",
+    "overdue": "Quá hạn",
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "no_deadline": "Cần xác định hạn",
+}
+
+# Categories in the order pages and reports show them.
+ORDER = ("on_time", "due_soon", "overdue", "done_on_time", "done_late", "no_deadline")
+
+CLOSED = ("done", "cancelled")
+
+
+def classify(status: str, deadline: date | None, completed_on: date | None,
+             today: date, due_soon_days: int) -> str | None:
+    """The category of one assignment on ``today``; None for a cancelled one."""
+    if status == "cancelled":
+        return None
+    if status == "done":
+        if deadline is None or (completed_on is not None and completed_on <= deadline):
+            return "done_on_time"
+        return "done_late"
+    if deadline is None:
+        return "no_deadline"
+    if deadline < today:
+        return "overdue"
+    if deadline <= today + timedelta(days=due_soon_days):
+        return "due_soon"
+    return "on_time"
+
+
+def days_late(status: str, deadline: date | None, completed_on: date | None,
+              today: date) -> int:
+    """Whole days past the deadline: until completion if done, until today otherwise."""
+    if deadline is None:
+        return 0
+    end = completed_on if status == "done" and completed_on else today
+    return max(0, (end - deadline).days)
+
+
+def overdue_band(days: int) -> str:
+    """The band DESIGN.md names for days overdue."""
+    if days <= 0:
+        return ""
+    if days <= 7:
+        return "1–7"
+    if days <= 30:
+        return "8–30"
+    return ">30"
+
+
+def condition(model, category: str, today: date, due_soon_days: int) -> Expression:
+    """A SQL condition on ``model`` (Assignment) selecting one category."""
+    status, deadline, completed = model.status, model.deadline, model.completed_on
+    open_ = status.not_in(CLOSED)
+    soon = today + timedelta(days=due_soon_days)
+    if category == "done_on_time":
+        return (status == "done") & (deadline.is_null() | (completed <= deadline))
+    if category == "done_late":
+        return (status == "done") & deadline.is_null(False) & (completed > deadline)
+    if category == "overdue":
+        return open_ & (deadline < today)
+    if category == "due_soon":
+        return open_ & (deadline >= today) & (deadline <= soon)
+    if category == "on_time":
+        return open_ & (deadline > soon)
+    if category == "no_deadline":
+        return open_ & deadline.is_null()
+    raise ValueError(category)

@@ -1,0 +1,5 @@
+"""Placeholder replaced by the units pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("units", __name__)

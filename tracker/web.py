@@ -1,0 +1,83 @@
+"""Wiring of the web side: blueprints, login loading, template helpers, error pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, Response, render_template
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import permissions, timeliness
+from .extensions import login_manager
+from .models import DEADLINE_KINDS, FIELDS, ROLES, STATUSES, UNIT_KINDS, User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The logged-in user, or None; Flask-Login refuses inactive users on every request."""
+    return User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+
+
+def _fmt_date(value: date | None) -> str:
+    return format_date(value, "dd/MM/yyyy") if value else ""
+
+
+def _fmt_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, filters, globals and error handlers."""
+    from . import admin, assignments, auth, home, meetings, tasks, units
+
+    for module in (auth, home, meetings, tasks, assignments, units, admin):
+        app.register_blueprint(module.bp)
+
+    app.jinja_env.filters["d"] = _fmt_date
+    app.jinja_env.filters["dt"] = _fmt_datetime
+    app.jinja_env.globals.update(
+        STATUSES=STATUSES,
+        FIELDS=FIELDS,
+        ROLES=ROLES,
+        UNIT_KINDS=UNIT_KINDS,
+        DEADLINE_KINDS=DEADLINE_KINDS,
+        CATEGORIES=timeliness.CATEGORIES,
+        can=permissions.can,
+    )
+
+    @app.context_processor
+    def _user() -> dict[str, object]:
+        return {"user": current_user}
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    def _error(code: int, message: str):
+        return render_template("error.html", code=code, message=message), code
+
+    @app.errorhandler(403)
+    def _forbidden(_e):
+        return _error(403, "Bạn không có quyền thực hiện thao tác này.")
+
+    @app.errorhandler(404)
+    def _not_found(_e):
+        return _error(404, "Không tìm thấy trang hoặc dữ liệu yêu cầu.")
+
+    @app.errorhandler(405)
+    def _not_allowed(_e):
+        return _error(405, "Phương thức không được hỗ trợ.")
+
+    @app.errorhandler(413)
+    def _too_large(_e):
+        return _error(413, "Dữ liệu gửi lên quá lớn.")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_e):
+        return _error(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                           "Vui lòng tải lại trang và thử lại.")

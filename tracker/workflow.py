@@ -1,0 +1,130 @@
+"""State changes of assignments: the status graph, progress reports, giving tasks to units.
+
+Each function checks what it may, writes the change and its audit event in one transaction,
+and raises ``WorkflowError`` (with a Vietnamese message) when the change is not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .audit import record
+from .clock import get_clock
+from .db import database
+from .models import Assignment, ProgressReport, Task, Unit, User
+
+OPEN = ("new", "in_progress", "returned", "submitted")
+
+# (from, to) → roles allowed; "officer" means an officer of the assignment's own unit.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("new", "in_progress"): frozenset({"officer", "leader", "admin"}),
+    ("returned", "in_progress"): frozenset({"officer", "leader", "admin"}),
+    ("in_progress", "submitted"): frozenset({"officer"}),
+    ("returned", "submitted"): frozenset({"officer"}),
+    ("submitted", "done"): frozenset({"leader", "admin"}),
+    ("submitted", "returned"): frozenset({"leader", "admin"}),
+    ("paused", "in_progress"): frozenset({"leader", "admin"}),
+    **{(s, "paused"): frozenset({"leader", "admin"}) for s in OPEN},
+    **{(s, "cancelled"): frozenset({"leader", "admin"}) for s in (*OPEN, "paused")},
+}
+
+# Moves that need a written reason.
+NEEDS_REASON = {"returned", "paused", "cancelled"}
+
+
+class WorkflowError(ValueError):
+    """A change the rules refuse; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _acts_as(user: User, assignment: Assignment) -> str | None:
+    if user.role == "officer":
+        return "officer" if user.unit_id == assignment.unit_id else None
+    return user.role
+
+
+def allowed_targets(user: User, assignment: Assignment) -> list[str]:
+    """The statuses ``user`` may move ``assignment`` to now."""
+    role = _acts_as(user, assignment)
+    return [to for (frm, to), roles in TRANSITIONS.items()
+            if frm == assignment.status and role in roles]
+
+
+def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
+    """Move ``assignment`` to status ``to`` if the graph allows it for ``actor``."""
+    if to not in allowed_targets(actor, assignment):
+        raise WorkflowError("Không được chuyển sang trạng thái này.", "status")
+    reason = (reason or "").strip()
+    if to in NEEDS_REASON and not reason:
+        raise WorkflowError("Vui lòng nêu lý do.", "reason")
+    clock = get_clock()
+    now = clock.now()
+    with database.atomic():
+        fresh = Assignment.get_by_id(assignment.id)
+        if fresh.status != assignment.status:
+            raise WorkflowError("Trạng thái đã được người khác thay đổi, vui lòng tải lại.")
+        before = {"status": fresh.status}
+        fresh.status = to
+        fresh.updated_at = now
+        if to == "done":
+            fresh.completed_at = now
+            fresh.completed_on = clock.local_date(now)
+            fresh.progress = 100
+        else:
+            fresh.completed_at = None
+            fresh.completed_on = None
+        fresh.save()
+        record(actor, "status", fresh, before=before, after={"status": to}, message=reason)
+    assignment.__data__.update(fresh.__data__)
+
+
+def post_report(assignment: Assignment, actor: User, text: str, progress: int,
+                difficulties: str = "", proposals: str = "") -> ProgressReport:
+    """Record a progress report; the assignment takes its progress (and starts if new)."""
+    if assignment.status not in ("new", "in_progress", "returned"):
+        raise WorkflowError("Không thể báo cáo tiến độ ở trạng thái hiện tại.")
+    now = get_clock().now()
+    with database.atomic():
+        report = ProgressReport.create(
+            assignment=assignment, author=actor, text=text, progress=progress,
+            difficulties=difficulties, proposals=proposals, created_at=now,
+        )
+        before = {"progress": assignment.progress, "status": assignment.status}
+        values = {"progress": progress, "last_report_at": now, "updated_at": now}
+        if assignment.status == "new":
+            values["status"] = "in_progress"
+        Assignment.update(values).where(Assignment.id == assignment.id).execute()
+        for key, value in values.items():
+            setattr(assignment, key, value)
+        record(actor, "report", assignment,
+               before=before, after={"progress": progress, "status": assignment.status},
+               message=text)
+    return report
+
+
+def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[Assignment]:
+    """Give ``task`` to ``units`` (one assignment each); units that already have it are kept."""
+    if role not in ("lead", "coordinating"):
+        raise WorkflowError("Vai trò không hợp lệ.", "role")
+    now = get_clock().now()
+    created = []
+    with database.atomic():
+        existing = {a.unit_id for a in Assignment.select(Assignment.unit)
+                    .where(Assignment.task == task)}
+        for unit in units:
+            if unit.id in existing:
+                continue
+            assignment = Assignment.create(
+                task=task, unit=unit, role=role, status="new", progress=0,
+                deadline=task.deadline if task.deadline_kind == "date" else None,
+                original_deadline=task.deadline if task.deadline_kind == "date" else None,
+                created_at=now, updated_at=now,
+            )
+            record(actor, "assign", assignment, after={"unit": unit.name, "role": role})
+            existing.add(unit.id)
+            created.append(assignment)
+    return created
