@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --quiet -d translations -f
+	$(BIN)/pybabel compile -d translations -f >/dev/null
 
 # Headless Chromium for the browser tests (Debian's package; Playwright cannot download one here).
 browser:

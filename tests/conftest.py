@@ -12,7 +12,6 @@ import re
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -37,24 +36,32 @@ def database_template(tmp_path_factory):
     if PG_URL:
         import psycopg2
 
-        schema = f"t_{_worker()}"
-        conn = psycopg2.connect(PG_URL)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            cur.execute(f'CREATE SCHEMA "{schema}"')
-        conn.close()
+        # One schema per test process, so parallel runs never share tables.
+        schema = f"t_{_worker()}_{os.getpid()}"
+
+        def execute(sql: str) -> None:
+            conn = psycopg2.connect(PG_URL)
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(sql)
+            conn.close()
+
+        execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        execute(f'CREATE SCHEMA "{schema}"')
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
         db.bind(url)
         db.migrate()
         db.database.close()
-        return url
+        yield url
+        db.database.close()
+        execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     db.bind(f"sqlite:///{path}")
     db.migrate()
     db.database.close()
-    return path
+    yield path
 
 
 def _truncate_all() -> None:
@@ -170,13 +177,30 @@ class Factory:
     def unit(self, name: str | None = None, kind: str = "ward", **kw) -> Unit:
         n = next(self.seq)
         name = name or f"Đơn vị {n}"
-        return Unit.create(name=name, short_name=kw.pop("short_name", name),
-                           code=kw.pop("code", f"u{n}"), kind=kind, **kw)
+        return Unit.create(
+            name=name,
+            short_name=kw.pop("short_name", name),
+            code=kw.pop("code", f"u{n}"),
+            kind=kind,
+            **kw,
+        )
 
-    def user(self, username: str, role: str = "officer", unit: Unit | None = None,
-             password: str = "demo", **kw) -> User:
-        u = User(username=username, full_name=kw.pop("full_name", username.title()),
-                 role=role, unit=unit, created_at=NOW, **kw)
+    def user(
+        self,
+        username: str,
+        role: str = "officer",
+        unit: Unit | None = None,
+        password: str = "demo",
+        **kw,
+    ) -> User:
+        u = User(
+            username=username,
+            full_name=kw.pop("full_name", username.title()),
+            role=role,
+            unit=unit,
+            created_at=NOW,
+            **kw,
+        )
         # Hashing is slow on purpose; tests hash each password once and reuse the hash.
         if password not in _HASHES:
             u.set_password(password)
@@ -189,11 +213,19 @@ class Factory:
         kw.setdefault("held_on", date(2026, 5, 1))
         return Meeting.create(title=title, created_at=NOW, updated_at=NOW, **kw)
 
-    def task(self, meeting: Meeting, title: str = "Nhiệm vụ", deadline: date | None = None,
-             **kw) -> Task:
+    def task(
+        self, meeting: Meeting, title: str = "Nhiệm vụ", deadline: date | None = None, **kw
+    ) -> Task:
         kw.setdefault("deadline_kind", "date" if deadline else "none")
-        return Task.create(meeting=meeting, number=Task.next_number(meeting), title=title,
-                           deadline=deadline, created_at=NOW, updated_at=NOW, **kw)
+        return Task.create(
+            meeting=meeting,
+            number=Task.next_number(meeting),
+            title=title,
+            deadline=deadline,
+            created_at=NOW,
+            updated_at=NOW,
+            **kw,
+        )
 
     def assignment(self, task: Task, unit: Unit, **kw) -> Assignment:
         kw.setdefault("deadline", task.deadline)
@@ -223,12 +255,17 @@ class World:
         self.officer_b = f.user("p.hoangvanthu", "officer", self.ward_b)
         self.officer_dept = f.user("pb.noivu", "officer", self.dept)
         self.meeting = f.meeting("Họp Ban Chỉ đạo CCHC")
-        self.task = f.task(self.meeting, "Tăng cường tuyên truyền CCHC",
-                           deadline=date(2026, 5, 30), deadline_kind="date")
+        self.task = f.task(
+            self.meeting,
+            "Tăng cường tuyên truyền CCHC",
+            deadline=date(2026, 5, 30),
+            deadline_kind="date",
+        )
         self.assignment_a = f.assignment(self.task, self.ward_a)
         self.assignment_b = f.assignment(self.task, self.ward_b)
-        self.other_task = f.task(self.meeting, "Nâng cấp hạ tầng số",
-                                 deadline=date(2026, 5, 10), deadline_kind="date")
+        self.other_task = f.task(
+            self.meeting, "Nâng cấp hạ tầng số", deadline=date(2026, 5, 10), deadline_kind="date"
+        )
         self.assignment_dept = f.assignment(self.other_task, self.dept)
 
 
@@ -246,7 +283,8 @@ class AuthActions:
     def login(self, username: str = "lanhdao", password: str = "demo"):
         self.client.get("/login")
         return self.client.post(
-            "/login", data={"username": username, "password": password},
+            "/login",
+            data={"username": username, "password": password},
         )
 
     def logout(self):

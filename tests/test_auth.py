@@ -25,17 +25,17 @@ def test_wrong_password_and_unknown_user_get_same_message(client, auth, world):
 
 
 def test_login_requires_csrf(client, world):
-    response = client.post("/login", data={"username": "lanhdao", "password": "demo"},
-                           csrf=False)
+    response = client.post("/login", data={"username": "lanhdao", "password": "demo"}, csrf=False)
     assert response.status_code == 400
     assert client.get("/").status_code == 302
 
 
 def test_next_redirect_stays_on_site(client, world):
     token = client.csrf_token()
-    response = client.post("/login?next=//evil.example/x",
-                           data={"username": "lanhdao", "password": "demo",
-                                 "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"username": "lanhdao", "password": "demo", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -53,14 +53,17 @@ def test_deactivated_user_cannot_log_in(client, auth, world):
 
 def test_change_password(client, auth, world):
     auth.login("p.sodau")
-    bad = client.post("/password", data={"current": "wrong", "new": "newpass123",
-                                         "confirm": "newpass123"})
+    bad = client.post(
+        "/password", data={"current": "wrong", "new": "newpass123", "confirm": "newpass123"}
+    )
     assert "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
-    mismatch = client.post("/password", data={"current": "demo", "new": "newpass123",
-                                              "confirm": "other"})
+    mismatch = client.post(
+        "/password", data={"current": "demo", "new": "newpass123", "confirm": "other"}
+    )
     assert "Hai mật khẩu không khớp." in mismatch.get_data(as_text=True)
-    ok = client.post("/password", data={"current": "demo", "new": "newpass123",
-                                        "confirm": "newpass123"})
+    ok = client.post(
+        "/password", data={"current": "demo", "new": "newpass123", "confirm": "newpass123"}
+    )
     assert ok.status_code == 302
     assert User.get(User.username == "p.sodau").check_password("newpass123")
 

@@ -15,9 +15,16 @@ def _dump(values: dict[str, Any] | None) -> str:
     return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def record(actor: User | None, action: str, obj: Any, *, before: dict | None = None,
-           after: dict | None = None, message: str = "",
-           assignment: Assignment | None = None) -> AuditEvent:
+def record(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+    assignment: Assignment | None = None,
+) -> AuditEvent:
     """Write one audit event about ``obj`` (call inside the change's transaction)."""
     if assignment is None and isinstance(obj, Assignment):
         assignment = obj

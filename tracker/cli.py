@@ -28,8 +28,9 @@ def init_db() -> None:
 @click.option("--unit", "unit_code", default=None, help="unit code (officers)")
 @click.option("--email", default="")
 @click.password_option()
-def create_user(username: str, full_name: str, role: str, unit_code: str | None,
-                email: str, password: str) -> None:
+def create_user(
+    username: str, full_name: str, role: str, unit_code: str | None, email: str, password: str
+) -> None:
     """Create a user account."""
     from .clock import get_clock
 
@@ -43,8 +44,14 @@ def create_user(username: str, full_name: str, role: str, unit_code: str | None,
                 raise click.ClickException(f"Unknown unit code {unit_code!r}.")
         if role == "officer" and unit is None:
             raise click.ClickException("An officer needs --unit.")
-        user = User(username=username, full_name=full_name, role=role, unit=unit,
-                    email=email, created_at=get_clock().now())
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            unit=unit,
+            email=email,
+            created_at=get_clock().now(),
+        )
         user.set_password(password)
         user.save()
     click.echo(f"Created {role} {username}.")

@@ -61,7 +61,7 @@ def open_database(url: str):
         # SQLite's own lower() folds ASCII only; Vietnamese search needs Unicode case folding.
         db.register_function(_unicode_lower, "lower", 1, deterministic=True)
         return db
-    return connect(url, autorollback=True)
+    return connect(url)
 
 
 def bind(url: str) -> None:

@@ -99,16 +99,14 @@ def can_view_meeting(user: User, meeting: Meeting) -> bool:
 
 def is_own_unit(user: User, assignment: Assignment) -> bool:
     """Whether ``user`` is an officer of the unit that holds ``assignment``."""
-    return user.role == "officer" and user.unit_id is not None and (
-        user.unit_id == assignment.unit_id
+    return (
+        user.role == "officer" and user.unit_id is not None and (user.unit_id == assignment.unit_id)
     )
 
 
 def can_report(user: User, assignment: Assignment) -> bool:
     """Post a progress report: the unit's own officers, while the work is open."""
-    return is_own_unit(user, assignment) and assignment.status in (
-        "new", "in_progress", "returned"
-    )
+    return is_own_unit(user, assignment) and assignment.status in ("new", "in_progress", "returned")
 
 
 def can_view_unit(user: User, unit_id: int) -> bool:

@@ -15,8 +15,13 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(template: str, block: str | None = None, status: int = 200,
-           oob: list[tuple[str, str]] | None = None, **context: Any) -> Response:
+def render(
+    template: str,
+    block: str | None = None,
+    status: int = 200,
+    oob: list[tuple[str, str]] | None = None,
+    **context: Any,
+) -> Response:
     """Render ``template`` whole, or only ``block`` for htmx (plus out-of-band blocks).
 
     ``oob`` names further (template, block) pairs appended to the fragment; each of those

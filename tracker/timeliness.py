@@ -25,8 +25,9 @@ ORDER = ("on_time", "due_soon", "overdue", "done_on_time", "done_late", "no_dead
 CLOSED = ("done", "cancelled")
 
 
-def classify(status: str, deadline: date | None, completed_on: date | None,
-             today: date, due_soon_days: int) -> str | None:
+def classify(
+    status: str, deadline: date | None, completed_on: date | None, today: date, due_soon_days: int
+) -> str | None:
     """The category of one assignment on ``today``; None for a cancelled one."""
     if status == "cancelled":
         return None
@@ -43,8 +44,7 @@ def classify(status: str, deadline: date | None, completed_on: date | None,
     return "on_time"
 
 
-def days_late(status: str, deadline: date | None, completed_on: date | None,
-              today: date) -> int:
+def days_late(status: str, deadline: date | None, completed_on: date | None, today: date) -> int:
     """Whole days past the deadline: until completion if done, until today otherwise."""
     if deadline is None:
         return 0

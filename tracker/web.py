@@ -79,5 +79,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_e):
-        return _error(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                           "Vui lòng tải lại trang và thử lại.")
+        return _error(
+            400,
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+            "Vui lòng tải lại trang và thử lại.",
+        )

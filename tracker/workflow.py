@@ -50,8 +50,9 @@ def _acts_as(user: User, assignment: Assignment) -> str | None:
 def allowed_targets(user: User, assignment: Assignment) -> list[str]:
     """The statuses ``user`` may move ``assignment`` to now."""
     role = _acts_as(user, assignment)
-    return [to for (frm, to), roles in TRANSITIONS.items()
-            if frm == assignment.status and role in roles]
+    return [
+        to for (frm, to), roles in TRANSITIONS.items() if frm == assignment.status and role in roles
+    ]
 
 
 def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
@@ -82,16 +83,27 @@ def change_status(assignment: Assignment, actor: User, to: str, reason: str = ""
     assignment.__data__.update(fresh.__data__)
 
 
-def post_report(assignment: Assignment, actor: User, text: str, progress: int,
-                difficulties: str = "", proposals: str = "") -> ProgressReport:
+def post_report(
+    assignment: Assignment,
+    actor: User,
+    text: str,
+    progress: int,
+    difficulties: str = "",
+    proposals: str = "",
+) -> ProgressReport:
     """Record a progress report; the assignment takes its progress (and starts if new)."""
     if assignment.status not in ("new", "in_progress", "returned"):
         raise WorkflowError("Không thể báo cáo tiến độ ở trạng thái hiện tại.")
     now = get_clock().now()
     with database.atomic():
         report = ProgressReport.create(
-            assignment=assignment, author=actor, text=text, progress=progress,
-            difficulties=difficulties, proposals=proposals, created_at=now,
+            assignment=assignment,
+            author=actor,
+            text=text,
+            progress=progress,
+            difficulties=difficulties,
+            proposals=proposals,
+            created_at=now,
         )
         before = {"progress": assignment.progress, "status": assignment.status}
         values = {"progress": progress, "last_report_at": now, "updated_at": now}
@@ -100,9 +112,14 @@ def post_report(assignment: Assignment, actor: User, text: str, progress: int,
         Assignment.update(values).where(Assignment.id == assignment.id).execute()
         for key, value in values.items():
             setattr(assignment, key, value)
-        record(actor, "report", assignment,
-               before=before, after={"progress": progress, "status": assignment.status},
-               message=text)
+        record(
+            actor,
+            "report",
+            assignment,
+            before=before,
+            after={"progress": progress, "status": assignment.status},
+            message=text,
+        )
     return report
 
 
@@ -113,16 +130,22 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
     now = get_clock().now()
     created = []
     with database.atomic():
-        existing = {a.unit_id for a in Assignment.select(Assignment.unit)
-                    .where(Assignment.task == task)}
+        existing = {
+            a.unit_id for a in Assignment.select(Assignment.unit).where(Assignment.task == task)
+        }
         for unit in units:
             if unit.id in existing:
                 continue
             assignment = Assignment.create(
-                task=task, unit=unit, role=role, status="new", progress=0,
+                task=task,
+                unit=unit,
+                role=role,
+                status="new",
+                progress=0,
                 deadline=task.deadline if task.deadline_kind == "date" else None,
                 original_deadline=task.deadline if task.deadline_kind == "date" else None,
-                created_at=now, updated_at=now,
+                created_at=now,
+                updated_at=now,
             )
             record(actor, "assign", assignment, after={"unit": unit.name, "role": role})
             existing.add(unit.id)

@@ -85,9 +85,7 @@ class AuditEvent(BaseModel):
     action = CharField(max_length=60)
     object_type = CharField(max_length=30)
     object_id = IntegerField(null=True)
-    assignment = ForeignKeyField(
-        Assignment, null=True, backref="audit_events", on_delete="CASCADE"
-    )
+    assignment = ForeignKeyField(Assignment, null=True, backref="audit_events", on_delete="CASCADE")
     before = TextField(default="")
     after = TextField(default="")
     message = TextField(default="")

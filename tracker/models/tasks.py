@@ -58,7 +58,10 @@ class Task(BaseModel):
     def next_number(cls, meeting: Meeting) -> int:
         """The number the next task of ``meeting`` gets."""
         last = (
-            cls.select(cls.number).where(cls.meeting == meeting)
-            .order_by(cls.number.desc()).limit(1).scalar()
+            cls.select(cls.number)
+            .where(cls.meeting == meeting)
+            .order_by(cls.number.desc())
+            .limit(1)
+            .scalar()
         )
         return (last or 0) + 1
