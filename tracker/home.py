@@ -1,9 +1,10 @@
-"""The home page for the user's role."""
+"""The home page for the user's role: the unit's work for officers, the overview for others."""
 
-from flask import Blueprint
-from flask_login import login_required
+from flask import Blueprint, abort
+from flask_login import current_user, login_required
 
-from .rendering import render
+from . import dashboard, unit_work
+from .permissions import can
 
 bp = Blueprint("home", __name__)
 
@@ -11,5 +12,9 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    """Placeholder home."""
-    return render("home/placeholder.html")
+    """Officers see "Việc của đơn vị"; leaders, secretaries, viewers and admins the overview."""
+    if current_user.role == "officer" and current_user.unit_id:
+        return unit_work.officer_home()
+    if can(current_user, "dashboard.view"):
+        return dashboard.leader_home()
+    abort(403)

@@ -81,3 +81,12 @@ def condition(model, category: str, today: date, due_soon_days: int) -> Expressi
     if category == "no_deadline":
         return open_ & deadline.is_null()
     raise ValueError(category)
+
+
+def context() -> tuple[date, int]:
+    """Today in the configured zone and the due-soon window, for the current application."""
+    from flask import current_app
+
+    from .clock import get_clock
+
+    return get_clock().today(), int(current_app.config["DUE_SOON_DAYS"])

@@ -10,6 +10,7 @@ from peewee import (
     TextField,
 )
 
+from .. import timeliness
 from ..db import BaseModel, InstantField
 from .tasks import Task
 from .units import Unit
@@ -60,6 +61,22 @@ class Assignment(BaseModel):
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+    def category(self) -> str | None:
+        """This assignment's timeliness category now (see tracker/timeliness.py)."""
+        today, window = timeliness.context()
+        return timeliness.classify(self.status, self.deadline, self.completed_on, today, window)
+
+    def days_late(self) -> int:
+        """Days past the deadline (until completion, or until today)."""
+        today, _ = timeliness.context()
+        return timeliness.days_late(self.status, self.deadline, self.completed_on, today)
+
+    @classmethod
+    def in_category(cls, category: str):
+        """A condition selecting the assignments of one timeliness category now."""
+        today, window = timeliness.context()
+        return timeliness.condition(cls, category, today, window)
 
 
 class ProgressReport(BaseModel):
