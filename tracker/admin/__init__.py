@@ -1,11 +1,31 @@
-"""Placeholder replaced by the admin pages."""
+"""Administration (admins only): units, unit groups and user accounts."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask_login import login_required
+
+from ..models import Unit, UnitGroup, User
+from ..permissions import require_role
+from ..rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/")
-def index():
-    """Placeholder."""
-    return "admin"
+@login_required
+def index() -> Response:
+    """The administration home: links to the three lists, with their counts."""
+    require_role("admin.manage")
+    counts = {
+        "units": Unit.select().count(),
+        "units_active": Unit.select().where(Unit.active == True).count(),  # noqa: E712
+        "groups": UnitGroup.select().count(),
+        "users": User.select().count(),
+        "users_active": User.select().where(User.active == True).count(),  # noqa: E712
+    }
+    return render("admin/index.html", counts=counts)
+
+
+# The views register themselves on ``bp``.
+from . import groups, units, users  # noqa: E402, F401

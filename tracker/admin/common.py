@@ -1,0 +1,85 @@
+"""Pieces shared by the administration views."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from typing import Any, TypeVar
+
+from flask import Response, abort, flash, redirect, request
+from peewee import Field, Model, fn
+
+from ..rendering import render, wants_fragment
+
+M = TypeVar("M", bound=Model)
+
+
+def get_or_404(model: type[M], object_id: int) -> M:
+    """The row with ``object_id``, or a 404."""
+    obj = model.get_or_none(model.id == object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def form_status() -> int:
+    """The status of a form shown again with errors: 400, or 200 for htmx (it skips 4xx)."""
+    return 200 if wants_fragment() else 400
+
+
+def finish(url: str, message: str) -> Response:
+    """After a successful change: say so on the next page and go there (post/redirect/get)."""
+    flash(message, "success")
+    return redirect(url)
+
+
+def taken(field: Field, value: str, exclude_id: int | None = None) -> bool:
+    """Whether another row already holds ``value`` in ``field`` (ignoring case)."""
+    query = field.model.select().where(fn.LOWER(field) == value.lower())
+    if exclude_id is not None:
+        query = query.where(field.model.id != exclude_id)
+    return query.exists()
+
+
+def search(query, fields: list[Field], q: str):
+    """``query`` narrowed to rows where any of ``fields`` contains ``q`` (ignoring case)."""
+    if not q:
+        return query
+    needle = q.lower()
+    return query.where(reduce(operator.or_, [fn.LOWER(f).contains(needle) for f in fields]))
+
+
+def confirmed() -> bool:
+    """Whether the POST came from the confirmation page's button."""
+    return request.form.get("confirm") == "yes"
+
+
+def confirm_page(
+    *,
+    title: str,
+    question: str,
+    action: str,
+    button: str,
+    cancel: str,
+    refusal: str | None = None,
+    **context: Any,
+) -> Response:
+    """The confirmation step of a deactivation or deletion (a page, so no script is needed).
+
+    ``refusal`` explains why the change is not allowed; the page then offers no button. A POST
+    that was not confirmed, or refused, shows the page again as a form with errors.
+    """
+    posted = request.method == "POST"
+    return render(
+        "admin/confirm.html",
+        block="confirm",
+        status=form_status() if posted else 200,
+        title=title,
+        question=question,
+        action=action,
+        button=button,
+        cancel=cancel,
+        refusal=refusal,
+        unconfirmed=posted and not refusal,
+        **context,
+    )

@@ -1,0 +1,146 @@
+"""Forms of the administration pages, with every message in Vietnamese."""
+
+from __future__ import annotations
+
+from wtforms import (
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Regexp, ValidationError
+
+from ..forms import BaseForm, max_len, optional, required
+from ..models import ROLES, UNIT_KINDS
+
+EMAIL_ERROR = "Địa chỉ email không hợp lệ."
+CHOICE_ERROR = "Lựa chọn không hợp lệ."
+PASSWORD_ERROR = "Mật khẩu phải có từ 8 ký tự."
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def int_or_none(value: object) -> int | None:
+    """Coerce a select's value: the empty choice is None."""
+    if value in ("", None):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+def email_field(label: str = "Email") -> StringField:
+    """An optional e-mail address, checked for a plausible shape."""
+    return StringField(
+        label,
+        [optional(), max_len(200), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=EMAIL_ERROR)],
+        filters=[_strip],
+    )
+
+
+def password_field(label: str, *, needed: bool) -> PasswordField:
+    """A new password of at least 8 characters (optional when editing)."""
+    first = required() if needed else optional()
+    return PasswordField(label, [first, Length(min=8, max=200, message=PASSWORD_ERROR)])
+
+
+class UnitForm(BaseForm):
+    """Đơn vị: names, code (used in officers' usernames), kind, e-mail, display order."""
+
+    name = StringField("Tên đơn vị", [required(), max_len(200)], filters=[_strip])
+    short_name = StringField("Tên viết tắt", [required(), max_len(60)], filters=[_strip])
+    code = StringField(
+        "Mã đơn vị",
+        [
+            required(),
+            max_len(40),
+            Regexp(
+                r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$",
+                message="Mã chỉ gồm chữ thường không dấu, chữ số, dấu chấm và gạch ngang.",
+            ),
+        ],
+        filters=[_strip, _lower],
+        description="Dùng trong tên đăng nhập của cán bộ đầu mối, ví dụ p.sodau.",
+    )
+    kind = SelectField(
+        "Loại đơn vị",
+        [required()],
+        choices=[SelectChoice("", "— Chọn loại —")]
+        + [SelectChoice(k, label) for k, label in UNIT_KINDS.items()],
+        invalid_choice_message=CHOICE_ERROR,
+    )
+    email = email_field()
+    sort_order = IntegerField(
+        "Thứ tự hiển thị",
+        [optional(), NumberRange(0, 9999, message="Thứ tự phải là số từ 0 đến 9999.")],
+        default=0,
+        invalid_value_message="Thứ tự phải là số nguyên.",
+    )
+
+
+class GroupForm(BaseForm):
+    """Nhóm đơn vị: name, description and the member units (active units as choices)."""
+
+    name = StringField("Tên nhóm", [required(), max_len(200)], filters=[_strip])
+    description = TextAreaField("Mô tả", [max_len(500)], filters=[_strip], render_kw={"rows": 2})
+    units = SelectMultipleField(
+        "Các đơn vị trong nhóm",
+        coerce=int,
+        invalid_value_message=CHOICE_ERROR,
+        invalid_choice_message="Có đơn vị được chọn không hợp lệ.",
+    )
+
+
+class UserForm(BaseForm):
+    """A user's details; the unit matters (and is required) only for officers."""
+
+    full_name = StringField("Họ và tên", [required(), max_len(200)], filters=[_strip])
+    email = email_field()
+    role = SelectField(
+        "Vai trò",
+        [required()],
+        choices=[SelectChoice("", "— Chọn vai trò —")]
+        + [SelectChoice(k, label) for k, label in ROLES.items()],
+        invalid_choice_message=CHOICE_ERROR,
+    )
+    unit = SelectField(
+        "Đơn vị",
+        coerce=int_or_none,
+        invalid_value_message=CHOICE_ERROR,
+        invalid_choice_message=CHOICE_ERROR,
+        description="Bắt buộc với cán bộ đầu mối; bỏ qua với các vai trò khác.",
+    )
+    password = password_field("Mật khẩu mới (để trống nếu không đổi)", needed=False)
+
+    def validate_unit(self, field: SelectField) -> None:
+        """Officers see their unit's work, so they must have one."""
+        if self.role.data == "officer" and field.data is None:
+            raise ValidationError("Cán bộ đầu mối phải thuộc một đơn vị.")
+
+
+class NewUserForm(UserForm):
+    """Creating a user adds the username (fixed afterwards) and a required first password."""
+
+    username = StringField(
+        "Tên đăng nhập",
+        [
+            required(),
+            max_len(60),
+            Regexp(
+                r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$",
+                message=(
+                    "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số, "
+                    "dấu chấm, gạch dưới và gạch ngang."
+                ),
+            ),
+        ],
+        filters=[_strip, _lower],
+    )
+    password = password_field("Mật khẩu ban đầu", needed=True)

@@ -1,0 +1,180 @@
+"""Nhóm đơn vị: named sets of units, so one task can be given to all of them in one step."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Response, request, url_for
+from flask_login import current_user, login_required
+from peewee import SQL, fn
+from wtforms import SelectChoice
+
+from ..audit import record
+from ..db import database
+from ..models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from ..pagination import paginate, sort_key
+from ..permissions import require_role
+from ..rendering import render
+from . import bp
+from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .forms import GroupForm
+
+SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
+
+
+def _member_codes(group: UnitGroup) -> list[str]:
+    """All member units' codes, inactive ones included (for the audit trail)."""
+    query = (
+        Unit.select(Unit.code)
+        .join(UnitGroupMember, on=(UnitGroupMember.unit == Unit.id))
+        .where(UnitGroupMember.group == group.id)
+        .order_by(Unit.code)
+    )
+    return [u.code for u in query]
+
+
+def _form(group: UnitGroup | None = None) -> GroupForm:
+    """The group form; its choices are the active units (inactive members are kept as they are)."""
+    if group is None:
+        form = GroupForm()
+    else:
+        form = GroupForm(
+            name=group.name,
+            description=group.description,
+            units=[u.id for u in group.units()],
+        )
+    form.units.choices = [SelectChoice(u.id, u.name) for u in Unit.active_ordered()]
+    return form
+
+
+def _show_form(form: GroupForm, group: UnitGroup | None) -> Response:
+    """The form page, with the active units as checkboxes grouped by kind."""
+    kinds = [
+        (UNIT_KINDS.get(kind, kind), list(units))
+        for kind, units in groupby(Unit.active_ordered(), key=lambda u: u.kind)
+    ]
+    status = form_status() if form.is_submitted() else 200
+    return render(
+        "admin/group_form.html",
+        block="form",
+        status=status,
+        form=form,
+        group=group,
+        kinds=kinds,
+        selected=set(form.units.data or []),
+    )
+
+
+def _save_members(group: UnitGroup, chosen: list[int]) -> None:
+    """Set the active members to ``chosen``; members that are inactive units stay members."""
+    inactive = (
+        UnitGroupMember.select(UnitGroupMember.unit)
+        .join(Unit)
+        .where(UnitGroupMember.group == group.id, Unit.active == False)  # noqa: E712
+    )
+    group.set_units(list(chosen) + [m.unit_id for m in inactive])
+
+
+@bp.route("/groups")
+@login_required
+def groups() -> Response:
+    """The unit groups with their number of active members."""
+    require_role("admin.manage")
+    q = request.args.get("q", "").strip()
+    member_count = (
+        UnitGroupMember.select(fn.COUNT(UnitGroupMember.id))
+        .join(Unit)
+        .where(UnitGroupMember.group == UnitGroup.id, Unit.active == True)  # noqa: E712
+    )
+    query = search(
+        UnitGroup.select(UnitGroup, member_count.alias("member_count")),
+        [UnitGroup.name, UnitGroup.description],
+        q,
+    )
+    sort, order = sort_key(SORTS, "name")
+    page = paginate(query.order_by(*order))
+    return render("admin/groups.html", block="results", page=page, q=q, sort=sort)
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@login_required
+def group_new() -> Response:
+    """Create a group and choose its units."""
+    require_role("admin.manage")
+    form = _form()
+    if form.validate_on_submit():
+        if taken(UnitGroup.name, form.name.data):
+            form.name.errors.append("Tên nhóm đã tồn tại.")
+        else:
+            with database.atomic():
+                group = UnitGroup.create(name=form.name.data, description=form.description.data)
+                group.set_units(form.units.data)
+                record(
+                    current_user,
+                    "create",
+                    group,
+                    after={
+                        "name": group.name,
+                        "description": group.description,
+                        "units": _member_codes(group),
+                    },
+                )
+            return finish(url_for("admin.groups"), f"Đã thêm nhóm {group.name}.")
+    return _show_form(form, None)
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def group_edit(group_id: int) -> Response:
+    """Edit a group's name, description and member units."""
+    require_role("admin.manage")
+    group = get_or_404(UnitGroup, group_id)
+    form = _form(group)
+    if form.validate_on_submit():
+        if taken(UnitGroup.name, form.name.data, group.id):
+            form.name.errors.append("Tên nhóm đã tồn tại.")
+        else:
+            old = {"name": group.name, "description": group.description}
+            old["units"] = _member_codes(group)
+            with database.atomic():
+                group.name = form.name.data
+                group.description = form.description.data
+                group.save()
+                _save_members(group, form.units.data)
+                new = {"name": group.name, "description": group.description}
+                new["units"] = _member_codes(group)
+                before = {k: v for k, v in old.items() if new[k] != v}
+                after = {k: v for k, v in new.items() if old[k] != v}
+                if after:
+                    record(current_user, "update", group, before=before, after=after)
+            return finish(url_for("admin.groups"), f"Đã lưu nhóm {group.name}.")
+    return _show_form(form, group)
+
+
+@bp.route("/groups/<int:group_id>/delete", methods=["GET", "POST"])
+@login_required
+def group_delete(group_id: int) -> Response:
+    """Ask, then delete a group (its units and the work already assigned stay)."""
+    require_role("admin.manage")
+    group = get_or_404(UnitGroup, group_id)
+    back = url_for("admin.groups")
+    if request.method == "POST" and confirmed():
+        with database.atomic():
+            before = {
+                "name": group.name,
+                "description": group.description,
+                "units": _member_codes(group),
+            }
+            UnitGroupMember.delete().where(UnitGroupMember.group == group.id).execute()
+            group.delete_instance()
+            record(current_user, "delete", group, before=before)
+        return finish(back, f"Đã xóa nhóm {group.name}.")
+    return confirm_page(
+        title="Xóa nhóm đơn vị",
+        question=f"Xóa nhóm «{group.name}»?",
+        details=["Các đơn vị trong nhóm và những việc đã giao cho chúng không bị ảnh hưởng."],
+        action=url_for("admin.group_delete", group_id=group.id),
+        button="Xóa nhóm",
+        cancel=back,
+        danger=True,
+    )

@@ -1,0 +1,183 @@
+"""Đơn vị: the list of units, creating and editing one, deactivating and reactivating it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import Case, fn
+
+from ..audit import changes, record
+from ..db import database
+from ..models import UNIT_KINDS, Unit, User
+from ..pagination import paginate, sort_key
+from ..permissions import require_role
+from ..rendering import render
+from . import bp
+from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .forms import UnitForm
+
+FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order"]
+
+# Kinds in the order of UNIT_KINDS (departments, wards, agencies), as Unit.ordered shows them.
+KIND_ORDER = Case(Unit.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+
+SORTS = {
+    "kind": [KIND_ORDER, Unit.sort_order, Unit.name],
+    "name": Unit.name,
+    "short_name": Unit.short_name,
+    "code": Unit.code,
+    "sort_order": [Unit.sort_order, Unit.name],
+}
+
+STATES = {"active": "Đang hoạt động", "inactive": "Ngừng hoạt động"}
+
+
+def _values(form: UnitForm) -> dict[str, Any]:
+    return {
+        "name": form.name.data,
+        "short_name": form.short_name.data,
+        "code": form.code.data,
+        "kind": form.kind.data,
+        "email": form.email.data or "",
+        "sort_order": form.sort_order.data or 0,
+    }
+
+
+def _unique(form: UnitForm, unit_id: int | None = None) -> bool:
+    """Refuse a name or code another unit already has, with the error beside the field."""
+    ok = True
+    if taken(Unit.name, form.name.data, unit_id):
+        form.name.errors.append("Tên đơn vị đã tồn tại.")
+        ok = False
+    if taken(Unit.code, form.code.data, unit_id):
+        form.code.errors.append("Mã đơn vị đã tồn tại.")
+        ok = False
+    return ok
+
+
+@bp.route("/units")
+@login_required
+def units() -> Response:
+    """All units, inactive ones included (with a badge): search, kind and state filters."""
+    require_role("admin.manage")
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    state = request.args.get("state", "")
+    active_users = (
+        User.select(fn.COUNT(User.id))
+        .where(User.unit == Unit.id, User.active == True)  # noqa: E712
+        .alias("user_count")
+    )
+    query = search(Unit.select(Unit, active_users), [Unit.name, Unit.short_name, Unit.code], q)
+    if kind in UNIT_KINDS:
+        query = query.where(Unit.kind == kind)
+    if state in STATES:
+        query = query.where(Unit.active == (state == "active"))
+    sort, order = sort_key(SORTS, "kind")
+    page = paginate(query.order_by(*order))
+    return render(
+        "admin/units.html",
+        block="results",
+        page=page,
+        q=q,
+        kind=kind,
+        state=state,
+        sort=sort,
+        states=STATES,
+    )
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@login_required
+def unit_new() -> Response:
+    """Create a unit."""
+    require_role("admin.manage")
+    form = UnitForm()
+    if form.validate_on_submit() and _unique(form):
+        values = _values(form)
+        with database.atomic():
+            unit = Unit.create(**values)
+            record(current_user, "create", unit, after=values)
+        return finish(url_for("admin.units"), f"Đã thêm đơn vị {unit.name}.")
+    status = form_status() if form.is_submitted() else 200
+    return render("admin/unit_form.html", block="form", status=status, form=form, unit=None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@login_required
+def unit_edit(unit_id: int) -> Response:
+    """Edit a unit's names, code, kind, e-mail and display order."""
+    require_role("admin.manage")
+    unit = get_or_404(Unit, unit_id)
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit() and _unique(form, unit.id):
+        before, after = changes(unit, FIELDS, _values(form))
+        if after:
+            with database.atomic():
+                Unit.update(**after).where(Unit.id == unit.id).execute()
+                record(current_user, "update", unit, before=before, after=after)
+        return finish(url_for("admin.units"), f"Đã lưu đơn vị {form.name.data}.")
+    status = form_status() if form.is_submitted() else 200
+    return render("admin/unit_form.html", block="form", status=status, form=form, unit=unit)
+
+
+def _set_active(unit_id: int, active: bool) -> Response:
+    """The confirmation page, then the change of the unit's state (with its audit event)."""
+    unit = get_or_404(Unit, unit_id)
+    back = url_for("admin.units")
+    if unit.active == active:
+        flash(f"Đơn vị {unit.name} đã ở trạng thái này.", "info")
+        return redirect(back)
+    if request.method == "POST" and confirmed():
+        with database.atomic():
+            Unit.update(active=active).where(Unit.id == unit.id).execute()
+            record(
+                current_user,
+                "reactivate" if active else "deactivate",
+                unit,
+                before={"active": unit.active},
+                after={"active": active},
+            )
+        done = "Đã kích hoạt lại" if active else "Đã ngừng hoạt động"
+        return finish(back, f"{done} đơn vị {unit.name}.")
+    officers = User.select().where(User.unit == unit.id, User.active == True).count()  # noqa: E712
+    if active:
+        return confirm_page(
+            title="Kích hoạt lại đơn vị",
+            question=f"Kích hoạt lại đơn vị «{unit.name}»?",
+            details=["Đơn vị sẽ lại được chọn khi giao việc và xuất hiện trong các nhóm của nó."],
+            action=url_for("admin.unit_reactivate", unit_id=unit.id),
+            button="Kích hoạt lại",
+            cancel=back,
+        )
+    return confirm_page(
+        title="Ngừng hoạt động đơn vị",
+        question=f"Ngừng hoạt động đơn vị «{unit.name}»?",
+        details=[
+            "Đơn vị sẽ không được chọn khi giao việc mới; "
+            "các việc đã giao và lịch sử vẫn được giữ nguyên.",
+            f"Đơn vị có {officers} tài khoản đang hoạt động; các tài khoản này không bị khóa.",
+        ],
+        action=url_for("admin.unit_deactivate", unit_id=unit.id),
+        button="Ngừng hoạt động",
+        cancel=back,
+        danger=True,
+    )
+
+
+@bp.route("/units/<int:unit_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def unit_deactivate(unit_id: int) -> Response:
+    """Ask, then mark a unit inactive (its work and history stay)."""
+    require_role("admin.manage")
+    return _set_active(unit_id, False)
+
+
+@bp.route("/units/<int:unit_id>/reactivate", methods=["GET", "POST"])
+@login_required
+def unit_reactivate(unit_id: int) -> Response:
+    """Ask, then mark an inactive unit active again."""
+    require_role("admin.manage")
+    return _set_active(unit_id, True)

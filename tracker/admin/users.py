@@ -1,0 +1,234 @@
+"""Người dùng: accounts, their role and unit, passwords set by an admin, (de)activation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import JOIN
+from wtforms import SelectChoice
+
+from ..audit import changes, record
+from ..clock import get_clock
+from ..db import database
+from ..models import ROLES, UNIT_KINDS, Unit, User
+from ..pagination import paginate, sort_key
+from ..permissions import require_role
+from ..rendering import render
+from . import bp
+from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .forms import NewUserForm, UserForm
+
+FIELDS = ["full_name", "email", "role", "unit_id"]
+
+SORTS = {
+    "username": User.username,
+    "full_name": [User.full_name, User.username],
+    "role": [User.role, User.username],
+    "unit": [Unit.name, User.username],
+    "created": [User.created_at, User.username],
+}
+
+STATES = {"active": "Đang hoạt động", "inactive": "Đã khóa"}
+
+LAST_ADMIN = "Không thể thực hiện: hệ thống phải còn ít nhất một quản trị viên đang hoạt động."
+
+
+def _unit_choices(form: UserForm, current_id: int | None = None) -> None:
+    """Active units to choose from, plus the user's own unit if it is no longer active."""
+    shown = Unit.active == True  # noqa: E712
+    if current_id is not None:
+        shown |= Unit.id == current_id
+    units = Unit.ordered().where(shown)
+    form.unit.choices = [SelectChoice("", "— Không thuộc đơn vị —")] + [
+        SelectChoice(
+            u.id,
+            u.name if u.active else f"{u.name} (ngừng hoạt động)",
+            optgroup=UNIT_KINDS.get(u.kind, u.kind),
+        )
+        for u in units
+    ]
+
+
+def _values(form: UserForm) -> dict[str, Any]:
+    """The submitted details; only officers keep a unit."""
+    return {
+        "full_name": form.full_name.data,
+        "email": form.email.data or "",
+        "role": form.role.data,
+        "unit_id": form.unit.data if form.role.data == "officer" else None,
+    }
+
+
+def _admin_refusal(user: User, own_message: str) -> str | None:
+    """Why ``user`` may not stop being an active admin, or None if nothing stands in the way."""
+    if user.role != "admin" or not user.active:
+        return None
+    others = User.select().where(
+        User.role == "admin",
+        User.active == True,  # noqa: E712
+        User.id != user.id,
+    )
+    if not others.exists():
+        return LAST_ADMIN
+    if user.id == current_user.id:
+        return own_message
+    return None
+
+
+def _show_form(form: UserForm, account: User | None) -> Response:
+    status = form_status() if form.is_submitted() else 200
+    return render("admin/user_form.html", block="form", status=status, form=form, account=account)
+
+
+@bp.route("/users")
+@login_required
+def users() -> Response:
+    """Accounts: search by username or name, filter by role, unit and state."""
+    require_role("admin.manage")
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    unit_id = request.args.get("unit", "")
+    state = request.args.get("state", "")
+    query = User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
+    query = search(query, [User.username, User.full_name, User.email], q)
+    if role in ROLES:
+        query = query.where(User.role == role)
+    if unit_id.isdigit():
+        query = query.where(User.unit == int(unit_id))
+    if state in STATES:
+        query = query.where(User.active == (state == "active"))
+    sort, order = sort_key(SORTS, "username")
+    page = paginate(query.order_by(*order))
+    return render(
+        "admin/users.html",
+        block="results",
+        page=page,
+        q=q,
+        role=role,
+        unit_id=unit_id,
+        state=state,
+        sort=sort,
+        states=STATES,
+        units=list(Unit.ordered()),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def user_new() -> Response:
+    """Create an account with its first password."""
+    require_role("admin.manage")
+    form = NewUserForm()
+    _unit_choices(form)
+    if form.validate_on_submit():
+        if taken(User.username, form.username.data):
+            form.username.errors.append("Tên đăng nhập đã tồn tại.")
+        else:
+            values = _values(form)
+            with database.atomic():
+                account = User(username=form.username.data, created_at=get_clock().now(), **values)
+                account.set_password(form.password.data)
+                account.save()
+                after = {"username": account.username, **values}
+                record(current_user, "create", account, after=after)
+            return finish(url_for("admin.users"), f"Đã tạo tài khoản {account.username}.")
+    return _show_form(form, None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int) -> Response:
+    """Edit an account's name, e-mail, role and unit; optionally set a new password."""
+    require_role("admin.manage")
+    account = get_or_404(User, user_id)
+    form = UserForm(
+        full_name=account.full_name, email=account.email, role=account.role, unit=account.unit_id
+    )
+    _unit_choices(form, account.unit_id)
+    if form.validate_on_submit():
+        values = _values(form)
+        refusal = None
+        if values["role"] != "admin":
+            refusal = _admin_refusal(account, "Bạn không thể tự bỏ quyền quản trị của mình.")
+        if refusal:
+            form.role.errors.append(refusal)
+        else:
+            before, after = changes(account, FIELDS, values)
+            with database.atomic():
+                if after:
+                    User.update(**after).where(User.id == account.id).execute()
+                if form.password.data:
+                    account.set_password(form.password.data)
+                    User.update(password_hash=account.password_hash).where(
+                        User.id == account.id
+                    ).execute()
+                    after["password"] = "đã đặt lại"
+                if after:
+                    record(current_user, "update", account, before=before, after=after)
+            return finish(url_for("admin.users"), f"Đã lưu tài khoản {account.username}.")
+    return _show_form(form, account)
+
+
+def _set_active(user_id: int, active: bool) -> Response:
+    """The confirmation page, then the change of the account's state (with its audit event)."""
+    account = get_or_404(User, user_id)
+    back = url_for("admin.users")
+    if account.active == active:
+        flash(f"Tài khoản {account.username} đã ở trạng thái này.", "info")
+        return redirect(back)
+    refusal = None
+    if not active:
+        refusal = _admin_refusal(account, "Bạn không thể tự khóa tài khoản của chính mình.")
+    if request.method == "POST" and confirmed() and not refusal:
+        with database.atomic():
+            User.update(active=active).where(User.id == account.id).execute()
+            record(
+                current_user,
+                "reactivate" if active else "deactivate",
+                account,
+                before={"active": account.active},
+                after={"active": active},
+            )
+        done = "Đã mở khóa" if active else "Đã khóa"
+        return finish(back, f"{done} tài khoản {account.username}.")
+    label = f"{account.full_name} ({account.username})"
+    if active:
+        return confirm_page(
+            title="Mở khóa tài khoản",
+            question=f"Mở khóa tài khoản {label}?",
+            details=["Người dùng sẽ đăng nhập lại được bằng mật khẩu hiện có."],
+            action=url_for("admin.user_reactivate", user_id=account.id),
+            button="Mở khóa",
+            cancel=back,
+        )
+    return confirm_page(
+        title="Khóa tài khoản",
+        question=f"Khóa tài khoản {label}?",
+        details=[
+            "Người dùng bị đăng xuất ngay ở lần thao tác tiếp theo và không đăng nhập được nữa; "
+            "dữ liệu và lịch sử của tài khoản vẫn được giữ nguyên."
+        ],
+        action=url_for("admin.user_deactivate", user_id=account.id),
+        button="Khóa tài khoản",
+        cancel=back,
+        refusal=refusal,
+        danger=True,
+    )
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def user_deactivate(user_id: int) -> Response:
+    """Ask, then lock an account (never one's own, never the last active admin)."""
+    require_role("admin.manage")
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["GET", "POST"])
+@login_required
+def user_reactivate(user_id: int) -> Response:
+    """Ask, then unlock an account."""
+    require_role("admin.manage")
+    return _set_active(user_id, True)
