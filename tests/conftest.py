@@ -15,6 +15,8 @@ from itertools import count
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from werkzeug.security import generate_password_hash
 
 from tracker import create_app, db
 from tracker.clock import Clock
@@ -91,9 +93,12 @@ def app(database_url, tmp_path):
             "TESTING": True,
             "DATABASE_URL": database_url,
             "INSTANCE_PATH": tmp_path,
+            # A cheap hash keeps the suite fast; production uses scrypt (tracker/models/users.py).
+            "PASSWORD_HASH_METHOD": FAST_HASH,
         }
     )
     application.extensions["clock"] = Clock(application.config["TIMEZONE"], lambda: NOW)
+    application.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     # No application context is held around requests: Flask would then share ``g`` (the
     # logged-in user, the CSRF token) between the test client's requests. Tests that call
     # domain functions directly take the ``app_ctx`` fixture.
@@ -165,7 +170,23 @@ def runner(app):
     return app.test_cli_runner()
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the many apps a test run creates."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _MemoryBytecodeCache()
 _HASHES: dict[str, str] = {}
+FAST_HASH = "pbkdf2:sha256:1000"
 
 
 class Factory:
@@ -203,8 +224,7 @@ class Factory:
         )
         # Hashing is slow on purpose; tests hash each password once and reuse the hash.
         if password not in _HASHES:
-            u.set_password(password)
-            _HASHES[password] = u.password_hash
+            _HASHES[password] = generate_password_hash(password, method=FAST_HASH)
         u.password_hash = _HASHES[password]
         u.save()
         return u

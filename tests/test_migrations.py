@@ -35,9 +35,7 @@ def describe(database) -> dict:
             (c.name, _normalise_type(c.data_type), c.null, c.primary_key)
             for c in database.get_columns(table, schema)
         )
-        indexes = sorted(
-            (tuple(i.columns), i.unique) for i in database.get_indexes(table, schema)
-        )
+        indexes = sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table, schema))
         fks = sorted(
             (f.column, f.dest_table, f.dest_column)
             for f in database.get_foreign_keys(table, schema)
@@ -94,35 +92,130 @@ def test_migrate_is_idempotent(two_databases):
 # Rows written with the columns of the first migration only, so this test keeps working as
 # later migrations change the schema: every later migration must keep them.
 BASE_ROWS = [
-    ("unit", {"id": 1, "name": "UBND phường Sở Dầu", "short_name": "Sở Dầu", "code": "sodau",
-              "kind": "ward", "email": "", "active": True, "sort_order": 0}),
-    ("unit", {"id": 2, "name": "Phòng Nội vụ", "short_name": "Nội vụ", "code": "noivu",
-              "kind": "department", "email": "", "active": True, "sort_order": 0}),
+    (
+        "unit",
+        {
+            "id": 1,
+            "name": "UBND phường Sở Dầu",
+            "short_name": "Sở Dầu",
+            "code": "sodau",
+            "kind": "ward",
+            "email": "",
+            "active": True,
+            "sort_order": 0,
+        },
+    ),
+    (
+        "unit",
+        {
+            "id": 2,
+            "name": "Phòng Nội vụ",
+            "short_name": "Nội vụ",
+            "code": "noivu",
+            "kind": "department",
+            "email": "",
+            "active": True,
+            "sort_order": 0,
+        },
+    ),
     ("unit_group", {"id": 1, "name": "UBND các phường", "description": ""}),
     ("unit_group_member", {"id": 1, "group_id": 1, "unit_id": 1}),
-    ("user", {"id": 1, "username": "p.sodau", "full_name": "Cán bộ Sở Dầu", "email": "",
-              "password_hash": "x", "role": "officer", "unit_id": 1, "active": True,
-              "locale": "", "created_at": "2022-04-26 04:00:00"}),
-    ("meeting", {"id": 1, "title": "Họp Ban Chỉ đạo CCHC", "held_on": "2022-04-26",
-                 "place": "", "chair_name": "", "chair_title": "", "attendees": "",
-                 "notice_number": "45/TB-UBND", "notice_date": None, "conclusion": "…",
-                 "created_by_id": None, "created_at": "2022-04-26 04:00:00",
-                 "updated_at": "2022-04-26 04:00:00"}),
-    ("task", {"id": 1, "meeting_id": 1, "number": 1, "title": "Tuyên truyền CCHC",
-              "content": "", "field": "khac", "deadline_kind": "date",
-              "deadline": "2022-06-30", "created_by_id": None,
-              "created_at": "2022-04-26 04:00:00", "updated_at": "2022-04-26 04:00:00"}),
-    ("assignment", {"id": 1, "task_id": 1, "unit_id": 1, "role": "lead",
-                    "status": "in_progress", "progress": 40, "deadline": "2022-06-30",
-                    "original_deadline": "2022-06-30", "extension_count": 0,
-                    "completed_at": None, "completed_on": None, "last_report_at": None,
-                    "created_at": "2022-04-26 04:00:00", "updated_at": "2022-04-26 04:00:00"}),
-    ("progress_report", {"id": 1, "assignment_id": 1, "author_id": 1, "text": "Đã triển khai",
-                         "progress": 40, "difficulties": "", "proposals": "",
-                         "created_at": "2022-05-02 02:00:00"}),
-    ("audit_event", {"id": 1, "actor_id": 1, "action": "report", "object_type": "assignment",
-                     "object_id": 1, "assignment_id": 1, "before": "", "after": "",
-                     "message": "", "created_at": "2022-05-02 02:00:00"}),
+    (
+        "user",
+        {
+            "id": 1,
+            "username": "p.sodau",
+            "full_name": "Cán bộ Sở Dầu",
+            "email": "",
+            "password_hash": "x",
+            "role": "officer",
+            "unit_id": 1,
+            "active": True,
+            "locale": "",
+            "created_at": "2022-04-26 04:00:00",
+        },
+    ),
+    (
+        "meeting",
+        {
+            "id": 1,
+            "title": "Họp Ban Chỉ đạo CCHC",
+            "held_on": "2022-04-26",
+            "place": "",
+            "chair_name": "",
+            "chair_title": "",
+            "attendees": "",
+            "notice_number": "45/TB-UBND",
+            "notice_date": None,
+            "conclusion": "…",
+            "created_by_id": None,
+            "created_at": "2022-04-26 04:00:00",
+            "updated_at": "2022-04-26 04:00:00",
+        },
+    ),
+    (
+        "task",
+        {
+            "id": 1,
+            "meeting_id": 1,
+            "number": 1,
+            "title": "Tuyên truyền CCHC",
+            "content": "",
+            "field": "khac",
+            "deadline_kind": "date",
+            "deadline": "2022-06-30",
+            "created_by_id": None,
+            "created_at": "2022-04-26 04:00:00",
+            "updated_at": "2022-04-26 04:00:00",
+        },
+    ),
+    (
+        "assignment",
+        {
+            "id": 1,
+            "task_id": 1,
+            "unit_id": 1,
+            "role": "lead",
+            "status": "in_progress",
+            "progress": 40,
+            "deadline": "2022-06-30",
+            "original_deadline": "2022-06-30",
+            "extension_count": 0,
+            "completed_at": None,
+            "completed_on": None,
+            "last_report_at": None,
+            "created_at": "2022-04-26 04:00:00",
+            "updated_at": "2022-04-26 04:00:00",
+        },
+    ),
+    (
+        "progress_report",
+        {
+            "id": 1,
+            "assignment_id": 1,
+            "author_id": 1,
+            "text": "Đã triển khai",
+            "progress": 40,
+            "difficulties": "",
+            "proposals": "",
+            "created_at": "2022-05-02 02:00:00",
+        },
+    ),
+    (
+        "audit_event",
+        {
+            "id": 1,
+            "actor_id": 1,
+            "action": "report",
+            "object_type": "assignment",
+            "object_id": 1,
+            "assignment_id": 1,
+            "before": "",
+            "after": "",
+            "message": "",
+            "created_at": "2022-05-02 02:00:00",
+        },
+    ),
 ]
 
 
@@ -135,14 +228,21 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         runner.up(migrations[0].name)
         for table, row in BASE_ROWS:
             cols = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join(["%s" if isinstance(database, PostgresqlDatabase) else "?"] * len(row))
-            database.execute_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',
-                                 list(row.values()))
-        before = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-                  for t, _ in BASE_ROWS}
+            marks = ", ".join(
+                ["%s" if isinstance(database, PostgresqlDatabase) else "?"] * len(row)
+            )
+            database.execute_sql(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
+            )
+        before = {
+            t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t, _ in BASE_ROWS
+        }
         runner.up()
-        after = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-                 for t, _ in BASE_ROWS}
+        after = {
+            t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t, _ in BASE_ROWS
+        }
     assert after == before
     # The rows read back through today's models.
     from tracker.models import Assignment, ProgressReport

@@ -41,7 +41,12 @@ def test_days_late_and_bands():
     assert timeliness.days_late("done", date(2026, 5, 10), date(2026, 5, 12), TODAY) == 2
     assert timeliness.days_late("new", date(2026, 5, 20), None, TODAY) == 0
     assert [timeliness.overdue_band(d) for d in (0, 1, 7, 8, 30, 31)] == [
-        "", "1–7", "1–7", "8–30", "8–30", ">30"
+        "",
+        "1–7",
+        "1–7",
+        "8–30",
+        "8–30",
+        ">30",
     ]
 
 
@@ -60,11 +65,16 @@ def test_deadline_boundary_in_configured_zone():
 def test_sql_conditions_agree_with_python(factory, world):
     """Every category's SQL condition selects exactly the rows ``classify`` puts in it."""
     cases = [
-        ("new", date(2026, 6, 30), None), ("in_progress", date(2026, 5, 18), None),
-        ("in_progress", TODAY, None), ("submitted", date(2026, 5, 14), None),
-        ("new", None, None), ("done", date(2026, 5, 10), date(2026, 5, 10)),
-        ("done", date(2026, 5, 10), date(2026, 5, 11)), ("done", None, date(2026, 5, 1)),
-        ("cancelled", date(2026, 4, 1), None), ("paused", date(2026, 5, 1), None),
+        ("new", date(2026, 6, 30), None),
+        ("in_progress", date(2026, 5, 18), None),
+        ("in_progress", TODAY, None),
+        ("submitted", date(2026, 5, 14), None),
+        ("new", None, None),
+        ("done", date(2026, 5, 10), date(2026, 5, 10)),
+        ("done", date(2026, 5, 10), date(2026, 5, 11)),
+        ("done", None, date(2026, 5, 1)),
+        ("cancelled", date(2026, 4, 1), None),
+        ("paused", date(2026, 5, 1), None),
     ]
     ids = {}
     for status, deadline, completed in cases:
@@ -73,7 +83,8 @@ def test_sql_conditions_agree_with_python(factory, world):
         ids[a.id] = timeliness.classify(status, deadline, completed, TODAY, 3)
     for category in timeliness.ORDER:
         selected = {
-            a.id for a in Assignment.select(Assignment.id).where(
+            a.id
+            for a in Assignment.select(Assignment.id).where(
                 timeliness.condition(Assignment, category, TODAY, 3),
                 Assignment.id.in_(list(ids)),
             )

@@ -1,8 +1,132 @@
-"""Placeholder: the leader's overview."""
+"""The leader's overview ("Tổng hợp") and the list of assignments behind each of its numbers."""
 
-from flask import render_template
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+from flask_babel import format_percent
+from flask_login import login_required
+
+from . import dashboard_queries as queries
+from . import timeliness
+from .dashboard_queries import Filters, InvalidFilter, parse_filters
+from .models import UNIT_KINDS, Assignment, Unit
+from .pagination import paginate, sort_key
+from .permissions import require_role
+from .rendering import render
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+OVERDUE_PER_PAGE = 10
+
+# CSS modifier of each overdue band (timeliness.overdue_band).
+BAND_CLASSES = {"1–7": "band-1", "8–30": "band-2", ">30": "band-3"}
 
 
-def leader_home():
-    """Placeholder."""
-    return render_template("home/placeholder.html")
+def _overdue_rows(items: list[Assignment], today: date) -> list[tuple[Assignment, int, str, str]]:
+    """Each overdue assignment with its days overdue, band and the band's CSS class."""
+    rows = []
+    for a in items:
+        days = timeliness.days_late(a.status, a.deadline, a.completed_on, today)
+        band = timeliness.overdue_band(days)
+        rows.append((a, days, band, BAND_CLASSES.get(band, "")))
+    return rows
+
+
+def _percent(rate: float | None) -> str:
+    """A share as a percentage in the user's locale ("66,7%"), or a dash without data."""
+    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+
+
+def _link(filters: Filters, **overrides: Any) -> str:
+    """The list behind a number: ``filters`` with ``overrides``."""
+    return url_for("dashboard.assignments", **filters.args(**overrides))
+
+
+def leader_home() -> Response:
+    """Counts per unit and timeliness category, then the overdue list (htmx: that list only)."""
+    require_role("dashboard.view")
+    today, window = timeliness.context()
+    context: dict[str, Any] = {
+        "today": today,
+        "order": timeliness.ORDER,
+        "meetings": queries.meetings_for_select(),
+        "kinds": tuple(UNIT_KINDS),
+        "percent": _percent,
+    }
+    try:
+        filters = parse_filters(request.args, ("kind", "meeting"))
+    except InvalidFilter:
+        return render(
+            "home/leader.html",
+            block="overdue",
+            status=400,
+            invalid=True,
+            filters=Filters(),
+            rows=[],
+            totals=None,
+            overdue=None,
+            overdue_rows=[],
+            **context,
+        )
+    rows, totals = queries.summary(filters, today, window)
+    page = paginate(queries.overdue(filters, today, window), per_page=OVERDUE_PER_PAGE)
+    return render(
+        "home/leader.html",
+        block="overdue",
+        filters=filters,
+        rows=rows,
+        totals=totals,
+        overdue=page,
+        overdue_rows=_overdue_rows(page.items, today),
+        link=lambda **kw: _link(filters, **kw),
+        **context,
+    )
+
+
+@bp.route("/assignments")
+@login_required
+def assignments() -> Response:
+    """The assignments behind a number of the overview, filtered, sorted and paginated."""
+    require_role("dashboard.view")
+    today, window = timeliness.context()
+    context: dict[str, Any] = {
+        "order": timeliness.ORDER,
+        "meetings": queries.meetings_for_select(),
+        "units": list(Unit.active_ordered()),
+        "kinds": tuple(UNIT_KINDS),
+    }
+    sort, terms = sort_key(queries.SORTS, "deadline")
+    try:
+        filters = parse_filters(request.args)
+    except InvalidFilter:
+        return render(
+            "dashboard/assignments.html",
+            block="results",
+            status=400,
+            invalid=True,
+            filters=Filters(),
+            sort=sort,
+            page=None,
+            rows=[],
+            **context,
+        )
+    if filters.unit is not None and not filters.unit.active:
+        context["units"].insert(0, filters.unit)
+    query = queries.assignments(filters, today, window).order_by(*terms, Assignment.id)
+    page = paginate(query)
+    rows = [
+        (a, timeliness.classify(a.status, a.deadline, a.completed_on, today, window))
+        for a in page.items
+    ]
+    return render(
+        "dashboard/assignments.html",
+        block="results",
+        filters=filters,
+        sort=sort,
+        page=page,
+        rows=rows,
+        **context,
+    )

@@ -1,11 +1,185 @@
-"""Placeholder replaced by the meetings pages."""
+"""Meetings: the list with active search, a meeting's page, creating and editing meetings."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import JOIN, Case, fn
+from werkzeug.wrappers import Response
+
+from .audit import changes, record
+from .clock import get_clock
+from .db import database
+from .meeting_forms import MeetingForm
+from .models import Assignment, Meeting, Task, Unit, User
+from .pagination import paginate, sort_key
+from .permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
+from .rendering import render, wants_fragment
 
 bp = Blueprint("meetings", __name__)
 
+SORTS = {
+    "date": [Meeting.held_on, Meeting.id],
+    "title": [Meeting.title, Meeting.id],
+    "notice": [Meeting.notice_number, Meeting.id],
+}
+
+
+def _user() -> User:
+    """The logged-in user as a model instance (not the proxy), for queries and foreign keys."""
+    return current_user._get_current_object()
+
+
+def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per meeting: the tasks ``user`` sees, and how many of their assignments are done.
+
+    One grouped query for a whole page of meetings.
+    """
+    if not meeting_ids:
+        return {}
+    done = fn.SUM(Case(None, [(Assignment.status == "done", 1)], 0))
+    rows = (
+        Task.select(
+            Task.meeting.alias("meeting_id"),
+            fn.COUNT(fn.DISTINCT(Task.id)).alias("tasks"),
+            fn.COUNT(Assignment.id).alias("total"),
+            done.alias("done"),
+        )
+        .join(Assignment, join_type=JOIN.LEFT_OUTER, on=(Assignment.task == Task.id))
+        .where(
+            Task.meeting.in_(meeting_ids),
+            Task.id.in_(visible_tasks(user).select(Task.id)),
+        )
+        .group_by(Task.meeting)
+        .dicts()
+    )
+    return {
+        row["meeting_id"]: {
+            "tasks": row["tasks"],
+            "total": row["total"],
+            "done": int(row["done"] or 0),
+        }
+        for row in rows
+    }
+
 
 @bp.route("/meetings")
-def index():
-    """Placeholder."""
-    return "meetings"
+@login_required
+def index() -> Response:
+    """The meetings the user may see; htmx gets only the rows block (active search, pages)."""
+    user = _user()
+    q = request.args.get("q", "").strip()
+    sort, order = sort_key(SORTS, "-date")
+    query = (
+        Meeting.search(q)
+        .where(Meeting.id.in_(visible_meetings(user).select(Meeting.id)))
+        .order_by(*order)
+    )
+    page = paginate(query)
+    counts = task_counts(user, [m.id for m in page.items])
+    return render(
+        "meetings/index.html",
+        block="rows",
+        page=page,
+        counts=counts,
+        q=q,
+        sort=sort,
+    )
+
+
+def _form_response(form: MeetingForm, meeting: Meeting | None) -> Response:
+    """The form again with its errors (400; 200 for htmx, which swaps only 2xx)."""
+    status = 200 if wants_fragment() else 400
+    return render("meetings/form.html", block="form", status=status, form=form, meeting=meeting)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response:
+    """Enter a new meeting and its conclusion notice."""
+    require_role("meeting.create")
+    form = MeetingForm()
+    if request.method == "POST":
+        if not form.validate():
+            return _form_response(form, None)
+        user = _user()
+        now = get_clock().now()
+        values = form.values()
+        with database.atomic():
+            meeting = Meeting.create(**values, created_by=user, created_at=now, updated_at=now)
+            record(user, "create", meeting, after=values)
+        flash("Đã thêm cuộc họp.", "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render("meetings/form.html", block="form", form=form, meeting=None)
+
+
+def _get_meeting(meeting_id: int) -> Meeting:
+    """The meeting, or 404."""
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int) -> Response:
+    """Correct a meeting's details or conclusion; the audit keeps what changed."""
+    require_role("meeting.edit")
+    meeting = _get_meeting(meeting_id)
+    # A POST replaces every field: one left out is blank, not silently kept.
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    if request.method == "POST":
+        if not form.validate():
+            return _form_response(form, meeting)
+        user = _user()
+        values = form.values()
+        before, after = changes(meeting, list(values), values)
+        if after:
+            with database.atomic():
+                for name, value in after.items():
+                    setattr(meeting, name, value)
+                meeting.updated_at = get_clock().now()
+                meeting.save()
+                record(user, "update", meeting, before=before, after=after)
+            flash("Đã lưu thay đổi.", "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render("meetings/form.html", block="form", form=form, meeting=meeting)
+
+
+def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
+    """The assignments of ``task_ids`` with their units, lead units first (one query)."""
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    if not task_ids:
+        return grouped
+    lead_first = Case(None, [(Assignment.role == "lead", 0)], 1)
+    query = (
+        Assignment.select(Assignment, Unit)
+        .join(Unit)
+        .where(Assignment.task.in_(task_ids))
+        .order_by(lead_first, Unit.kind, Unit.sort_order, Unit.name)
+    )
+    for assignment in query:
+        grouped[assignment.task_id].append(assignment)
+    return grouped
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int) -> Response:
+    """A meeting, its conclusion, and the tasks the user may see with each unit's assignment."""
+    meeting = _get_meeting(meeting_id)
+    user = _user()
+    if not can_view_meeting(user, meeting):
+        abort(403)
+    tasks = list(visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id))
+    return render(
+        "meetings/detail.html",
+        meeting=meeting,
+        tasks=tasks,
+        assignments=assignments_by_task([t.id for t in tasks]),
+        can_edit=can(user, "meeting.edit"),
+        can_add_task=can(user, "task.create"),
+    )

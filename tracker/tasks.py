@@ -1,5 +1,196 @@
-"""Placeholder replaced by the tasks pages."""
+"""Tasks: creating them from a meeting with their units, their page, editing, assigning more."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from . import timeliness, workflow
+from .audit import changes, record
+from .clock import get_clock
+from .db import database
+from .meetings import assignments_by_task
+from .models import Assignment, Meeting, Task, User
+from .permissions import can, can_view_task, require_role
+from .rendering import render, wants_fragment
+from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice
 
 bp = Blueprint("tasks", __name__)
+
+
+def _user() -> User:
+    """The logged-in user as a model instance (not the proxy)."""
+    return current_user._get_current_object()
+
+
+def _invalid_status() -> int:
+    """Status of a form re-rendered with errors: 400, but 200 for htmx (it swaps only 2xx)."""
+    return 200 if wants_fragment() else 400
+
+
+def _get_task(task_id: int) -> Task:
+    """The task, or 404."""
+    task = Task.get_or_none(Task.id == task_id)
+    if task is None:
+        abort(404)
+    return task
+
+
+def _give(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:
+    """Give ``task`` to the units chosen in ``form``: lead units first, then coordinating."""
+    created = []
+    for role, units in form.chosen().items():
+        if units:
+            created += workflow.assign(task, actor, units, role)
+    return created
+
+
+@bp.route("/meetings/<int:meeting_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def create(meeting_id: int) -> Response:
+    """A new task of a meeting, given to its units in the same step."""
+    require_role("task.create")
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    form = TaskCreateForm(number=Task.next_number(meeting))
+    form.set_unit_choices()
+    if request.method == "POST":
+        if not form.validate():
+            return render(
+                "tasks/form.html",
+                block="form",
+                status=_invalid_status(),
+                form=form,
+                meeting=meeting,
+                task=None,
+            )
+        user = _user()
+        now = get_clock().now()
+        values = form.task_values()
+        with database.atomic():
+            task = Task.create(
+                meeting=meeting, created_by=user, created_at=now, updated_at=now, **values
+            )
+            record(user, "create", task, after=values)
+            created = _give(task, user, form)
+        if created:
+            flash(f"Đã thêm nhiệm vụ và giao cho {len(created)} đơn vị.", "success")
+        else:
+            flash("Đã thêm nhiệm vụ; nhiệm vụ chưa được giao cho đơn vị nào.", "warning")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    return render("tasks/form.html", block="form", form=form, meeting=meeting, task=None)
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def detail(task_id: int) -> Response:
+    """A task and all its assignments (officers of a unit holding it read them all)."""
+    task = _get_task(task_id)
+    user = _user()
+    if not can_view_task(user, task):
+        abort(403)
+    return render(
+        "tasks/detail.html",
+        task=task,
+        meeting=task.meeting,
+        assignments=assignments_by_task([task.id]).get(task.id, []),
+        can_edit=can(user, "task.edit"),
+        can_assign=can(user, "task.assign"),
+    )
+
+
+def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
+    """Save the changed fields of ``task``; a new deadline reaches unextended assignments.
+
+    Open assignments that were never extended take the new deadline as both their current
+    and original deadline (no extension happened, so the original changed too). Finished or
+    cancelled ones keep theirs: their timeliness is history. Returns whether anything changed.
+    """
+    before, after = changes(task, list(values), values)
+    if not after:
+        return False
+    now = get_clock().now()
+    with database.atomic():
+        for name, value in after.items():
+            setattr(task, name, value)
+        task.updated_at = now
+        task.save()
+        record(actor, "update", task, before=before, after=after)
+        if "deadline" in after or "deadline_kind" in after:
+            deadline = task.deadline if task.deadline_kind == "date" else None
+            unextended = Assignment.select().where(
+                Assignment.task == task,
+                Assignment.extension_count == 0,
+                Assignment.status.not_in(timeliness.CLOSED),
+            )
+            for assignment in unextended:
+                if assignment.deadline == deadline and assignment.original_deadline == deadline:
+                    continue
+                record(
+                    actor,
+                    "deadline",
+                    assignment,
+                    before={"deadline": assignment.deadline},
+                    after={"deadline": deadline},
+                    message="Hạn của nhiệm vụ được điều chỉnh.",
+                )
+                Assignment.update(
+                    deadline=deadline, original_deadline=deadline, updated_at=now
+                ).where(Assignment.id == assignment.id).execute()
+    return True
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(task_id: int) -> Response:
+    """Correct a task; changing its deadline moves the deadline of unextended assignments."""
+    require_role("task.edit")
+    task = _get_task(task_id)
+    # A POST replaces every field: one left out is blank, not silently kept.
+    form = TaskForm(obj=task if request.method == "GET" else None)
+    if request.method == "POST":
+        if not form.validate():
+            return render(
+                "tasks/form.html",
+                block="form",
+                status=_invalid_status(),
+                form=form,
+                meeting=task.meeting,
+                task=task,
+            )
+        if update_task(task, _user(), form.task_values()):
+            flash("Đã lưu thay đổi.", "success")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    return render("tasks/form.html", block="form", form=form, meeting=task.meeting, task=task)
+
+
+@bp.route("/tasks/<int:task_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign(task_id: int) -> Response:
+    """Give a task to more units (directly or through unit groups)."""
+    require_role("task.assign")
+    task = _get_task(task_id)
+    assignments = assignments_by_task([task.id]).get(task.id, [])
+    has_lead = any(a.role == "lead" for a in assignments)
+    form = AssignForm(has_lead=has_lead)
+    form.set_unit_choices()
+    context = {
+        "form": form,
+        "task": task,
+        "meeting": task.meeting,
+        "assignments": assignments,
+        "assigned_ids": {a.unit_id for a in assignments},
+    }
+    if request.method == "POST":
+        if not form.validate():
+            return render("tasks/assign.html", block="form", status=_invalid_status(), **context)
+        with database.atomic():
+            created = _give(task, _user(), form)
+        if created:
+            flash(f"Đã giao nhiệm vụ cho thêm {len(created)} đơn vị.", "success")
+        else:
+            flash("Các đơn vị đã chọn đều đã được giao nhiệm vụ này.", "info")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    return render("tasks/assign.html", block="form", **context)

@@ -30,9 +30,9 @@ def _fmt_datetime(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register blueprints, filters, globals and error handlers."""
-    from . import admin, assignments, auth, home, meetings, tasks, units
+    from . import admin, assignments, auth, dashboard, home, meetings, tasks, units
 
-    for module in (auth, home, meetings, tasks, assignments, units, admin):
+    for module in (auth, home, meetings, tasks, assignments, units, admin, dashboard):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["d"] = _fmt_date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField
 
 from ..db import BaseModel
 
@@ -33,7 +33,8 @@ class Unit(BaseModel):
     @classmethod
     def ordered(cls):
         """Units in display order: departments, then wards, then agencies."""
-        return cls.select().order_by(cls.kind, cls.sort_order, cls.name)
+        kind_order = Case(cls.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+        return cls.select().order_by(kind_order, cls.sort_order, cls.name)
 
     @classmethod
     def active_ordered(cls):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, ForeignKeyField
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,8 +43,11 @@ class User(UserMixin, BaseModel):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password``."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of ``password`` (scrypt unless the app configures otherwise)."""
+        method = "scrypt"
+        if has_app_context():
+            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` matches the stored hash."""

@@ -1,0 +1,194 @@
+"""The leader's overview as queries: counts per unit and category, and the lists behind them.
+
+The overview covers the active units (the rows the leader sees); the lists behind its numbers
+cover the same units, so every number equals the length of the list it links to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from . import timeliness
+from .models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+
+
+class InvalidFilter(ValueError):
+    """A filter names a unit, meeting, kind, category or status that does not exist."""
+
+
+@dataclass
+class Filters:
+    """The filters of the overview and of its lists, read from the query string."""
+
+    unit: Unit | None = None
+    kind: str = ""
+    category: str = ""
+    status: str = ""
+    meeting: Meeting | None = None
+    q: str = ""
+
+    def args(self, **overrides: Any) -> dict[str, Any]:
+        """These filters as query-string arguments (empty ones left out), with ``overrides``."""
+        args = {
+            "unit": self.unit.id if self.unit else None,
+            "kind": self.kind,
+            "category": self.category,
+            "status": self.status,
+            "meeting": self.meeting.id if self.meeting else None,
+            "q": self.q,
+        }
+        args.update(overrides)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+def _row_id(model, raw: str | None):
+    """The row of ``model`` whose id is ``raw``; None when ``raw`` is empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    # Ids beyond PostgreSQL's integer would fail in the database rather than match nothing.
+    valid = raw.isascii() and raw.isdigit() and int(raw) < 2**31
+    row = model.get_or_none(model.id == int(raw)) if valid else None
+    if row is None:
+        raise InvalidFilter(raw)
+    return row
+
+
+def _choice(raw: str | None, allowed) -> str:
+    """``raw`` if it is one of ``allowed``, "" when empty."""
+    raw = (raw or "").strip()
+    if raw and raw not in allowed:
+        raise InvalidFilter(raw)
+    return raw
+
+
+_PARSERS = {
+    "unit": lambda raw: _row_id(Unit, raw),
+    "kind": lambda raw: _choice(raw, UNIT_KINDS),
+    "category": lambda raw: _choice(raw, timeliness.CATEGORIES),
+    "status": lambda raw: _choice(raw, STATUSES),
+    "meeting": lambda raw: _row_id(Meeting, raw),
+    "q": lambda raw: (raw or "").strip()[:200],
+}
+
+
+def parse_filters(args, names: tuple[str, ...] = tuple(_PARSERS)) -> Filters:
+    """The filters ``names`` from request arguments; InvalidFilter for unknown ids or codes."""
+    return Filters(**{name: _PARSERS[name](args.get(name)) for name in names})
+
+
+def _scope(query, filters: Filters):
+    """Restrict a query over Assignment ⋈ Unit (⋈ Task) to the overview's filters."""
+    if filters.unit is not None:
+        query = query.where(Assignment.unit == filters.unit)
+    else:
+        query = query.where(Unit.active == True)  # noqa: E712
+    if filters.kind:
+        query = query.where(Unit.kind == filters.kind)
+    if filters.meeting is not None:
+        query = query.where(Task.meeting == filters.meeting)
+    return query
+
+
+@dataclass
+class SummaryRow:
+    """One unit's counts per category (the totals row has no unit)."""
+
+    unit: Unit | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the (non-cancelled) assignments completed on time; None without any."""
+        return self.counts.get("done_on_time", 0) / self.total if self.total else None
+
+
+def _count_where(condition):
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): a count per group that needs no subquery."""
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow], SummaryRow]:
+    """Counts per active unit and category in one grouped query, and their totals row."""
+    sums = [
+        _count_where(timeliness.condition(Assignment, cat, today, window)).alias(cat)
+        for cat in timeliness.ORDER
+    ]
+    counts = (
+        Assignment.select(Assignment.unit.alias("unit_id"), *sums)
+        .join(Unit)
+        .where(Assignment.status != "cancelled")
+        .group_by(Assignment.unit)
+    )
+    if filters.meeting is not None:
+        counts = counts.switch(Assignment).join(Task)
+    by_unit = {
+        row["unit_id"]: {cat: int(row[cat] or 0) for cat in timeliness.ORDER}
+        for row in _scope(counts, Filters(kind=filters.kind, meeting=filters.meeting)).dicts()
+    }
+    units = Unit.active_ordered()
+    if filters.kind:
+        units = units.where(Unit.kind == filters.kind)
+    zero = dict.fromkeys(timeliness.ORDER, 0)
+    rows = [SummaryRow(unit, by_unit.get(unit.id, dict(zero))) for unit in units]
+    totals = SummaryRow(None, {cat: sum(r.counts[cat] for r in rows) for cat in timeliness.ORDER})
+    return rows, totals
+
+
+def _listing():
+    """Assignments with the task, meeting and unit each row shows, in one joined query."""
+    return (
+        Assignment.select(Assignment, Task, Meeting, Unit)
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .switch(Assignment)
+        .join(Unit)
+    )
+
+
+def overdue(filters: Filters, today: date, window: int):
+    """Open assignments past their deadline, most overdue first."""
+    query = _scope(_listing(), filters).where(
+        timeliness.condition(Assignment, "overdue", today, window)
+    )
+    return query.order_by(Assignment.deadline.asc(), Unit.sort_order, Unit.name, Assignment.id)
+
+
+def assignments(filters: Filters, today: date, window: int):
+    """The assignments behind a number of the overview (cancelled ones only when asked)."""
+    query = _scope(_listing(), filters)
+    if filters.category:
+        query = query.where(timeliness.condition(Assignment, filters.category, today, window))
+    if filters.status:
+        query = query.where(Assignment.status == filters.status)
+    else:
+        query = query.where(Assignment.status != "cancelled")
+    if filters.q:
+        query = query.where(fn.LOWER(Task.title).contains(filters.q.lower()))
+    return query
+
+
+_KIND_ORDER = Case(Unit.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+
+# Sort keys of the list; NULL deadlines sort last on SQLite and PostgreSQL alike.
+SORTS: dict[str, list[Any]] = {
+    "deadline": [Case(None, [(Assignment.deadline.is_null(), 1)], 0), Assignment.deadline],
+    "unit": [_KIND_ORDER, Unit.sort_order, Unit.name],
+    "status": [Case(Assignment.status, [(s, i) for i, s in enumerate(STATUSES)], len(STATUSES))],
+    "progress": [Assignment.progress],
+}
+
+
+def meetings_for_select():
+    """Meetings for the filter's select, newest first (only the columns it shows)."""
+    return Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
+        Meeting.held_on.desc(), Meeting.id.desc()
+    )

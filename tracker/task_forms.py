@@ -1,0 +1,162 @@
+"""Task forms, and choosing the units (directly or through groups) a task is given to."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange
+
+from .forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
+from .meeting_forms import strip
+from .models import DEADLINE_KINDS, FIELDS, UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+
+UNIT_ERROR = "Đơn vị không hợp lệ hoặc đã ngừng hoạt động."
+GROUP_ERROR = "Nhóm đơn vị không hợp lệ."
+DEADLINE_MISSING = "Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”."
+LEAD_MISSING = "Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”."
+NOTHING_CHOSEN = "Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị."
+
+
+def _optional_int(value: object) -> int | None:
+    """A select's value as an id; the empty option is None."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class TaskForm(BaseForm):
+    """A task's own fields (create and edit)."""
+
+    number = IntegerField(
+        "Số thứ tự",
+        [InputRequired(message=REQUIRED), NumberRange(min=1, message="Số thứ tự phải từ 1.")],
+        invalid_value_message="Số thứ tự phải là số nguyên.",
+    )
+    title = StringField("Tên nhiệm vụ", [required(), max_len(300)], filters=[strip])
+    content = TextAreaField("Nội dung", [max_len(20000)], filters=[strip], render_kw={"rows": 6})
+    field = SelectField(
+        "Lĩnh vực",
+        choices=[SelectChoice(k, v) for k, v in FIELDS.items()],
+        default="khac",
+        invalid_choice_message="Lĩnh vực không hợp lệ.",
+    )
+    deadline_kind = SelectField(
+        "Loại thời hạn",
+        choices=[SelectChoice(k, v) for k, v in DEADLINE_KINDS.items()],
+        default="date",
+        invalid_choice_message="Loại thời hạn không hợp lệ.",
+    )
+    deadline = VNDateField("Hạn hoàn thành", [optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, plus: a deadline is required for the kind "date"."""
+        ok = super().validate(extra_validators)
+        if self.deadline_kind.data == "date" and self.deadline.data is None:
+            if not self.deadline.errors:
+                self.deadline.errors.append(DEADLINE_MISSING)
+            ok = False
+        return ok
+
+    def task_values(self) -> dict[str, object]:
+        """The typed values as Task fields; the deadline only for the kind "date"."""
+        kind = self.deadline_kind.data
+        return {
+            "number": self.number.data,
+            "title": self.title.data,
+            "content": self.content.data or "",
+            "field": self.field.data,
+            "deadline_kind": kind,
+            "deadline": self.deadline.data if kind == "date" else None,
+        }
+
+
+class UnitChoice:
+    """Fields choosing units: one lead unit, further units and unit groups (coordinating)."""
+
+    lead = SelectField(
+        "Đơn vị chủ trì",
+        coerce=_optional_int,
+        invalid_value_message=UNIT_ERROR,
+        invalid_choice_message=UNIT_ERROR,
+    )
+    units = SelectMultipleField(
+        "Đơn vị phối hợp",
+        coerce=int,
+        invalid_value_message=UNIT_ERROR,
+        invalid_choice_message=UNIT_ERROR,
+    )
+    groups = SelectMultipleField(
+        "Nhóm đơn vị",
+        coerce=int,
+        invalid_value_message=GROUP_ERROR,
+        invalid_choice_message=GROUP_ERROR,
+    )
+    each_leads = BooleanField("Mỗi đơn vị được chọn cùng chủ trì, thực hiện tại đơn vị mình")
+
+    def set_unit_choices(self) -> None:
+        """Offer the active units (grouped by kind) and the unit groups."""
+        units = [
+            SelectChoice(u.id, u.name, optgroup=UNIT_KINDS.get(u.kind, u.kind))
+            for u in Unit.active_ordered()
+        ]
+        self.lead.choices = [SelectChoice("", "— Chọn đơn vị chủ trì —"), *units]
+        self.units.choices = units
+        self.groups.choices = [SelectChoice(g.id, g.name) for g in UnitGroup.select()]
+
+    def anything_chosen(self) -> bool:
+        return bool(self.lead.data or self.units.data or self.groups.data)
+
+    def check_lead(self, needs_lead: bool) -> bool:
+        """Whether a lead is given when one is needed (else an error beside the field)."""
+        if needs_lead and self.lead.data is None and not self.each_leads.data:
+            self.lead.errors.append(LEAD_MISSING)
+            return False
+        return True
+
+    def chosen(self) -> dict[str, list[Unit]]:
+        """The chosen active units by role; a unit chosen twice (directly, by group) once."""
+        direct = set(self.units.data or [])
+        if self.lead.data is not None:
+            direct.add(self.lead.data)
+        in_groups = UnitGroupMember.select(UnitGroupMember.unit).where(
+            UnitGroupMember.group.in_(self.groups.data or [])
+        )
+        units = list(
+            Unit.active_ordered().where(Unit.id.in_(list(direct)) | Unit.id.in_(in_groups))
+        )
+        if self.each_leads.data:
+            return {"lead": units, "coordinating": []}
+        return {
+            "lead": [u for u in units if u.id == self.lead.data],
+            "coordinating": [u for u in units if u.id != self.lead.data],
+        }
+
+
+class TaskCreateForm(UnitChoice, TaskForm):
+    """A new task and, in the same step, the units it is given to."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return self.check_lead(self.anything_chosen()) and ok
+
+
+class AssignForm(UnitChoice, BaseForm):
+    """Give an existing task to more units."""
+
+    def __init__(self, *args, has_lead: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_lead = has_lead
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.anything_chosen():
+            self.units.errors.append(NOTHING_CHOSEN)
+            return False
+        return self.check_lead(not self.has_lead) and ok
