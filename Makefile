@@ -48,3 +48,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Page timings on 100,000 tasks: SQLite, then PostgreSQL (a schema created and dropped).
+bench: install
+	$(BIN)/python scripts/bench_pages.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_pages.py --database-url "$(PG_TEST_URL)" $(BENCH_ARGS)

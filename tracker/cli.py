@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask.cli import FlaskGroup
 
@@ -55,3 +57,46 @@ def create_user(
         user.set_password(password)
         user.save()
     click.echo(f"Created {role} {username}.")
+
+
+@cli.command("load-demo")
+@click.option(
+    "--date",
+    "meeting_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="meeting date (default: 14 days ago); deadlines and history follow it",
+)
+@click.option("--if-empty", is_flag=True, help="do nothing if the database already has users")
+def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
+    """Load the demo: quận Hồng Bàng's CCHC steering committee meeting and its tasks."""
+    from . import demo
+
+    with db.database.connection_context():
+        if demo.missing_tables():
+            raise click.ClickException("The database has no schema: run `tracker init-db` first.")
+        if if_empty and User.select().exists():
+            click.echo("The database already has users (demo already loaded): nothing to do.")
+            return
+        try:
+            accounts = demo.load(meeting_date.date() if meeting_date else None)
+        except demo.DemoError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Loaded the demo: {len(accounts)} accounts.")
+        click.echo(demo.accounts_table(accounts))
+
+
+@cli.command("seed-bench")
+@click.option("--tasks", "n_tasks", type=click.IntRange(min=1), required=True)
+@click.option("--units", "n_units", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
+    """Add a large synthetic data set for benchmarks (deterministic with --seed)."""
+    from . import bench_seed
+    from .demo import missing_tables
+
+    with db.database.connection_context():
+        if missing_tables():
+            raise click.ClickException("The database has no schema: run `tracker init-db` first.")
+        summary = bench_seed.seed(n_tasks, n_units=n_units, seed=seed)
+    click.echo(summary.report())
