@@ -1,5 +1,164 @@
-"""Placeholder replaced by the assignments pages."""
+"""One assignment: its page and timeline, and the progress reports and status changes posted to it.
 
-from flask import Blueprint
+Both POSTs answer an htmx request (an inline form in a unit's work list) with the updated row
+plus the unit's counters out of band, and a plain request with a redirect back.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import JOIN
+
+from . import workflow
+from .assignment_forms import (
+    ReportForm,
+    StatusForm,
+    attach_error,
+    build_row,
+    may_change_status,
+    may_post_report,
+    shows_actions,
+)
+from .assignment_timeline import timeline
+from .models import Assignment, Meeting, Task, Unit
+from .permissions import can_view_assignment, can_view_unit, require
+from .rendering import render, wants_fragment
+from .unit_work import COUNTERS, counters
 
 bp = Blueprint("assignments", __name__)
+
+
+def _get(assignment_id: int) -> Assignment:
+    """The assignment with its task, meeting and unit, or 404."""
+    a = (
+        Assignment.select(Assignment, Task, Meeting, Unit)
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .switch(Assignment)
+        .join(Unit)
+        .where(Assignment.id == assignment_id)
+        .get_or_none()
+    )
+    if a is None:
+        abort(404)
+    return a
+
+
+def _safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(c.isspace() or ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def _others(a: Assignment) -> list[Assignment]:
+    """The other units' assignments of the same task (shown read-only)."""
+    return list(
+        Assignment.select(Assignment, Unit)
+        .join(Unit)
+        .where(Assignment.task == a.task_id, Assignment.id != a.id)
+        .order_by(Unit.kind, Unit.sort_order, Unit.name)
+    )
+
+
+def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms) -> Response:
+    """The assignment page, with the given (possibly invalid) forms."""
+    return render(
+        "assignments/view.html",
+        status=status,
+        next_url=next_url,
+        a=a,
+        row=build_row(a, current_user, **forms),
+        others=_others(a),
+        timeline=timeline(a),
+        can_open_unit=can_view_unit(current_user, a.unit_id),
+    )
+
+
+def _row(a: Assignment, saved: str = "", **forms) -> Response:
+    """The assignment's row for htmx; after a change, the unit's counters out of band too."""
+    list_url = _safe_next(request.form.get("next")) or url_for("units.view", unit_id=a.unit_id)
+    return render(
+        "partials/assignment_row.html",
+        block="row",
+        oob=[COUNTERS] if saved else [],
+        row=build_row(a, current_user, saved=saved, **forms),
+        counters=counters(a.unit_id, list_url) if saved else [],
+        next_url=list_url,
+        show_actions=shows_actions(current_user, a.unit_id),
+    )
+
+
+def _saved(a: Assignment, message: str) -> Response:
+    """After a successful change: the new row to htmx, a redirect back otherwise."""
+    if wants_fragment():
+        return _row(a, saved=message)
+    flash(message, "success")
+    target = _safe_next(request.form.get("next"))
+    return redirect(target or url_for("assignments.view", assignment_id=a.id))
+
+
+def _invalid(a: Assignment, **forms) -> Response:
+    """Refused input: the row with the errors to htmx (200, so htmx swaps it), else the page.
+
+    The page keeps ``next``, so a corrected form still leads back to the list it came from.
+    """
+    if wants_fragment():
+        return _row(a, **forms)
+    return _page(a, status=400, next_url=_safe_next(request.form.get("next")), **forms)
+
+
+@bp.route("/assignments/<int:assignment_id>")
+@login_required
+def view(assignment_id: int) -> Response:
+    """The assignment: task, deadlines, status, the other units, actions and the timeline."""
+    a = _get(assignment_id)
+    require(can_view_assignment(current_user, a))
+    return _page(a)
+
+
+@bp.route("/assignments/<int:assignment_id>/reports", methods=["POST"])
+@login_required
+def post_report(assignment_id: int) -> Response:
+    """A progress report by one of the unit's own officers."""
+    a = _get(assignment_id)
+    require(may_post_report(current_user, a))
+    form = ReportForm()
+    if form.validate():
+        try:
+            workflow.post_report(
+                a,
+                current_user,
+                text=form.text.data.strip(),
+                progress=form.progress.data,
+                difficulties=(form.difficulties.data or "").strip(),
+                proposals=(form.proposals.data or "").strip(),
+            )
+        except workflow.WorkflowError as exc:
+            attach_error(form, exc)
+        else:
+            return _saved(a, "Đã gửi báo cáo tiến độ.")
+    return _invalid(a, report_form=form)
+
+
+@bp.route("/assignments/<int:assignment_id>/status", methods=["POST"])
+@login_required
+def change_status(assignment_id: int) -> Response:
+    """Move the assignment along the status graph (the workflow decides which moves)."""
+    a = _get(assignment_id)
+    require(may_change_status(current_user, a))
+    form = StatusForm()
+    if form.validate():
+        try:
+            workflow.change_status(a, current_user, form.status.data or "", form.reason.data)
+        except workflow.WorkflowError as exc:
+            attach_error(form, exc)
+        else:
+            return _saved(a, "Đã cập nhật trạng thái.")
+    return _invalid(a, status_form=form)

@@ -1,8 +1,143 @@
-"""Placeholder: the officer's home ("Việc của đơn vị")."""
+"""A unit's work list ("Việc của đơn vị"): the officer's home and /units/<id> share it."""
 
-from flask import render_template
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from flask import Response, request
+from flask_login import current_user
+from peewee import JOIN, Case, fn
+
+from .assignment_forms import Row, build_row, shows_actions
+from .models import STATUSES, Assignment, Meeting, Task, Unit
+from .pagination import paginate, sort_key
+from .rendering import render
+from .timeliness import CATEGORIES, ORDER
+
+COUNTERS = ("partials/assignment_counters.html", "counters")
 
 
-def officer_home():
-    """Placeholder."""
-    return render_template("home/placeholder.html")
+def _nulls_last(field):
+    # Portable NULLS LAST: SQLite and PostgreSQL disagree on where NULL sorts by default.
+    return Case(None, [(field.is_null(), 1)], 0)
+
+
+SORTS = {
+    "deadline": [_nulls_last(Assignment.deadline), Assignment.deadline, Assignment.id],
+    "title": [fn.LOWER(Task.title), Assignment.id],
+    "status": [Assignment.status, Assignment.id],
+    "progress": [Assignment.progress, Assignment.id],
+    "updated": [_nulls_last(Assignment.last_report_at), Assignment.last_report_at, Assignment.id],
+}
+
+
+def unit_assignments(unit_id: int):
+    """The unit's assignments with their task and meeting, in one query."""
+    return (
+        Assignment.select(Assignment, Task, Meeting)
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .where(Assignment.unit == unit_id)
+    )
+
+
+@dataclass
+class WorkFilters:
+    """The list's filters as read from the query string; unknown values are ignored."""
+
+    status: str = ""
+    category: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> WorkFilters:
+        status = args.get("status", "")
+        category = args.get("category", "")
+        return cls(
+            status=status if status in STATUSES else "",
+            category=category if category in CATEGORIES else "",
+            q=args.get("q", "").strip()[:200],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.category or self.q)
+
+    def apply(self, query):
+        """``query`` narrowed to these filters."""
+        if self.status:
+            query = query.where(Assignment.status == self.status)
+        if self.category:
+            query = query.where(Assignment.in_category(self.category))
+        if self.q:
+            query = query.where(fn.LOWER(Task.title).contains(self.q.lower()))
+        return query
+
+
+def category_counts(unit_id: int) -> dict[str, int]:
+    """How many of the unit's assignments fall in each timeliness category (one query)."""
+    sums = [fn.SUM(Case(None, [(Assignment.in_category(cat), 1)], 0)).alias(cat) for cat in ORDER]
+    row = Assignment.select(*sums).where(Assignment.unit == unit_id).dicts().get()
+    return {cat: int(row[cat] or 0) for cat in ORDER}
+
+
+@dataclass
+class Counter:
+    """One category's counter above the list: a link that filters the list by it."""
+
+    category: str
+    label: str
+    count: int
+    href: str
+    active: bool
+
+
+def counters(unit_id: int, list_url: str) -> list[Counter]:
+    """The counters of ``unit_id``, linking to the list page at ``list_url``.
+
+    ``list_url`` is the list page being looked at (path and query): its category marks the
+    active counter, and clicking that counter again clears the filter.
+    """
+    parts = urlsplit(list_url)
+    current = parse_qs(parts.query).get("category", [""])[0]
+    counts = category_counts(unit_id)
+    result = []
+    for cat in ORDER:
+        active = cat == current
+        href = parts.path if active else f"{parts.path}?{urlencode({'category': cat})}"
+        result.append(Counter(cat, CATEGORIES[cat], counts[cat], href, active))
+    return result
+
+
+def here() -> str:
+    """The current page's path and query, to come back to after a form is posted."""
+    return request.full_path.rstrip("?")
+
+
+def work_page(template: str, unit: Unit) -> Response:
+    """Render a unit's work list page (or, to htmx, the list plus its counters)."""
+    filters = WorkFilters.from_args(request.args)
+    url = here()
+    sort, order = sort_key(SORTS, "deadline")
+    page = paginate(filters.apply(unit_assignments(unit.id)).order_by(*order))
+    rows: list[Row] = [build_row(a, current_user) for a in page.items]
+    return render(
+        template,
+        block="work_list",
+        oob=[COUNTERS],
+        unit=unit,
+        page=page,
+        rows=rows,
+        filters=filters,
+        sort=sort,
+        counters=counters(unit.id, url),
+        next_url=url,
+        show_actions=shows_actions(current_user, unit.id),
+    )
+
+
+def officer_home() -> Response:
+    """The officer's home ("Việc của đơn vị"): their unit's work and inline actions."""
+    unit = Unit.get_by_id(current_user.unit_id)
+    return work_page("home/officer.html", unit)

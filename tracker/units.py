@@ -1,5 +1,23 @@
-"""Placeholder replaced by the units pages."""
+"""A unit's work page, /units/<id>: the same list as an officer's home, for any unit."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user, login_required
+
+from .models import Unit
+from .permissions import can_view_unit, require
+from .unit_work import work_page
 
 bp = Blueprint("units", __name__)
+
+
+@bp.route("/units/<int:unit_id>")
+@login_required
+def view(unit_id: int) -> Response:
+    """The unit's assignments: everyone who sees everything, or the unit's own officers."""
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None:
+        abort(404)
+    require(can_view_unit(current_user, unit.id))
+    return work_page("units/work.html", unit)

@@ -1,0 +1,153 @@
+"""The forms a unit's officer (and a leader) use on one assignment, and the row they live in.
+
+The same row is drawn in a unit's work list and returned alone after an inline htmx action,
+so everything a row needs to render is gathered here in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from .forms import REQUIRED, BaseForm, max_len, percent, required
+from .models import Assignment, User
+from .permissions import can_report, is_own_unit
+from .workflow import NEEDS_REASON, WorkflowError, allowed_targets
+
+TEXT_MAX = 5000
+REASON_MAX = 2000
+PROGRESS_ERROR = "Tiến độ phải là số nguyên từ 0 đến 100."
+
+# What the button that moves an assignment to each status says.
+ACTIONS = {
+    "in_progress": "Chuyển sang đang thực hiện",
+    "submitted": "Báo cáo hoàn thành (chờ xác nhận)",
+    "done": "Xác nhận hoàn thành",
+    "returned": "Trả lại, yêu cầu thực hiện lại",
+    "paused": "Tạm dừng",
+    "cancelled": "Hủy giao việc",
+}
+
+
+class ProgressField(IntegerField):
+    """A whole percentage; a blank box is "missing", anything else not a number is invalid."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata([v.strip() for v in valuelist])
+
+
+class ReportForm(BaseForm):
+    """Báo cáo tiến độ."""
+
+    text = TextAreaField("Nội dung báo cáo", [required(), max_len(TEXT_MAX)])
+    progress = ProgressField(
+        "Tiến độ (%)",
+        [InputRequired(message=REQUIRED), percent()],
+        invalid_value_message=PROGRESS_ERROR,
+    )
+    difficulties = TextAreaField("Khó khăn, vướng mắc", [max_len(TEXT_MAX)])
+    proposals = TextAreaField("Đề xuất, kiến nghị", [max_len(TEXT_MAX)])
+
+
+class StatusForm(BaseForm):
+    """A status change; which targets are allowed is workflow's decision, not the form's."""
+
+    status = StringField("Trạng thái mới")
+    reason = TextAreaField("Lý do", [max_len(REASON_MAX)])
+
+
+def attach_error(form: BaseForm, error: WorkflowError) -> None:
+    """Show a workflow refusal beside the field it names (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _unique_ids(form: BaseForm, suffix: int) -> BaseForm:
+    # Many rows share one page: each row's inputs need their own ids for <label for>.
+    for field in form:
+        field.id = f"{field.name}-{suffix}"
+    return form
+
+
+@dataclass
+class Row:
+    """One assignment as a row of a unit's work list, with the actions its viewer may take."""
+
+    a: Assignment
+    targets: list[str]
+    may_report: bool
+    report_form: ReportForm
+    status_form: StatusForm
+    saved: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.report_form.errors or self.status_form.errors)
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The allowed moves as (status, button label)."""
+        return [(t, ACTIONS.get(t, t)) for t in self.targets]
+
+    @property
+    def needs_reason(self) -> bool:
+        return any(t in NEEDS_REASON for t in self.targets)
+
+    @property
+    def has_actions(self) -> bool:
+        return self.may_report or bool(self.targets)
+
+    @property
+    def stray_errors(self) -> list[str]:
+        """Refusals for a form the row no longer shows (the status moved on meanwhile)."""
+        hidden = [
+            f
+            for f, shown in ((self.report_form, self.may_report), (self.status_form, self.targets))
+            if not shown
+        ]
+        return [m for form in hidden for messages in form.errors.values() for m in messages]
+
+
+def build_row(
+    a: Assignment,
+    user: User,
+    report_form: ReportForm | None = None,
+    status_form: StatusForm | None = None,
+    saved: str = "",
+) -> Row:
+    """The row of ``a`` as ``user`` sees it; fresh forms unless ones with errors are given."""
+    if report_form is None:
+        report_form = ReportForm(formdata=None, data={"progress": a.progress})
+    if status_form is None:
+        status_form = StatusForm(formdata=None)
+    return Row(
+        a=a,
+        targets=allowed_targets(user, a),
+        may_report=can_report(user, a),
+        report_form=_unique_ids(report_form, a.id),
+        status_form=_unique_ids(status_form, a.id),
+        saved=saved,
+    )
+
+
+def shows_actions(user: User, unit_id: int) -> bool:
+    """Whether a unit's work list has an actions column for ``user``."""
+    return user.decides or (user.role == "officer" and user.unit_id == unit_id)
+
+
+def may_post_report(user: User, a: Assignment) -> bool:
+    """Only the unit's own officers report on its work."""
+    return is_own_unit(user, a)
+
+
+def may_change_status(user: User, a: Assignment) -> bool:
+    """The unit's own officers and the deciding roles; which move is up to the workflow."""
+    return is_own_unit(user, a) or user.decides
