@@ -1,0 +1,164 @@
+"""Every route × every role, as a plain and as an htmx request.
+
+The objects requested belong to a second meeting whose only task is given to the
+department: the wards' officers are outsiders to all of it. A refused request answers
+403 or 404 (anonymous: a redirect to the login page) and leaves every table as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tracker.models import MODELS
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "lanhdao",
+    "tonghop",
+    "theodoi",
+    "p.sodau",
+    "p.hoangvanthu",
+    "pb.noivu",
+]
+EVERYONE = set(ROLES) - {"anonymous"}
+MANAGERS = {"admin", "lanhdao", "tonghop"}
+READERS = MANAGERS | {"theodoi"}
+INSIDER = "pb.noivu"
+
+# (path template, roles allowed to GET)
+GETS = [
+    ("/", EVERYONE),
+    ("/meetings", EVERYONE),
+    ("/meetings/new", MANAGERS),
+    ("/meetings/{meeting}", READERS | {INSIDER}),
+    ("/meetings/{meeting}/edit", MANAGERS),
+    ("/meetings/{meeting}/tasks/new", MANAGERS),
+    ("/tasks/{task}", READERS | {INSIDER}),
+    ("/tasks/{task}/edit", MANAGERS),
+    ("/tasks/{task}/assign", MANAGERS),
+    ("/assignments/{assignment}", READERS | {INSIDER}),
+    ("/units/{unit}", READERS | {INSIDER}),
+    ("/dashboard/assignments", READERS),
+    ("/admin/", {"admin"}),
+    ("/admin/units", {"admin"}),
+    ("/admin/users", {"admin"}),
+    ("/admin/groups", {"admin"}),
+    ("/password", EVERYONE),
+]
+
+# (path template, form data, roles allowed to POST)
+POSTS = [
+    ("/meetings/new", {"title": "Họp mới", "held_on": "2026-05-20"}, MANAGERS),
+    ("/meetings/{meeting}/edit", {"title": "Đổi tên", "held_on": "2026-05-02"}, MANAGERS),
+    (
+        "/meetings/{meeting}/tasks/new",
+        {
+            "number": "9",
+            "title": "Việc mới",
+            "field": "khac",
+            "deadline_kind": "date",
+            "deadline": "2026-06-30",
+            "lead": "{unit}",
+        },
+        MANAGERS,
+    ),
+    (
+        "/tasks/{task}/edit",
+        {"number": "1", "title": "Sửa", "field": "khac", "deadline_kind": "none"},
+        MANAGERS,
+    ),
+    ("/tasks/{task}/assign", {"units": "{ward}", "lead": ""}, MANAGERS),
+    ("/assignments/{assignment}/reports", {"text": "Đã làm", "progress": "30"}, {INSIDER}),
+    ("/assignments/{assignment}/status", {"status": "in_progress"}, {INSIDER, "lanhdao", "admin"}),
+    (
+        "/admin/units/new",
+        {"name": "Phòng Mới", "short_name": "Mới", "code": "moi", "kind": "department"},
+        {"admin"},
+    ),
+]
+
+
+@pytest.fixture
+def ids(world, factory):
+    meeting = factory.meeting("Họp riêng của Phòng Nội vụ")
+    task = factory.task(meeting, "Việc riêng của Phòng Nội vụ", deadline=date(2026, 6, 1))
+    assignment = factory.assignment(task, world.dept)
+    return {
+        "meeting": meeting.id,
+        "task": task.id,
+        "assignment": assignment.id,
+        "unit": world.dept.id,
+        "ward": world.ward_a.id,
+    }
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table (audit events included)."""
+    return {
+        m._meta.table_name: sorted(tuple(map(str, row)) for row in m.select().tuples())
+        for m in MODELS
+    }
+
+
+def _login(auth, role: str) -> None:
+    if role != "anonymous":
+        response = auth.login(role)
+        assert response.status_code == 302, role
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("template", "allowed"), GETS, ids=[g[0] for g in GETS])
+def test_get(client, auth, ids, template, allowed, role, htmx):
+    _login(auth, role)
+    path = template.format(**ids)
+    response = client.hx_get(path) if htmx else client.get(path)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code == 200, (path, role, response.status_code)
+    else:
+        assert response.status_code in (403, 404), (path, role, response.status_code)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("template", "data", "allowed"), POSTS, ids=[p[0] for p in POSTS])
+def test_post(client, auth, ids, template, data, allowed, role, htmx):
+    _login(auth, role)
+    path = template.format(**ids)
+    form = {k: v.format(**ids) for k, v in data.items()}
+    before = snapshot()
+    response = client.post(path, data=form, htmx=htmx)
+    if role in allowed:
+        assert response.status_code in (200, 302), (path, role, response.status_code)
+        assert snapshot() != before, f"{role} was allowed {path} but nothing changed"
+        return
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code in (403, 404), (path, role, response.status_code)
+    assert snapshot() == before, f"{role} changed data through {path}"
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"<[^>]+>|\{[a-z]+\}", "{}", path)
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new route must be added here, so its permissions get tested."""
+    covered = {_shape(t) for t, _ in GETS} | {_shape(t) for t, *_ in POSTS}
+    exempt = {"static", "auth.login", "auth.logout", "auth.language"}
+    missing = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        # the admin pages have their own full matrix in test_admin.py
+        if rule.endpoint not in exempt
+        and not rule.endpoint.startswith("admin.")
+        and _shape(rule.rule) not in covered
+    ]
+    assert not missing, missing
