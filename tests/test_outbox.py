@@ -1,0 +1,57 @@
+"""Queueing into the outbox: unique keys, the caller's transaction, missing addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.db import database
+from tracker.mail.outbox import enqueue
+from tracker.mail.recipients import unit_recipients
+from tracker.models import MailPreference, OutboxMessage, User
+
+
+def _queue(key="weekly:1:2026-W20", recipients=("a@example.vn",)):
+    return enqueue(
+        key=key,
+        kind="weekly_digest",
+        recipients=list(recipients),
+        subject="Tổng hợp công việc tuần",
+        body_text="Nội dung",
+    )
+
+
+def test_same_key_is_queued_once(app_ctx, world):
+    assert _queue() is not None
+    assert _queue() is None
+    assert OutboxMessage.select().count() == 1
+
+
+def test_rolled_back_change_queues_nothing(app_ctx, world):
+    with pytest.raises(RuntimeError), database.atomic():
+        _queue()
+        raise RuntimeError("the change failed")
+    assert OutboxMessage.select().count() == 0
+
+
+def test_no_address_is_reported_not_dropped(app_ctx, world):
+    message = _queue(recipients=())
+    assert message.status == "dead" and "email" in message.last_error
+
+
+def test_unit_recipients_skip_opt_outs_and_report_missing(app_ctx, world):
+    User.update(email="p.sodau@hongbang.example").where(User.id == world.officer_a.id).execute()
+    second = User.create(
+        username="p.sodau2",
+        full_name="Cán bộ thứ hai",
+        role="officer",
+        unit=world.ward_a,
+        password_hash="x",
+        created_at=world.task.created_at,
+    )
+    world.ward_a.email = "ubndsodau@hongbang.example"
+    addresses, missing = unit_recipients(world.ward_a, "weekly_digest")
+    assert addresses == ["p.sodau@hongbang.example", "ubndsodau@hongbang.example"]
+    assert missing == ["Cán bộ thứ hai"]
+    MailPreference.create(user=world.officer_a, kind="weekly_digest", enabled=False)
+    MailPreference.create(user=second, kind="weekly_digest", enabled=False)
+    assert unit_recipients(world.ward_a, "weekly_digest") == (["ubndsodau@hongbang.example"], [])

@@ -1,0 +1,1 @@
+"""Mail: the outbox (written in the caller's transaction), recipients, and SMTP delivery."""

@@ -1,0 +1,54 @@
+"""Queueing mail in the outbox, inside the transaction of the change that causes it."""
+
+from __future__ import annotations
+
+from ..clock import get_clock
+from ..models import Assignment, OutboxMessage, Unit, User
+
+
+def enqueue(
+    *,
+    key: str,
+    kind: str,
+    recipients: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    missing: list[str] | None = None,
+    unit: Unit | None = None,
+    user: User | None = None,
+    assignment: Assignment | None = None,
+) -> OutboxMessage | None:
+    """Queue one message unless one with ``key`` exists; return it, or None if it existed.
+
+    Call inside the transaction of the change that causes the mail: a rolled-back change then
+    queues nothing. The unique key (kind + recipient + period) is what makes every reminder
+    idempotent, also across two schedulers. A message with nobody to send to is kept as
+    ``dead`` with the reason, so a missing address is reported rather than dropped.
+    """
+    now = get_clock().now()
+    missing = missing or []
+    status, error = "queued", ""
+    if not recipients:
+        status, error = "dead", "Không có địa chỉ email người nhận."
+    row = {
+        "key": key[:200],
+        "kind": kind,
+        "unit": unit.id if unit else None,
+        "user": user.id if user else None,
+        "assignment": assignment.id if assignment else None,
+        "recipients": ", ".join(recipients),
+        "missing_recipients": ", ".join(missing),
+        "subject": subject[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "status": status,
+        "last_error": error,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    inserted = OutboxMessage.insert(row).on_conflict_ignore().as_rowcount().execute()
+    if inserted != 1:
+        return None
+    return OutboxMessage.get(OutboxMessage.key == row["key"])

@@ -1,0 +1,82 @@
+"""The outbox of mail, the record of scheduled runs, and each user's choice of mail kinds."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+
+from ..db import BaseModel, InstantField
+from .assignments import Assignment
+from .units import Unit
+from .users import User
+
+MAIL_KINDS = {
+    "weekly_digest": "Tổng hợp công việc hằng tuần của đơn vị",
+    "leader_summary": "Báo cáo tổng hợp hằng tuần cho lãnh đạo",
+    "due_soon": "Nhắc việc sắp đến hạn",
+    "new_assignment": "Thông báo được giao nhiệm vụ mới",
+    "urge": "Đôn đốc thực hiện nhiệm vụ",
+    "extension_decided": "Kết quả xin gia hạn",
+    "submission_returned": "Nhiệm vụ bị trả lại",
+    "submission_confirmed": "Nhiệm vụ được xác nhận hoàn thành",
+}
+
+MESSAGE_STATUSES = {
+    "queued": "Chờ gửi",
+    "sending": "Đang gửi",
+    "sent": "Đã gửi",
+    "failed": "Lỗi, sẽ thử lại",
+    "dead": "Không gửi được",
+}
+
+
+class OutboxMessage(BaseModel):
+    """One mail to send; ``key`` (kind + recipient + period) makes it unique, so never twice."""
+
+    key = CharField(max_length=200, unique=True)
+    kind = CharField(max_length=30, index=True)
+    unit = ForeignKeyField(Unit, null=True, backref="messages", on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, backref="messages", on_delete="CASCADE")
+    assignment = ForeignKeyField(Assignment, null=True, backref="messages", on_delete="CASCADE")
+    recipients = TextField(default="")
+    missing_recipients = TextField(default="")
+    subject = CharField(max_length=300)
+    body_text = TextField()
+    body_html = TextField(default="")
+    status = CharField(max_length=10, default="queued")
+    attempts = IntegerField(default=0)
+    next_attempt_at = InstantField()
+    claimed_until = InstantField(null=True)
+    last_error = TextField(default="")
+    created_at = InstantField(index=True)
+    updated_at = InstantField()
+    sent_at = InstantField(null=True)
+
+    class Meta:
+        table_name = "outbox_message"
+        indexes = ((("status", "next_attempt_at"), False),)
+
+
+class JobRun(BaseModel):
+    """One run of a scheduled job for one period; unique, so a period runs once."""
+
+    job = CharField(max_length=40)
+    period = CharField(max_length=40)
+    started_at = InstantField()
+    finished_at = InstantField(null=True)
+    queued = IntegerField(default=0)
+
+    class Meta:
+        table_name = "job_run"
+        indexes = ((("job", "period"), True),)
+
+
+class MailPreference(BaseModel):
+    """A user's choice to receive (or not) one kind of mail; no row means yes."""
+
+    user = ForeignKeyField(User, backref="mail_preferences", on_delete="CASCADE")
+    kind = CharField(max_length=30)
+    enabled = BooleanField(default=True)
+
+    class Meta:
+        table_name = "mail_preference"
+        indexes = ((("user", "kind"), True),)
