@@ -28,7 +28,10 @@ browser:
 run: install
 	$(BIN)/tracker init-db
 	$(BIN)/tracker load-demo --if-empty
-	$(BIN)/tracker run --host 127.0.0.1 --port 5000
+	@# The scheduler runs beside the web server, as its own process, and stops with it.
+	$(BIN)/tracker scheduler & SCHEDULER=$$!; \
+	  trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/tracker run --host 127.0.0.1 --port 5000
 
 test: install browser
 	$(MAKE) --no-print-directory test-sqlite
@@ -53,3 +56,16 @@ clean:
 bench: install
 	$(BIN)/python scripts/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python scripts/bench_pages.py --database-url "$(PG_TEST_URL)" $(BENCH_ARGS)
+
+# Collect the translatable strings (msgids are Vietnamese) and merge them into the English catalog;
+# then translate the new entries in translations/en/LC_MESSAGES/messages.po.
+.PHONY: extract
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k NP_:1c,2 --project=tracker --version=0.1 --add-location=file --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete
+
+# Build and queue the weekly digests for 1,000 units over 100,000 tasks (a temporary SQLite
+# database; add BENCH_ARGS="--database-url postgresql://..." for PostgreSQL).
+.PHONY: bench-mail
+bench-mail: install
+	$(BIN)/python scripts/bench_mail.py $(BENCH_ARGS)

@@ -11,8 +11,9 @@ import re
 from datetime import date
 
 import pytest
+from conftest import NOW
 
-from tracker.models import MODELS
+from tracker.models import MODELS, OutboxMessage
 
 ROLES = [
     "anonymous",
@@ -48,6 +49,10 @@ GETS = [
     ("/admin/users", {"admin"}),
     ("/admin/groups", {"admin"}),
     ("/password", EVERYONE),
+    ("/profile", EVERYONE),
+    ("/outbox", {"admin"}),
+    ("/outbox/{message}", {"admin"}),
+    ("/units/{unit}/digest", READERS | {INSIDER}),
 ]
 
 # (path template, form data, roles allowed to POST)
@@ -74,6 +79,10 @@ POSTS = [
     ("/tasks/{task}/assign", {"units": "{ward}", "lead": ""}, MANAGERS),
     ("/assignments/{assignment}/reports", {"text": "Đã làm", "progress": "30"}, {INSIDER}),
     ("/assignments/{assignment}/status", {"status": "in_progress"}, {INSIDER, "lanhdao", "admin"}),
+    ("/outbox/{message}/retry", {}, {"admin"}),
+    # A real form always sends a field; an empty body would leave the choices as they were.
+    ("/profile", {"save": "1"}, EVERYONE),
+    ("/units/{unit}/digest/send", {}, MANAGERS),
     (
         "/admin/units/new",
         {"name": "Phòng Mới", "short_name": "Mới", "code": "moi", "kind": "department"},
@@ -85,14 +94,30 @@ POSTS = [
 @pytest.fixture
 def ids(world, factory):
     meeting = factory.meeting("Họp riêng của Phòng Nội vụ")
-    task = factory.task(meeting, "Việc riêng của Phòng Nội vụ", deadline=date(2026, 6, 1))
+    # Overdue, so the department's weekly digest has something to say.
+    task = factory.task(meeting, "Việc riêng của Phòng Nội vụ", deadline=date(2026, 5, 14))
     assignment = factory.assignment(task, world.dept)
+    world.dept.email = "noivu@hongbang.example"
+    world.dept.save()
+    message = OutboxMessage.create(
+        key="weekly_digest:unit:0:2026-W19",
+        kind="weekly_digest",
+        recipients="x@example.vn",
+        subject="Tổng hợp",
+        body_text="…",
+        status="dead",
+        last_error="550",
+        next_attempt_at=NOW,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     return {
         "meeting": meeting.id,
         "task": task.id,
         "assignment": assignment.id,
         "unit": world.dept.id,
         "ward": world.ward_a.id,
+        "message": message.id,
     }
 
 

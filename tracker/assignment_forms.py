@@ -8,26 +8,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext, pgettext
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from .forms import REQUIRED, BaseForm, max_len, percent, required
+from .i18n import NP_
 from .models import Assignment, User
 from .permissions import can_report, is_own_unit
 from .workflow import NEEDS_REASON, WorkflowError, allowed_targets
 
 TEXT_MAX = 5000
 REASON_MAX = 2000
-PROGRESS_ERROR = "Tiến độ phải là số nguyên từ 0 đến 100."
+PROGRESS_ERROR = _l("Tiến độ phải là số nguyên từ 0 đến 100.")
 
 # What the button that moves an assignment to each status says.
 ACTIONS = {
-    "in_progress": "Chuyển sang đang thực hiện",
-    "submitted": "Báo cáo hoàn thành (chờ xác nhận)",
-    "done": "Xác nhận hoàn thành",
-    "returned": "Trả lại, yêu cầu thực hiện lại",
-    "paused": "Tạm dừng",
-    "cancelled": "Hủy giao việc",
+    "in_progress": NP_("action", "Chuyển sang đang thực hiện"),
+    "submitted": NP_("action", "Báo cáo hoàn thành (chờ xác nhận)"),
+    "done": NP_("action", "Xác nhận hoàn thành"),
+    "returned": NP_("action", "Trả lại, yêu cầu thực hiện lại"),
+    "paused": NP_("action", "Tạm dừng"),
+    "cancelled": NP_("action", "Hủy giao việc"),
 }
 
 
@@ -44,30 +47,31 @@ class ProgressField(IntegerField):
 class ReportForm(BaseForm):
     """Báo cáo tiến độ."""
 
-    text = TextAreaField("Nội dung báo cáo", [required(), max_len(TEXT_MAX)])
+    text = TextAreaField(_l("Nội dung báo cáo"), [required(), max_len(TEXT_MAX)])
     progress = ProgressField(
-        "Tiến độ (%)",
+        _l("Tiến độ (%)"),
         [InputRequired(message=REQUIRED), percent()],
         invalid_value_message=PROGRESS_ERROR,
     )
-    difficulties = TextAreaField("Khó khăn, vướng mắc", [max_len(TEXT_MAX)])
-    proposals = TextAreaField("Đề xuất, kiến nghị", [max_len(TEXT_MAX)])
+    difficulties = TextAreaField(_l("Khó khăn, vướng mắc"), [max_len(TEXT_MAX)])
+    proposals = TextAreaField(_l("Đề xuất, kiến nghị"), [max_len(TEXT_MAX)])
 
 
 class StatusForm(BaseForm):
     """A status change; which targets are allowed is workflow's decision, not the form's."""
 
-    status = StringField("Trạng thái mới")
-    reason = TextAreaField("Lý do", [max_len(REASON_MAX)])
+    status = StringField(_l("Trạng thái mới"))
+    reason = TextAreaField(_l("Lý do"), [max_len(REASON_MAX)])
 
 
 def attach_error(form: BaseForm, error: WorkflowError) -> None:
-    """Show a workflow refusal beside the field it names (or above the form)."""
+    """Show a workflow refusal beside the field it names (or above the form), translated."""
+    message = gettext(error.message)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(message)
 
 
 def _unique_ids(form: BaseForm, suffix: int) -> BaseForm:
@@ -94,8 +98,8 @@ class Row:
 
     @property
     def choices(self) -> list[tuple[str, str]]:
-        """The allowed moves as (status, button label)."""
-        return [(t, ACTIONS.get(t, t)) for t in self.targets]
+        """The allowed moves as (status, button label in the user's language)."""
+        return [(t, pgettext("action", ACTIONS[t]) if t in ACTIONS else t) for t in self.targets]
 
     @property
     def needs_reason(self) -> bool:

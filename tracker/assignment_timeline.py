@@ -9,31 +9,35 @@ from datetime import date, datetime
 from flask_babel import gettext
 from peewee import JOIN
 
+from .i18n import N_
 from .models import STATUSES, Assignment, AuditEvent, ProgressReport, User
 from .models.assignments import ROLES
 
 # What each audit action is called on the timeline; other modules' actions fall back to
 # a neutral word so a new kind of event never breaks the page.
 ACTIONS = {
-    "assign": "Giao nhiệm vụ cho đơn vị",
-    "status": "Chuyển trạng thái",
-    "urge": "Đôn đốc",
-    "extension_request": "Đề nghị gia hạn",
-    "extension_approve": "Đồng ý gia hạn",
-    "extension_reject": "Không đồng ý gia hạn",
-    "deadline": "Điều chỉnh thời hạn",
-    "update": "Cập nhật",
+    "assign": N_("Giao nhiệm vụ cho đơn vị"),
+    "status": N_("Chuyển trạng thái"),
+    "urge": N_("Đôn đốc"),
+    "extension_request": N_("Đề nghị gia hạn"),
+    "extension_approve": N_("Đồng ý gia hạn"),
+    "extension_reject": N_("Không đồng ý gia hạn"),
+    "deadline": N_("Điều chỉnh thời hạn"),
+    "update": N_("Cập nhật"),
 }
 
 KEYS = {
-    "status": "Trạng thái",
-    "progress": "Tiến độ",
-    "deadline": "Thời hạn",
-    "original_deadline": "Thời hạn ban đầu",
-    "requested_deadline": "Thời hạn đề nghị",
-    "unit": "Đơn vị",
-    "role": "Vai trò",
+    "status": N_("Trạng thái"),
+    "progress": N_("Tiến độ"),
+    "deadline": N_("Thời hạn"),
+    "original_deadline": N_("Thời hạn ban đầu"),
+    "requested_deadline": N_("Thời hạn đề nghị"),
+    "unit": N_("Đơn vị"),
+    "role": N_("Vai trò"),
 }
+
+# Audit messages the application writes itself (others are what users typed): translated when shown.
+SYSTEM_MESSAGES = frozenset({N_("Hạn của nhiệm vụ được điều chỉnh.")})
 
 # Progress reports are drawn from their own table (with difficulties and proposals), so the
 # audit event each one also writes would only repeat it.
@@ -59,6 +63,7 @@ class Entry:
     event: AuditEvent | None = None
     title: str = ""
     changes: list[Change] = field(default_factory=list)
+    message: str = ""
 
     @property
     def kind(self) -> str:
@@ -129,6 +134,7 @@ def timeline(assignment: Assignment) -> list[Entry]:
             event=e,
             title=_label(ACTIONS, e.action if e.action in ACTIONS else "update"),
             changes=_changes(e),
+            message=gettext(e.message) if e.message in SYSTEM_MESSAGES else e.message,
         )
         for e in events
     ]

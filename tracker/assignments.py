@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 
@@ -143,7 +144,7 @@ def post_report(assignment_id: int) -> Response:
         except workflow.WorkflowError as exc:
             attach_error(form, exc)
         else:
-            return _saved(a, "Đã gửi báo cáo tiến độ.")
+            return _saved(a, _("Đã gửi báo cáo tiến độ."))
     return _invalid(a, report_form=form)
 
 
@@ -160,5 +161,5 @@ def change_status(assignment_id: int) -> Response:
         except workflow.WorkflowError as exc:
             attach_error(form, exc)
         else:
-            return _saved(a, "Đã cập nhật trạng thái.")
+            return _saved(a, _("Đã cập nhật trạng thái."))
     return _invalid(a, status_form=form)

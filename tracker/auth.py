@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, Length
@@ -19,19 +21,19 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(BaseForm):
-    username = StringField("Tên đăng nhập", [required(), max_len(60)])
-    password = PasswordField("Mật khẩu", [required(), max_len(200)])
+    username = StringField(_l("Tên đăng nhập"), [required(), max_len(60)])
+    password = PasswordField(_l("Mật khẩu"), [required(), max_len(200)])
 
 
 class PasswordForm(BaseForm):
-    current = PasswordField("Mật khẩu hiện tại", [required()])
+    current = PasswordField(_l("Mật khẩu hiện tại"), [required()])
     new = PasswordField(
-        "Mật khẩu mới",
-        [required(), Length(min=8, max=200, message="Mật khẩu mới phải có từ 8 ký tự.")],
+        _l("Mật khẩu mới"),
+        [required(), Length(min=8, max=200, message=_l("Mật khẩu mới phải có từ 8 ký tự."))],
     )
     confirm = PasswordField(
-        "Nhập lại mật khẩu mới",
-        [required(), EqualTo("new", message="Hai mật khẩu không khớp.")],
+        _l("Nhập lại mật khẩu mới"),
+        [required(), EqualTo("new", message=_l("Hai mật khẩu không khớp."))],
     )
 
 
@@ -65,7 +67,7 @@ def login():
             with database.atomic():
                 record(user, "login", user)
             return redirect(_safe_next(request.args.get("next")))
-        error = "Tên đăng nhập hoặc mật khẩu không đúng."
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     status = 200 if not error else 401
     return render("auth/login.html", form=form, error=error, status=status)
 
@@ -75,7 +77,7 @@ def logout():
     """End the session (POST with CSRF, so no link can log a user out)."""
     logout_user()
     session.clear()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -86,13 +88,13 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
-            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+            form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:
             with database.atomic():
                 current_user.set_password(form.new.data)
                 current_user.save()
                 record(current_user, "password", current_user)
-            flash("Đã đổi mật khẩu.", "success")
+            flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("home.index"))
     return render("auth/password.html", form=form)
 

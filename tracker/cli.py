@@ -100,3 +100,92 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
             raise click.ClickException("The database has no schema: run `tracker init-db` first.")
         summary = bench_seed.seed(n_tasks, n_units=n_units, seed=seed)
     click.echo(summary.report())
+
+
+@cli.command("send-reminders")
+@click.option(
+    "--kind",
+    type=click.Choice(["weekly", "summary", "due-soon"]),
+    required=True,
+    help="weekly unit digest, leaders' summary, or daily due-soon mails",
+)
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    help="run as if at this moment (ISO 8601; without an offset: the configured zone)",
+)
+@click.option("--dry-run", is_flag=True, help="print who would get what; queue nothing")
+def send_reminders(kind: str, at_text: str | None, dry_run: bool) -> None:
+    """Build one kind of reminder for its current period and queue it (once per period)."""
+    from .clock import get_clock
+    from .reminders import jobs, periods
+
+    clock = get_clock()
+    try:
+        at = periods.parse_instant(at_text, clock.tz) if at_text else clock.now()
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date-time: {at_text!r}", param_hint="--at") from exc
+    job = jobs.CLI_KINDS[kind]
+    period = jobs.period_of(job, at)
+    with db.database.connection_context():
+        if not dry_run:
+            outcome = jobs.run_job(job, at)
+            if outcome.ran:
+                click.echo(
+                    f"{job} {period}: {outcome.queued} message(s) queued"
+                    f" ({outcome.built - outcome.queued} already in the outbox)."
+                )
+            else:
+                click.echo(f"{job} {period} has already run: nothing queued.")
+            return
+        mails = jobs.build(job, at)
+        already = jobs.has_run(job, period)
+    moment = at.astimezone(clock.tz).isoformat(timespec="minutes")
+    click.echo(f"Dry run of {job} {period} as of {moment}: {len(mails)} message(s).")
+    for mail in mails:
+        counts = ", ".join(f"{name} {n}" for name, n in mail.counts.items() if n)
+        click.echo(f"- {mail.addressee}")
+        click.echo(f"  to: {', '.join(mail.recipients) or '(no address)'}")
+        if mail.missing:
+            click.echo(f"  without an address: {', '.join(mail.missing)}")
+        click.echo(f"  subject: {mail.subject}")
+        click.echo(f"  items: {counts or '-'}")
+    if already:
+        click.echo("This period has already run: a real run would queue nothing.")
+    click.echo("Nothing was queued (dry run).")
+
+
+@cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler: reminders at their times, the mail sender every minute."""
+    import logging
+    import signal
+
+    from flask import current_app
+
+    from . import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    scheduler.catch_up(app)
+    runner = scheduler.build_scheduler(app)
+    signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
+    click.echo("Scheduler started; stop it with Ctrl+C.")
+    try:
+        runner.start()
+    except KeyboardInterrupt:
+        if runner.running:
+            runner.shutdown(wait=False)
+
+
+@cli.command("send-outbox")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+def send_outbox(limit: int) -> None:
+    """Deliver one batch of due mail from the outbox over SMTP and print the counts."""
+    from flask import current_app
+
+    from .mail.sender import send_pending
+
+    stats = send_pending(current_app._get_current_object(), limit=limit)
+    click.echo(stats.report())

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .mail.smtp import SmtpUrlError, parse_smtp_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +51,18 @@ class Config:
             raise ConfigError(f"TRACKER_TIMEZONE không hợp lệ: {self.TIMEZONE!r}") from exc
         self.BASE_URL = env.get("TRACKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SMTP_URL = env.get("TRACKER_SMTP_URL", "")
+        try:
+            parse_smtp_url(self.SMTP_URL)
+        except SmtpUrlError as exc:
+            raise ConfigError(str(exc)) from None
         self.MAIL_FROM = env.get("TRACKER_MAIL_FROM", "tracker@localhost")
+        attempts = env.get("TRACKER_MAIL_MAX_ATTEMPTS", "8").strip()
+        if not (attempts.isascii() and attempts.isdigit() and int(attempts) >= 1):
+            raise ConfigError(
+                f"TRACKER_MAIL_MAX_ATTEMPTS phải là số nguyên dương / must be a positive whole "
+                f"number, not {attempts!r}"
+            )
+        self.MAIL_MAX_ATTEMPTS = int(attempts)
         self.DUE_SOON_DAYS = int(env.get("TRACKER_DUE_SOON_DAYS", "3"))
         self.PAGE_SIZE = int(env.get("TRACKER_PAGE_SIZE", "20"))
         self.BABEL_DEFAULT_LOCALE = "vi"
@@ -60,7 +75,78 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        vars(self).update(reminder_settings(env))
 
     def as_dict(self) -> dict[str, object]:
         """The settings as a mapping for ``app.config.update``."""
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+# Reminders and the scheduler (tracker/reminders, tracker/scheduler.py).
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_CLOCK_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_daily_time(name: str, raw: str) -> tuple[int, int]:
+    """Parse "HH:MM" into (hour, minute); ConfigError otherwise."""
+    match = _CLOCK_RE.fullmatch(raw.strip())
+    if not match:
+        raise ConfigError(f"{name} phải có dạng HH:MM (ví dụ 07:00), không phải {raw!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_weekly_time(name: str, raw: str) -> tuple[str, int, int]:
+    """Parse "mon 07:30" into ("mon", 7, 30); ConfigError otherwise."""
+    parts = raw.strip().lower().split()
+    if len(parts) != 2 or parts[0] not in WEEKDAYS or not _CLOCK_RE.fullmatch(parts[1]):
+        raise ConfigError(
+            f"{name} phải có dạng 'thứ HH:MM' với thứ là một trong {', '.join(WEEKDAYS)} "
+            f"(ví dụ mon 07:30), không phải {raw!r}"
+        )
+    hour, minute = parse_daily_time(name, parts[1])
+    return parts[0], hour, minute
+
+
+def parse_positive_int(name: str, raw: str) -> int:
+    """A whole number of at least 1; ConfigError otherwise."""
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ConfigError(f"{name} phải là số nguyên dương, không phải {raw!r}")
+    return int(value)
+
+
+def parse_days_list(name: str, raw: str) -> tuple[int, ...]:
+    """Parse "3,1,0" into (3, 1, 0): distinct numbers of days, 0 to 366; ConfigError otherwise."""
+    items = [item.strip() for item in raw.split(",")]
+    if not all(i.isascii() and i.isdigit() and int(i) <= 366 for i in items):
+        raise ConfigError(
+            f"{name} phải là các số ngày (0 đến 366) cách nhau bởi dấu phẩy, "
+            f"ví dụ 3,1,0; không phải {raw!r}"
+        )
+    days = tuple(int(i) for i in items)
+    if len(set(days)) != len(days):
+        raise ConfigError(f"{name} có số ngày bị lặp: {raw!r}")
+    return days
+
+
+def reminder_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """When the reminders go out, read strictly: a bad value stops start-up."""
+    get = env.get
+    return {
+        "WEEKLY_DIGEST_AT": parse_weekly_time(
+            "TRACKER_WEEKLY_DIGEST_AT", get("TRACKER_WEEKLY_DIGEST_AT", "mon 07:30")
+        ),
+        "LEADER_SUMMARY_AT": parse_weekly_time(
+            "TRACKER_LEADER_SUMMARY_AT", get("TRACKER_LEADER_SUMMARY_AT", "mon 07:30")
+        ),
+        "DUE_SOON_AT": parse_daily_time("TRACKER_DUE_SOON_AT", get("TRACKER_DUE_SOON_AT", "07:00")),
+        "DUE_SOON_DAYS_BEFORE": parse_days_list(
+            "TRACKER_DUE_SOON_DAYS_BEFORE", get("TRACKER_DUE_SOON_DAYS_BEFORE", "3,1,0")
+        ),
+        "STALE_DAYS": parse_positive_int("TRACKER_STALE_DAYS", get("TRACKER_STALE_DAYS", "14")),
+        "SCHEDULER_GRACE_HOURS": parse_positive_int(
+            "TRACKER_SCHEDULER_GRACE_HOURS", get("TRACKER_SCHEDULER_GRACE_HOURS", "12")
+        ),
+    }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-REQUIRED = "Trường này là bắt buộc."
+REQUIRED = _l("Trường này là bắt buộc.")
 
 
 def required() -> DataRequired:
@@ -14,18 +15,18 @@ def required() -> DataRequired:
 
 
 def max_len(n: int) -> Length:
-    return Length(max=n, message=f"Tối đa {n} ký tự.")
+    return Length(max=n, message=_l("Tối đa %(max)d ký tự."))
 
 
 def percent() -> NumberRange:
-    return NumberRange(min=0, max=100, message="Tiến độ phải từ 0 đến 100.")
+    return NumberRange(min=0, max=100, message=_l("Tiến độ phải từ 0 đến 100."))
 
 
 def optional() -> Optional:
     return Optional()
 
 
-DATE_ERROR = "Ngày không hợp lệ (dd/mm/yyyy)."
+DATE_ERROR = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 
 
 class BaseForm(FlaskForm):

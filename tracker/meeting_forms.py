@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -21,21 +22,21 @@ def date_required() -> InputRequired:
 class MeetingForm(BaseForm):
     """Create or edit a meeting (leader, secretary, admin)."""
 
-    title = StringField("Tên cuộc họp", [required(), max_len(300)], filters=[strip])
-    held_on = VNDateField("Ngày họp", [date_required()])
-    place = StringField("Địa điểm", [max_len(300)], filters=[strip])
-    chair_name = StringField("Người chủ trì", [max_len(200)], filters=[strip])
-    chair_title = StringField("Chức vụ người chủ trì", [max_len(300)], filters=[strip])
-    attendees = TextAreaField("Thành phần tham dự", [max_len(5000)], filters=[strip])
+    title = StringField(_l("Tên cuộc họp"), [required(), max_len(300)], filters=[strip])
+    held_on = VNDateField(_l("Ngày họp"), [date_required()])
+    place = StringField(_l("Địa điểm"), [max_len(300)], filters=[strip])
+    chair_name = StringField(_l("Người chủ trì"), [max_len(200)], filters=[strip])
+    chair_title = StringField(_l("Chức vụ người chủ trì"), [max_len(300)], filters=[strip])
+    attendees = TextAreaField(_l("Thành phần tham dự"), [max_len(5000)], filters=[strip])
     notice_number = StringField(
-        "Số thông báo kết luận",
+        _l("Số thông báo kết luận"),
         [max_len(60)],
         filters=[strip],
         render_kw={"placeholder": "45/TB-UBND"},
     )
-    notice_date = VNDateField("Ngày thông báo", [optional()])
+    notice_date = VNDateField(_l("Ngày thông báo"), [optional()])
     conclusion = TextAreaField(
-        "Nội dung kết luận", [max_len(20000)], filters=[strip], render_kw={"rows": 10}
+        _l("Nội dung kết luận"), [max_len(20000)], filters=[strip], render_kw={"rows": 10}
     )
 
     TEXTS = ("title", "place", "chair_name", "chair_title", "attendees", "notice_number")

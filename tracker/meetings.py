@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
@@ -110,7 +111,7 @@ def create() -> Response:
         with database.atomic():
             meeting = Meeting.create(**values, created_by=user, created_at=now, updated_at=now)
             record(user, "create", meeting, after=values)
-        flash("Đã thêm cuộc họp.", "success")
+        flash(_("Đã thêm cuộc họp."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render("meetings/form.html", block="form", form=form, meeting=None)
 
@@ -144,7 +145,7 @@ def edit(meeting_id: int) -> Response:
                 meeting.updated_at = get_clock().now()
                 meeting.save()
                 record(user, "update", meeting, before=before, after=after)
-            flash("Đã lưu thay đổi.", "success")
+            flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render("meetings/form.html", block="form", form=form, meeting=meeting)
 

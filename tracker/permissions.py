@@ -20,6 +20,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "task.assign": frozenset({"admin", "leader", "secretary"}),
     "dashboard.view": frozenset({"admin", "leader", "secretary", "viewer"}),
     "admin.manage": frozenset({"admin"}),
+    "digest.send": frozenset({"admin", "leader", "secretary"}),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -17,11 +19,16 @@ from .forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 from .meeting_forms import strip
 from .models import DEADLINE_KINDS, FIELDS, UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 
-UNIT_ERROR = "Đơn vị không hợp lệ hoặc đã ngừng hoạt động."
-GROUP_ERROR = "Nhóm đơn vị không hợp lệ."
-DEADLINE_MISSING = "Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”."
-LEAD_MISSING = "Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”."
-NOTHING_CHOSEN = "Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị."
+UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
+GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")
+DEADLINE_MISSING = _l("Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”.")
+LEAD_MISSING = _l("Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”.")
+NOTHING_CHOSEN = _l("Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị.")
+
+
+def _kind_label(kind: str) -> str:
+    """A unit kind's name in the user's language (the unit lists' headings)."""
+    return gettext(UNIT_KINDS[kind]) if kind in UNIT_KINDS else kind
 
 
 def _optional_int(value: object) -> int | None:
@@ -35,25 +42,27 @@ class TaskForm(BaseForm):
     """A task's own fields (create and edit)."""
 
     number = IntegerField(
-        "Số thứ tự",
-        [InputRequired(message=REQUIRED), NumberRange(min=1, message="Số thứ tự phải từ 1.")],
-        invalid_value_message="Số thứ tự phải là số nguyên.",
+        _l("Số thứ tự"),
+        [InputRequired(message=REQUIRED), NumberRange(min=1, message=_l("Số thứ tự phải từ 1."))],
+        invalid_value_message=_l("Số thứ tự phải là số nguyên."),
     )
-    title = StringField("Tên nhiệm vụ", [required(), max_len(300)], filters=[strip])
-    content = TextAreaField("Nội dung", [max_len(20000)], filters=[strip], render_kw={"rows": 6})
+    title = StringField(_l("Tên nhiệm vụ"), [required(), max_len(300)], filters=[strip])
+    content = TextAreaField(
+        _l("Nội dung"), [max_len(20000)], filters=[strip], render_kw={"rows": 6}
+    )
     field = SelectField(
-        "Lĩnh vực",
-        choices=[SelectChoice(k, v) for k, v in FIELDS.items()],
+        _l("Lĩnh vực"),
+        choices=[SelectChoice(k, _l(v)) for k, v in FIELDS.items()],
         default="khac",
-        invalid_choice_message="Lĩnh vực không hợp lệ.",
+        invalid_choice_message=_l("Lĩnh vực không hợp lệ."),
     )
     deadline_kind = SelectField(
-        "Loại thời hạn",
-        choices=[SelectChoice(k, v) for k, v in DEADLINE_KINDS.items()],
+        _l("Loại thời hạn"),
+        choices=[SelectChoice(k, _l(v)) for k, v in DEADLINE_KINDS.items()],
         default="date",
-        invalid_choice_message="Loại thời hạn không hợp lệ.",
+        invalid_choice_message=_l("Loại thời hạn không hợp lệ."),
     )
-    deadline = VNDateField("Hạn hoàn thành", [optional()])
+    deadline = VNDateField(_l("Hạn hoàn thành"), [optional()])
 
     def validate(self, extra_validators=None) -> bool:
         """The field checks, plus: a deadline is required for the kind "date"."""
@@ -81,32 +90,31 @@ class UnitChoice:
     """Fields choosing units: one lead unit, further units and unit groups (coordinating)."""
 
     lead = SelectField(
-        "Đơn vị chủ trì",
+        _l("Đơn vị chủ trì"),
         coerce=_optional_int,
         invalid_value_message=UNIT_ERROR,
         invalid_choice_message=UNIT_ERROR,
     )
     units = SelectMultipleField(
-        "Đơn vị phối hợp",
+        _l("Đơn vị phối hợp"),
         coerce=int,
         invalid_value_message=UNIT_ERROR,
         invalid_choice_message=UNIT_ERROR,
     )
     groups = SelectMultipleField(
-        "Nhóm đơn vị",
+        _l("Nhóm đơn vị"),
         coerce=int,
         invalid_value_message=GROUP_ERROR,
         invalid_choice_message=GROUP_ERROR,
     )
-    each_leads = BooleanField("Mỗi đơn vị được chọn cùng chủ trì, thực hiện tại đơn vị mình")
+    each_leads = BooleanField(_l("Mỗi đơn vị được chọn cùng chủ trì, thực hiện tại đơn vị mình"))
 
     def set_unit_choices(self) -> None:
         """Offer the active units (grouped by kind) and the unit groups."""
         units = [
-            SelectChoice(u.id, u.name, optgroup=UNIT_KINDS.get(u.kind, u.kind))
-            for u in Unit.active_ordered()
+            SelectChoice(u.id, u.name, optgroup=_kind_label(u.kind)) for u in Unit.active_ordered()
         ]
-        self.lead.choices = [SelectChoice("", "— Chọn đơn vị chủ trì —"), *units]
+        self.lead.choices = [SelectChoice("", gettext("— Chọn đơn vị chủ trì —")), *units]
         self.units.choices = units
         self.groups.choices = [SelectChoice(g.id, g.name) for g in UnitGroup.select()]
 

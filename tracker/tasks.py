@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,6 +11,7 @@ from . import timeliness, workflow
 from .audit import changes, record
 from .clock import get_clock
 from .db import database
+from .i18n import N_
 from .meetings import assignments_by_task
 from .models import Assignment, Meeting, Task, User
 from .permissions import can, can_view_task, require_role
@@ -76,9 +78,9 @@ def create(meeting_id: int) -> Response:
             record(user, "create", task, after=values)
             created = _give(task, user, form)
         if created:
-            flash(f"Đã thêm nhiệm vụ và giao cho {len(created)} đơn vị.", "success")
+            flash(_("Đã thêm nhiệm vụ và giao cho %(n)s đơn vị.", n=len(created)), "success")
         else:
-            flash("Đã thêm nhiệm vụ; nhiệm vụ chưa được giao cho đơn vị nào.", "warning")
+            flash(_("Đã thêm nhiệm vụ; nhiệm vụ chưa được giao cho đơn vị nào."), "warning")
         return redirect(url_for("tasks.detail", task_id=task.id))
     return render("tasks/form.html", block="form", form=form, meeting=meeting, task=None)
 
@@ -134,7 +136,8 @@ def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
                     assignment,
                     before={"deadline": assignment.deadline},
                     after={"deadline": deadline},
-                    message="Hạn của nhiệm vụ được điều chỉnh.",
+                    # Stored as is; the timeline translates it when shown.
+                    message=N_("Hạn của nhiệm vụ được điều chỉnh."),
                 )
                 Assignment.update(
                     deadline=deadline, original_deadline=deadline, updated_at=now
@@ -161,7 +164,7 @@ def edit(task_id: int) -> Response:
                 task=task,
             )
         if update_task(task, _user(), form.task_values()):
-            flash("Đã lưu thay đổi.", "success")
+            flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("tasks.detail", task_id=task.id))
     return render("tasks/form.html", block="form", form=form, meeting=task.meeting, task=task)
 
@@ -189,8 +192,8 @@ def assign(task_id: int) -> Response:
         with database.atomic():
             created = _give(task, _user(), form)
         if created:
-            flash(f"Đã giao nhiệm vụ cho thêm {len(created)} đơn vị.", "success")
+            flash(_("Đã giao nhiệm vụ cho thêm %(n)s đơn vị.", n=len(created)), "success")
         else:
-            flash("Các đơn vị đã chọn đều đã được giao nhiệm vụ này.", "info")
+            flash(_("Các đơn vị đã chọn đều đã được giao nhiệm vụ này."), "info")
         return redirect(url_for("tasks.detail", task_id=task.id))
     return render("tasks/assign.html", block="form", **context)

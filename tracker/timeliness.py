@@ -10,13 +10,15 @@ from datetime import date, timedelta
 
 from peewee import Expression
 
+from .i18n import N_
+
 CATEGORIES = {
-    "on_time": "Trong hạn",
-    "due_soon": "Sắp đến hạn",
-    "overdue": "Quá hạn",
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "no_deadline": "Cần xác định hạn",
+    "on_time": N_("Trong hạn"),
+    "due_soon": N_("Sắp đến hạn"),
+    "overdue": N_("Quá hạn"),
+    "done_on_time": N_("Hoàn thành đúng hạn"),
+    "done_late": N_("Hoàn thành quá hạn"),
+    "no_deadline": N_("Cần xác định hạn"),
 }
 
 # Categories in the order pages and reports show them.

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask, Response, render_template
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -30,9 +31,33 @@ def _fmt_datetime(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register blueprints, filters, globals and error handlers."""
-    from . import admin, assignments, auth, dashboard, home, meetings, tasks, units
+    from . import (
+        admin,
+        assignments,
+        auth,
+        dashboard,
+        home,
+        meetings,
+        outbox_views,
+        profile,
+        reminder_views,
+        tasks,
+        units,
+    )
 
-    for module in (auth, home, meetings, tasks, assignments, units, admin, dashboard):
+    for module in (
+        auth,
+        home,
+        meetings,
+        tasks,
+        assignments,
+        units,
+        admin,
+        dashboard,
+        outbox_views,
+        profile,
+        reminder_views,
+    ):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["d"] = _fmt_date
@@ -63,24 +88,26 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(403)
     def _forbidden(_e):
-        return _error(403, "Bạn không có quyền thực hiện thao tác này.")
+        return _error(403, _("Bạn không có quyền thực hiện thao tác này."))
 
     @app.errorhandler(404)
     def _not_found(_e):
-        return _error(404, "Không tìm thấy trang hoặc dữ liệu yêu cầu.")
+        return _error(404, _("Không tìm thấy trang hoặc dữ liệu yêu cầu."))
 
     @app.errorhandler(405)
     def _not_allowed(_e):
-        return _error(405, "Phương thức không được hỗ trợ.")
+        return _error(405, _("Phương thức không được hỗ trợ."))
 
     @app.errorhandler(413)
     def _too_large(_e):
-        return _error(413, "Dữ liệu gửi lên quá lớn.")
+        return _error(413, _("Dữ liệu gửi lên quá lớn."))
 
     @app.errorhandler(CSRFError)
     def _csrf(_e):
         return _error(
             400,
-            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-            "Vui lòng tải lại trang và thử lại.",
+            _(
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                "Vui lòng tải lại trang và thử lại."
+            ),
         )

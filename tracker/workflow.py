@@ -1,7 +1,8 @@
 """State changes of assignments: the status graph, progress reports, giving tasks to units.
 
 Each function checks what it may, writes the change and its audit event in one transaction,
-and raises ``WorkflowError`` (with a Vietnamese message) when the change is not allowed.
+and raises ``WorkflowError`` (with a Vietnamese message, marked with ``N_`` and translated where
+it is shown) when the change is not allowed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Iterable
 from .audit import record
 from .clock import get_clock
 from .db import database
+from .i18n import N_
 from .models import Assignment, ProgressReport, Task, Unit, User
+from .reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")
 
@@ -58,16 +61,16 @@ def allowed_targets(user: User, assignment: Assignment) -> list[str]:
 def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
     """Move ``assignment`` to status ``to`` if the graph allows it for ``actor``."""
     if to not in allowed_targets(actor, assignment):
-        raise WorkflowError("Không được chuyển sang trạng thái này.", "status")
+        raise WorkflowError(N_("Không được chuyển sang trạng thái này."), "status")
     reason = (reason or "").strip()
     if to in NEEDS_REASON and not reason:
-        raise WorkflowError("Vui lòng nêu lý do.", "reason")
+        raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
     clock = get_clock()
     now = clock.now()
     with database.atomic():
         fresh = Assignment.get_by_id(assignment.id)
         if fresh.status != assignment.status:
-            raise WorkflowError("Trạng thái đã được người khác thay đổi, vui lòng tải lại.")
+            raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
         before = {"status": fresh.status}
         fresh.status = to
         fresh.updated_at = now
@@ -93,7 +96,7 @@ def post_report(
 ) -> ProgressReport:
     """Record a progress report; the assignment takes its progress (and starts if new)."""
     if assignment.status not in ("new", "in_progress", "returned"):
-        raise WorkflowError("Không thể báo cáo tiến độ ở trạng thái hiện tại.")
+        raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
     now = get_clock().now()
     with database.atomic():
         report = ProgressReport.create(
@@ -126,7 +129,7 @@ def post_report(
 def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[Assignment]:
     """Give ``task`` to ``units`` (one assignment each); units that already have it are kept."""
     if role not in ("lead", "coordinating"):
-        raise WorkflowError("Vai trò không hợp lệ.", "role")
+        raise WorkflowError(N_("Vai trò không hợp lệ."), "role")
     now = get_clock().now()
     created = []
     with database.atomic():
@@ -148,6 +151,7 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
                 updated_at=now,
             )
             record(actor, "assign", assignment, after={"unit": unit.name, "role": role})
+            events.new_assignment(assignment, actor)
             existing.add(unit.id)
             created.append(assignment)
     return created

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     IntegerField,
     PasswordField,
@@ -16,9 +17,9 @@ from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 from ..forms import BaseForm, max_len, optional, required
 from ..models import ROLES, UNIT_KINDS
 
-EMAIL_ERROR = "Địa chỉ email không hợp lệ."
-CHOICE_ERROR = "Lựa chọn không hợp lệ."
-PASSWORD_ERROR = "Mật khẩu phải có từ 8 ký tự."
+EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
+CHOICE_ERROR = _l("Lựa chọn không hợp lệ.")
+PASSWORD_ERROR = _l("Mật khẩu phải có từ 8 ký tự.")
 
 
 def _strip(value: str | None) -> str | None:
@@ -54,88 +55,90 @@ def password_field(label: str, *, needed: bool) -> PasswordField:
 class UnitForm(BaseForm):
     """Đơn vị: names, code (used in officers' usernames), kind, e-mail, display order."""
 
-    name = StringField("Tên đơn vị", [required(), max_len(200)], filters=[_strip])
-    short_name = StringField("Tên viết tắt", [required(), max_len(60)], filters=[_strip])
+    name = StringField(_l("Tên đơn vị"), [required(), max_len(200)], filters=[_strip])
+    short_name = StringField(_l("Tên viết tắt"), [required(), max_len(60)], filters=[_strip])
     code = StringField(
-        "Mã đơn vị",
+        _l("Mã đơn vị"),
         [
             required(),
             max_len(40),
             Regexp(
                 r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$",
-                message="Mã chỉ gồm chữ thường không dấu, chữ số, dấu chấm và gạch ngang.",
+                message=_l("Mã chỉ gồm chữ thường không dấu, chữ số, dấu chấm và gạch ngang."),
             ),
         ],
         filters=[_strip, _lower],
-        description="Dùng trong tên đăng nhập của cán bộ đầu mối, ví dụ p.sodau.",
+        description=_l("Dùng trong tên đăng nhập của cán bộ đầu mối, ví dụ p.sodau."),
     )
     kind = SelectField(
-        "Loại đơn vị",
+        _l("Loại đơn vị"),
         [required()],
-        choices=[SelectChoice("", "— Chọn loại —")]
-        + [SelectChoice(k, label) for k, label in UNIT_KINDS.items()],
+        choices=[SelectChoice("", _l("— Chọn loại —"))]
+        + [SelectChoice(k, _l(label)) for k, label in UNIT_KINDS.items()],
         invalid_choice_message=CHOICE_ERROR,
     )
     email = email_field()
     sort_order = IntegerField(
-        "Thứ tự hiển thị",
-        [optional(), NumberRange(0, 9999, message="Thứ tự phải là số từ 0 đến 9999.")],
+        _l("Thứ tự hiển thị"),
+        [optional(), NumberRange(0, 9999, message=_l("Thứ tự phải là số từ 0 đến 9999."))],
         default=0,
-        invalid_value_message="Thứ tự phải là số nguyên.",
+        invalid_value_message=_l("Thứ tự phải là số nguyên."),
     )
 
 
 class GroupForm(BaseForm):
     """Nhóm đơn vị: name, description and the member units (active units as choices)."""
 
-    name = StringField("Tên nhóm", [required(), max_len(200)], filters=[_strip])
-    description = TextAreaField("Mô tả", [max_len(500)], filters=[_strip], render_kw={"rows": 2})
+    name = StringField(_l("Tên nhóm"), [required(), max_len(200)], filters=[_strip])
+    description = TextAreaField(
+        _l("Mô tả"), [max_len(500)], filters=[_strip], render_kw={"rows": 2}
+    )
     units = SelectMultipleField(
-        "Các đơn vị trong nhóm",
+        _l("Các đơn vị trong nhóm"),
         coerce=int,
         invalid_value_message=CHOICE_ERROR,
-        invalid_choice_message="Có đơn vị được chọn không hợp lệ.",
+        invalid_choice_message=_l("Có đơn vị được chọn không hợp lệ."),
     )
 
 
 class UserForm(BaseForm):
     """A user's details; the unit matters (and is required) only for officers."""
 
-    full_name = StringField("Họ và tên", [required(), max_len(200)], filters=[_strip])
+    full_name = StringField(_l("Họ và tên"), [required(), max_len(200)], filters=[_strip])
     email = email_field()
     role = SelectField(
-        "Vai trò",
+        _l("Vai trò"),
         [required()],
-        choices=[SelectChoice("", "— Chọn vai trò —")]
-        + [SelectChoice(k, label) for k, label in ROLES.items()],
+        choices=[SelectChoice("", _l("— Chọn vai trò —"))]
+        + [SelectChoice(k, _l(label)) for k, label in ROLES.items()],
         invalid_choice_message=CHOICE_ERROR,
     )
     unit = SelectField(
-        "Đơn vị",
+        _l("Đơn vị"),
         coerce=int_or_none,
         invalid_value_message=CHOICE_ERROR,
         invalid_choice_message=CHOICE_ERROR,
-        description="Bắt buộc với cán bộ đầu mối; bỏ qua với các vai trò khác.",
+        description=_l("Bắt buộc với cán bộ đầu mối; bỏ qua với các vai trò khác."),
     )
-    password = password_field("Mật khẩu mới (để trống nếu không đổi)", needed=False)
+    password = password_field(_l("Mật khẩu mới (để trống nếu không đổi)"), needed=False)
 
     def validate_unit(self, field: SelectField) -> None:
         """Officers see their unit's work, so they must have one."""
         if self.role.data == "officer" and field.data is None:
-            raise ValidationError("Cán bộ đầu mối phải thuộc một đơn vị.")
+            raise ValidationError(_l("Cán bộ đầu mối phải thuộc một đơn vị."))
 
 
 class NewUserForm(UserForm):
     """Creating a user adds the username (fixed afterwards) and a required first password."""
 
     username = StringField(
-        "Tên đăng nhập",
+        _l("Tên đăng nhập"),
         [
             required(),
             max_len(60),
             Regexp(
                 r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$",
-                message=(
+                message=_l(
                     "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số, "
                     "dấu chấm, gạch dưới và gạch ngang."
                 ),
@@ -143,4 +146,4 @@ class NewUserForm(UserForm):
         ],
         filters=[_strip, _lower],
     )
-    password = password_field("Mật khẩu ban đầu", needed=True)
+    password = password_field(_l("Mật khẩu ban đầu"), needed=True)

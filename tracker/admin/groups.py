@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import SQL, fn
 from wtforms import SelectChoice
@@ -104,7 +105,7 @@ def group_new() -> Response:
     form = _form()
     if form.validate_on_submit():
         if taken(UnitGroup.name, form.name.data):
-            form.name.errors.append("Tên nhóm đã tồn tại.")
+            form.name.errors.append(_("Tên nhóm đã tồn tại."))
         else:
             with database.atomic():
                 group = UnitGroup.create(name=form.name.data, description=form.description.data)
@@ -119,7 +120,7 @@ def group_new() -> Response:
                         "units": _member_codes(group),
                     },
                 )
-            return finish(url_for("admin.groups"), f"Đã thêm nhóm {group.name}.")
+            return finish(url_for("admin.groups"), _("Đã thêm nhóm %(name)s.", name=group.name))
     return _show_form(form, None)
 
 
@@ -132,7 +133,7 @@ def group_edit(group_id: int) -> Response:
     form = _form(group)
     if form.validate_on_submit():
         if taken(UnitGroup.name, form.name.data, group.id):
-            form.name.errors.append("Tên nhóm đã tồn tại.")
+            form.name.errors.append(_("Tên nhóm đã tồn tại."))
         else:
             old = {"name": group.name, "description": group.description}
             old["units"] = _member_codes(group)
@@ -147,7 +148,7 @@ def group_edit(group_id: int) -> Response:
                 after = {k: v for k, v in new.items() if old[k] != v}
                 if after:
                     record(current_user, "update", group, before=before, after=after)
-            return finish(url_for("admin.groups"), f"Đã lưu nhóm {group.name}.")
+            return finish(url_for("admin.groups"), _("Đã lưu nhóm %(name)s.", name=group.name))
     return _show_form(form, group)
 
 
@@ -168,13 +169,13 @@ def group_delete(group_id: int) -> Response:
             UnitGroupMember.delete().where(UnitGroupMember.group == group.id).execute()
             group.delete_instance()
             record(current_user, "delete", group, before=before)
-        return finish(back, f"Đã xóa nhóm {group.name}.")
+        return finish(back, _("Đã xóa nhóm %(name)s.", name=group.name))
     return confirm_page(
-        title="Xóa nhóm đơn vị",
-        question=f"Xóa nhóm «{group.name}»?",
-        details=["Các đơn vị trong nhóm và những việc đã giao cho chúng không bị ảnh hưởng."],
+        title=_("Xóa nhóm đơn vị"),
+        question=_("Xóa nhóm «%(name)s»?", name=group.name),
+        details=[_("Các đơn vị trong nhóm và những việc đã giao cho chúng không bị ảnh hưởng.")],
         action=url_for("admin.group_delete", group_id=group.id),
-        button="Xóa nhóm",
+        button=_("Xóa nhóm"),
         cancel=back,
         danger=True,
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from peewee import Case, fn
 
 from ..audit import changes, record
 from ..db import database
+from ..i18n import N_
 from ..models import UNIT_KINDS, Unit, User
 from ..pagination import paginate, sort_key
 from ..permissions import require_role
@@ -31,7 +34,7 @@ SORTS = {
     "sort_order": [Unit.sort_order, Unit.name],
 }
 
-STATES = {"active": "Đang hoạt động", "inactive": "Ngừng hoạt động"}
+STATES = {"active": N_("Đang hoạt động"), "inactive": N_("Ngừng hoạt động")}
 
 
 def _values(form: UnitForm) -> dict[str, Any]:
@@ -49,10 +52,10 @@ def _unique(form: UnitForm, unit_id: int | None = None) -> bool:
     """Refuse a name or code another unit already has, with the error beside the field."""
     ok = True
     if taken(Unit.name, form.name.data, unit_id):
-        form.name.errors.append("Tên đơn vị đã tồn tại.")
+        form.name.errors.append(_("Tên đơn vị đã tồn tại."))
         ok = False
     if taken(Unit.code, form.code.data, unit_id):
-        form.code.errors.append("Mã đơn vị đã tồn tại.")
+        form.code.errors.append(_("Mã đơn vị đã tồn tại."))
         ok = False
     return ok
 
@@ -100,7 +103,7 @@ def unit_new() -> Response:
         with database.atomic():
             unit = Unit.create(**values)
             record(current_user, "create", unit, after=values)
-        return finish(url_for("admin.units"), f"Đã thêm đơn vị {unit.name}.")
+        return finish(url_for("admin.units"), _("Đã thêm đơn vị %(name)s.", name=unit.name))
     status = form_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=None)
 
@@ -118,7 +121,7 @@ def unit_edit(unit_id: int) -> Response:
             with database.atomic():
                 Unit.update(**after).where(Unit.id == unit.id).execute()
                 record(current_user, "update", unit, before=before, after=after)
-        return finish(url_for("admin.units"), f"Đã lưu đơn vị {form.name.data}.")
+        return finish(url_for("admin.units"), _("Đã lưu đơn vị %(name)s.", name=form.name.data))
     status = form_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=unit)
 
@@ -128,7 +131,7 @@ def _set_active(unit_id: int, active: bool) -> Response:
     unit = get_or_404(Unit, unit_id)
     back = url_for("admin.units")
     if unit.active == active:
-        flash(f"Đơn vị {unit.name} đã ở trạng thái này.", "info")
+        flash(_("Đơn vị %(name)s đã ở trạng thái này.", name=unit.name), "info")
         return redirect(back)
     if request.method == "POST" and confirmed():
         with database.atomic():
@@ -140,28 +143,36 @@ def _set_active(unit_id: int, active: bool) -> Response:
                 before={"active": unit.active},
                 after={"active": active},
             )
-        done = "Đã kích hoạt lại" if active else "Đã ngừng hoạt động"
-        return finish(back, f"{done} đơn vị {unit.name}.")
+        if active:
+            return finish(back, _("Đã kích hoạt lại đơn vị %(name)s.", name=unit.name))
+        return finish(back, _("Đã ngừng hoạt động đơn vị %(name)s.", name=unit.name))
     officers = User.select().where(User.unit == unit.id, User.active == True).count()  # noqa: E712
     if active:
         return confirm_page(
-            title="Kích hoạt lại đơn vị",
-            question=f"Kích hoạt lại đơn vị «{unit.name}»?",
-            details=["Đơn vị sẽ lại được chọn khi giao việc và xuất hiện trong các nhóm của nó."],
+            title=_("Kích hoạt lại đơn vị"),
+            question=_("Kích hoạt lại đơn vị «%(name)s»?", name=unit.name),
+            details=[
+                _("Đơn vị sẽ lại được chọn khi giao việc và xuất hiện trong các nhóm của nó.")
+            ],
             action=url_for("admin.unit_reactivate", unit_id=unit.id),
-            button="Kích hoạt lại",
+            button=_("Kích hoạt lại"),
             cancel=back,
         )
     return confirm_page(
-        title="Ngừng hoạt động đơn vị",
-        question=f"Ngừng hoạt động đơn vị «{unit.name}»?",
+        title=_("Ngừng hoạt động đơn vị"),
+        question=_("Ngừng hoạt động đơn vị «%(name)s»?", name=unit.name),
         details=[
-            "Đơn vị sẽ không được chọn khi giao việc mới; "
-            "các việc đã giao và lịch sử vẫn được giữ nguyên.",
-            f"Đơn vị có {officers} tài khoản đang hoạt động; các tài khoản này không bị khóa.",
+            _(
+                "Đơn vị sẽ không được chọn khi giao việc mới; "
+                "các việc đã giao và lịch sử vẫn được giữ nguyên."
+            ),
+            _(
+                "Đơn vị có %(n)s tài khoản đang hoạt động; các tài khoản này không bị khóa.",
+                n=officers,
+            ),
         ],
         action=url_for("admin.unit_deactivate", unit_id=unit.id),
-        button="Ngừng hoạt động",
+        button=pgettext("action", "Ngừng hoạt động"),
         cancel=back,
         danger=True,
     )

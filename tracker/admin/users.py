@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 from wtforms import SelectChoice
@@ -12,6 +13,7 @@ from wtforms import SelectChoice
 from ..audit import changes, record
 from ..clock import get_clock
 from ..db import database
+from ..i18n import N_
 from ..models import ROLES, UNIT_KINDS, Unit, User
 from ..pagination import paginate, sort_key
 from ..permissions import require_role
@@ -30,9 +32,9 @@ SORTS = {
     "created": [User.created_at, User.username],
 }
 
-STATES = {"active": "Đang hoạt động", "inactive": "Đã khóa"}
+STATES = {"active": N_("Đang hoạt động"), "inactive": N_("Đã khóa")}
 
-LAST_ADMIN = "Không thể thực hiện: hệ thống phải còn ít nhất một quản trị viên đang hoạt động."
+LAST_ADMIN = N_("Không thể thực hiện: hệ thống phải còn ít nhất một quản trị viên đang hoạt động.")
 
 
 def _unit_choices(form: UserForm, current_id: int | None = None) -> None:
@@ -41,11 +43,11 @@ def _unit_choices(form: UserForm, current_id: int | None = None) -> None:
     if current_id is not None:
         shown |= Unit.id == current_id
     units = Unit.ordered().where(shown)
-    form.unit.choices = [SelectChoice("", "— Không thuộc đơn vị —")] + [
+    form.unit.choices = [SelectChoice("", _("— Không thuộc đơn vị —"))] + [
         SelectChoice(
             u.id,
-            u.name if u.active else f"{u.name} (ngừng hoạt động)",
-            optgroup=UNIT_KINDS.get(u.kind, u.kind),
+            u.name if u.active else _("%(name)s (ngừng hoạt động)", name=u.name),
+            optgroup=_(UNIT_KINDS[u.kind]) if u.kind in UNIT_KINDS else u.kind,
         )
         for u in units
     ]
@@ -71,7 +73,7 @@ def _admin_refusal(user: User, own_message: str) -> str | None:
         User.id != user.id,
     )
     if not others.exists():
-        return LAST_ADMIN
+        return _(LAST_ADMIN)
     if user.id == current_user.id:
         return own_message
     return None
@@ -124,7 +126,7 @@ def user_new() -> Response:
     _unit_choices(form)
     if form.validate_on_submit():
         if taken(User.username, form.username.data):
-            form.username.errors.append("Tên đăng nhập đã tồn tại.")
+            form.username.errors.append(_("Tên đăng nhập đã tồn tại."))
         else:
             values = _values(form)
             with database.atomic():
@@ -133,7 +135,9 @@ def user_new() -> Response:
                 account.save()
                 after = {"username": account.username, **values}
                 record(current_user, "create", account, after=after)
-            return finish(url_for("admin.users"), f"Đã tạo tài khoản {account.username}.")
+            return finish(
+                url_for("admin.users"), _("Đã tạo tài khoản %(name)s.", name=account.username)
+            )
     return _show_form(form, None)
 
 
@@ -151,7 +155,7 @@ def user_edit(user_id: int) -> Response:
         values = _values(form)
         refusal = None
         if values["role"] != "admin":
-            refusal = _admin_refusal(account, "Bạn không thể tự bỏ quyền quản trị của mình.")
+            refusal = _admin_refusal(account, _("Bạn không thể tự bỏ quyền quản trị của mình."))
         if refusal:
             form.role.errors.append(refusal)
         else:
@@ -167,7 +171,9 @@ def user_edit(user_id: int) -> Response:
                     after["password"] = "đã đặt lại"
                 if after:
                     record(current_user, "update", account, before=before, after=after)
-            return finish(url_for("admin.users"), f"Đã lưu tài khoản {account.username}.")
+            return finish(
+                url_for("admin.users"), _("Đã lưu tài khoản %(name)s.", name=account.username)
+            )
     return _show_form(form, account)
 
 
@@ -176,11 +182,11 @@ def _set_active(user_id: int, active: bool) -> Response:
     account = get_or_404(User, user_id)
     back = url_for("admin.users")
     if account.active == active:
-        flash(f"Tài khoản {account.username} đã ở trạng thái này.", "info")
+        flash(_("Tài khoản %(name)s đã ở trạng thái này.", name=account.username), "info")
         return redirect(back)
     refusal = None
     if not active:
-        refusal = _admin_refusal(account, "Bạn không thể tự khóa tài khoản của chính mình.")
+        refusal = _admin_refusal(account, _("Bạn không thể tự khóa tài khoản của chính mình."))
     if request.method == "POST" and confirmed() and not refusal:
         with database.atomic():
             User.update(active=active).where(User.id == account.id).execute()
@@ -191,27 +197,30 @@ def _set_active(user_id: int, active: bool) -> Response:
                 before={"active": account.active},
                 after={"active": active},
             )
-        done = "Đã mở khóa" if active else "Đã khóa"
-        return finish(back, f"{done} tài khoản {account.username}.")
+        if active:
+            return finish(back, _("Đã mở khóa tài khoản %(name)s.", name=account.username))
+        return finish(back, _("Đã khóa tài khoản %(name)s.", name=account.username))
     label = f"{account.full_name} ({account.username})"
     if active:
         return confirm_page(
-            title="Mở khóa tài khoản",
-            question=f"Mở khóa tài khoản {label}?",
-            details=["Người dùng sẽ đăng nhập lại được bằng mật khẩu hiện có."],
+            title=_("Mở khóa tài khoản"),
+            question=_("Mở khóa tài khoản %(name)s?", name=label),
+            details=[_("Người dùng sẽ đăng nhập lại được bằng mật khẩu hiện có.")],
             action=url_for("admin.user_reactivate", user_id=account.id),
-            button="Mở khóa",
+            button=_("Mở khóa"),
             cancel=back,
         )
     return confirm_page(
-        title="Khóa tài khoản",
-        question=f"Khóa tài khoản {label}?",
+        title=_("Khóa tài khoản"),
+        question=_("Khóa tài khoản %(name)s?", name=label),
         details=[
-            "Người dùng bị đăng xuất ngay ở lần thao tác tiếp theo và không đăng nhập được nữa; "
-            "dữ liệu và lịch sử của tài khoản vẫn được giữ nguyên."
+            _(
+                "Người dùng bị đăng xuất ngay ở lần thao tác tiếp theo và không đăng nhập được "
+                "nữa; dữ liệu và lịch sử của tài khoản vẫn được giữ nguyên."
+            )
         ],
         action=url_for("admin.user_deactivate", user_id=account.id),
-        button="Khóa tài khoản",
+        button=_("Khóa tài khoản"),
         cancel=back,
         refusal=refusal,
         danger=True,

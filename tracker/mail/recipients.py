@@ -16,8 +16,9 @@ def opted_out(kind: str) -> set[int]:
     return {
         p.user_id
         for p in MailPreference.select(MailPreference.user).where(
-            MailPreference.kind == kind, MailPreference.enabled == False
-        )  # noqa: E712
+            MailPreference.kind == kind,
+            MailPreference.enabled == False,  # noqa: E712
+        )
     }
 
 
@@ -31,8 +32,12 @@ def unit_recipients(
     """
     if officers is None:
         officers = list(
-            User.select().where(User.unit == unit, User.role == "officer", User.active == True)
-        )  # noqa: E712
+            User.select().where(
+                User.unit == unit,
+                User.role == "officer",
+                User.active == True,  # noqa: E712
+            )
+        )
     if skip is None:
         skip = opted_out(kind)
     addresses: dict[str, str] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from peewee import (
     CharField,
     DateField,
@@ -12,21 +13,22 @@ from peewee import (
 
 from .. import timeliness
 from ..db import BaseModel, InstantField
+from ..i18n import N_
 from .tasks import Task
 from .units import Unit
 from .users import User
 
 STATUSES = {
-    "new": "Chưa thực hiện",
-    "in_progress": "Đang thực hiện",
-    "submitted": "Chờ xác nhận",
-    "done": "Hoàn thành",
-    "returned": "Thực hiện lại",
-    "paused": "Tạm dừng",
-    "cancelled": "Hủy",
+    "new": N_("Chưa thực hiện"),
+    "in_progress": N_("Đang thực hiện"),
+    "submitted": N_("Chờ xác nhận"),
+    "done": N_("Hoàn thành"),
+    "returned": N_("Thực hiện lại"),
+    "paused": N_("Tạm dừng"),
+    "cancelled": N_("Hủy"),
 }
 
-ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+ROLES = {"lead": N_("Chủ trì"), "coordinating": N_("Phối hợp")}
 
 
 class Assignment(BaseModel):
@@ -56,11 +58,11 @@ class Assignment(BaseModel):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        return gettext(STATUSES[self.status]) if self.status in STATUSES else self.status
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return gettext(ROLES[self.role]) if self.role in ROLES else self.role
 
     def category(self) -> str | None:
         """This assignment's timeliness category now (see tracker/timeliness.py)."""

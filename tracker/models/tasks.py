@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from ..db import BaseModel, InstantField
+from ..i18n import N_
 from .meetings import Meeting
 from .users import User
 
 FIELDS = {
-    "the_che": "Cải cách thể chế",
-    "thu_tuc": "Cải cách thủ tục hành chính",
-    "bo_may": "Cải cách tổ chức bộ máy",
-    "cong_vu": "Cải cách chế độ công vụ",
-    "tai_chinh": "Cải cách tài chính công",
-    "chinh_quyen_so": "Chính quyền điện tử, chính quyền số",
-    "khac": "Lĩnh vực khác",
+    "the_che": N_("Cải cách thể chế"),
+    "thu_tuc": N_("Cải cách thủ tục hành chính"),
+    "bo_may": N_("Cải cách tổ chức bộ máy"),
+    "cong_vu": N_("Cải cách chế độ công vụ"),
+    "tai_chinh": N_("Cải cách tài chính công"),
+    "chinh_quyen_so": N_("Chính quyền điện tử, chính quyền số"),
+    "khac": N_("Lĩnh vực khác"),
 }
 
 DEADLINE_KINDS = {
-    "date": "Có thời hạn",
-    "ongoing": "Thường xuyên",
-    "none": "Cần xác định hạn",
+    "date": N_("Có thời hạn"),
+    "ongoing": N_("Thường xuyên"),
+    "none": N_("Cần xác định hạn"),
 }
 
 
@@ -48,11 +50,12 @@ class Task(BaseModel):
 
     @property
     def field_label(self) -> str:
-        return FIELDS.get(self.field, self.field)
+        return gettext(FIELDS[self.field]) if self.field in FIELDS else self.field
 
     @property
     def deadline_kind_label(self) -> str:
-        return DEADLINE_KINDS.get(self.deadline_kind, self.deadline_kind)
+        kind = self.deadline_kind
+        return gettext(DEADLINE_KINDS[kind]) if kind in DEADLINE_KINDS else kind
 
     @classmethod
     def next_number(cls, meeting: Meeting) -> int:

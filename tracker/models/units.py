@@ -5,11 +5,12 @@ from __future__ import annotations
 from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField
 
 from ..db import BaseModel
+from ..i18n import N_
 
 UNIT_KINDS = {
-    "department": "Phòng, ban chuyên môn",
-    "ward": "UBND phường",
-    "agency": "Cơ quan, đơn vị",
+    "department": N_("Phòng, ban chuyên môn"),
+    "ward": N_("UBND phường"),
+    "agency": N_("Cơ quan, đơn vị"),
 }
 
 

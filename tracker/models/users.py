@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from flask import current_app, has_app_context
+from flask_babel import gettext
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, ForeignKeyField
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import BaseModel, InstantField
+from ..i18n import N_
 from .units import Unit
 
 ROLES = {
-    "admin": "Quản trị",
-    "leader": "Lãnh đạo",
-    "secretary": "Chuyên viên tổng hợp",
-    "officer": "Cán bộ đầu mối",
-    "viewer": "Theo dõi",
+    "admin": N_("Quản trị"),
+    "leader": N_("Lãnh đạo"),
+    "secretary": N_("Chuyên viên tổng hợp"),
+    "officer": N_("Cán bộ đầu mối"),
+    "viewer": N_("Theo dõi"),
 }
 
 
@@ -55,7 +57,7 @@ class User(UserMixin, BaseModel):
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return gettext(ROLES[self.role]) if self.role in ROLES else self.role
 
     @property
     def sees_everything(self) -> bool:

@@ -1,0 +1,91 @@
+"""Time the weekly digest job on a large data set: 1,000 units over 100,000 tasks by default.
+
+Builds a fresh database (a temporary SQLite file, or with ``--database-url`` pointing at
+PostgreSQL a schema created here and dropped at the end), applies the migrations, seeds it with
+``seed-bench``, then runs the weekly digest job once — building and queueing every unit's digest
+through the JobRun guard — and prints the elapsed time, the number of SQL statements and the
+messages queued. The leaders' summary and the due-soon job are timed the same way.
+
+    python scripts/bench_mail.py [--tasks 100000] [--units 1000]
+    python scripts/bench_mail.py --database-url postgresql://root@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from bench_pages import fresh_database
+
+from tracker import bench_seed, create_app, db
+from tracker.clock import get_clock
+from tracker.models import OutboxMessage
+from tracker.reminders import jobs
+
+
+@contextmanager
+def counting() -> Iterator[Callable[[], int]]:
+    """Count the SQL statements sent while the block runs (wraps the database's execute_sql)."""
+    database = db.database.obj
+    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
+        yield lambda: spy.call_count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument(
+        "--schema", default="bench_mail", help="PostgreSQL schema to create and drop"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TRACKER_SECRET_KEY", "bench-secret-key")
+    with fresh_database(args.database_url, args.schema, args.keep) as url:
+        engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        app = create_app({"DATABASE_URL": url})
+        db.migrate()
+        rows = []
+        with app.app_context(), db.database.connection_context():
+            summary = bench_seed.seed(args.tasks, n_units=args.units, seed=args.seed)
+            print(f"[{engine}] {summary.report()}")
+            now = get_clock().now()
+            for job in ("weekly_digest", "leader_summary", "due_soon"):
+                before = OutboxMessage.select().where(OutboxMessage.kind == job).count()
+                with counting() as queries:
+                    started = time.perf_counter()
+                    outcome = jobs.run_job(job, now)
+                    elapsed = time.perf_counter() - started
+                    n_queries = queries()
+                after = OutboxMessage.select().where(OutboxMessage.kind == job).count()
+                size = sum(
+                    len(m.body_text) + len(m.body_html)
+                    for m in OutboxMessage.select().where(OutboxMessage.kind == job)
+                )
+                rows.append((job, outcome, elapsed, n_queries, after - before, size))
+        db.database.close()
+
+    print(f"\n[{engine}] {args.tasks:,} tasks over {args.units:,} units")
+    print(
+        f"{'job':<15} {'period':<11} {'seconds':>8} {'queries':>8} "
+        f"{'queued':>7} {'per msg':>8} {'bodies':>10}"
+    )
+    for job, outcome, elapsed, n_queries, queued, size in rows:
+        per = f"{elapsed / queued * 1000:.1f} ms" if queued else "-"
+        print(
+            f"{job:<15} {outcome.period:<11} {elapsed:>8.2f} {n_queries:>8,} "
+            f"{queued:>7,} {per:>8} {size / 1e6:>8.1f} MB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Hộp thư đi (admins): every queued, sent and failed mail, its content, and retrying it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from peewee import JOIN, fn
+
+from .admin.common import form_status, get_or_404, search
+from .audit import record
+from .clock import get_clock
+from .db import database
+from .mail.sender import message_id as mail_message_id
+from .mail.sender import recipient_list
+from .mail.smtp import parse_smtp_url
+from .models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
+from .pagination import paginate, sort_key
+from .permissions import require_role
+from .rendering import render, wants_fragment
+
+bp = Blueprint("outbox", __name__, url_prefix="/outbox")
+
+RETRYABLE = ("dead", "failed")
+
+SORTS = {
+    "created": [OutboxMessage.created_at, OutboxMessage.id],
+    "subject": [OutboxMessage.subject, OutboxMessage.id],
+    "status": [OutboxMessage.status, OutboxMessage.id],
+    "attempts": [OutboxMessage.attempts, OutboxMessage.id],
+    "next": [OutboxMessage.next_attempt_at, OutboxMessage.id],
+}
+
+# The list leaves the (possibly long) bodies in the database.
+LIST_COLUMNS = [
+    OutboxMessage.id,
+    OutboxMessage.kind,
+    OutboxMessage.unit,
+    OutboxMessage.recipients,
+    OutboxMessage.missing_recipients,
+    OutboxMessage.subject,
+    OutboxMessage.status,
+    OutboxMessage.attempts,
+    OutboxMessage.next_attempt_at,
+    OutboxMessage.last_error,
+    OutboxMessage.created_at,
+    OutboxMessage.sent_at,
+]
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each status (every status present, zeros included)."""
+    counts = dict.fromkeys(MESSAGE_STATUSES, 0)
+    rows = (
+        OutboxMessage.select(OutboxMessage.status, fn.COUNT(OutboxMessage.id))
+        .group_by(OutboxMessage.status)
+        .tuples()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def _smtp_description() -> str | None:
+    """The configured server (never its password), or None when mail is not delivered."""
+    settings = parse_smtp_url(current_app.config.get("SMTP_URL"))
+    return settings.describe() if settings else None
+
+
+@bp.route("")
+@login_required
+def index() -> Response:
+    """The outbox: filter by status and kind, search subject and recipients, newest first."""
+    require_role("admin.manage")
+    q = request.args.get("q", "").strip()
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    query = OutboxMessage.select(*LIST_COLUMNS, Unit.id, Unit.name).join(
+        Unit, JOIN.LEFT_OUTER, on=(OutboxMessage.unit == Unit.id)
+    )
+    query = search(
+        query,
+        [OutboxMessage.subject, OutboxMessage.recipients, OutboxMessage.missing_recipients],
+        q,
+    )
+    if status in MESSAGE_STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    if kind in MAIL_KINDS:
+        query = query.where(OutboxMessage.kind == kind)
+    sort, order = sort_key(SORTS, "-created")
+    page = paginate(query.order_by(*order))
+    return render(
+        "outbox/index.html",
+        block="results",
+        page=page,
+        q=q,
+        status_filter=status,
+        kind_filter=kind,
+        sort=sort,
+        counts=status_counts(),
+        smtp=_smtp_description(),
+        kinds=MAIL_KINDS,
+        statuses=MESSAGE_STATUSES,
+    )
+
+
+def _show(
+    message: OutboxMessage, status: int = 200, error: str | None = None, notice: str | None = None
+) -> Response:
+    mail_from = current_app.config["MAIL_FROM"]
+    return render(
+        "outbox/view.html",
+        block="message",
+        status=status,
+        message=message,
+        error=error,
+        notice=notice,
+        mail_from=mail_from,
+        message_id=mail_message_id(message.key, mail_from),
+        to=recipient_list(message),
+        retryable=message.status in RETRYABLE,
+        kinds=MAIL_KINDS,
+        statuses=MESSAGE_STATUSES,
+    )
+
+
+@bp.route("/<int:message_id>")
+@login_required
+def view(message_id: int) -> Response:
+    """One message: its headers, recipients (and those without an address), and its bodies."""
+    require_role("admin.manage")
+    return _show(get_or_404(OutboxMessage, message_id))
+
+
+@bp.route("/<int:message_id>/retry", methods=["POST"])
+@login_required
+def retry(message_id: int) -> Response:
+    """Queue a failed or dead message again, as if new: attempts reset, due now."""
+    require_role("admin.manage")
+    message = get_or_404(OutboxMessage, message_id)
+    now = get_clock().now()
+    with database.atomic():
+        # Conditional, so a message that a sender just took or sent is left alone.
+        changed = (
+            OutboxMessage.update(
+                status="queued",
+                attempts=0,
+                next_attempt_at=now,
+                claimed_until=None,
+                last_error="",
+                updated_at=now,
+            )
+            .where(OutboxMessage.id == message.id, OutboxMessage.status.in_(RETRYABLE))
+            .execute()
+        )
+        if changed:
+            record(
+                current_user,
+                "retry",
+                message,
+                before={"status": message.status, "attempts": message.attempts},
+                after={"status": "queued", "attempts": 0},
+            )
+    if not changed:
+        error = _("Chỉ gửi lại được thư bị lỗi hoặc không gửi được.")
+        return _show(message, status=form_status(), error=error)
+    notice = _("Đã đưa thư vào hàng đợi để gửi lại.")
+    if wants_fragment():
+        return _show(OutboxMessage.get_by_id(message.id), notice=notice)
+    flash(notice, "success")
+    return redirect(url_for("outbox.view", message_id=message.id))

@@ -1,0 +1,114 @@
+"""Hồ sơ cá nhân: one's own details and the kinds of mail one chooses to receive."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .audit import record
+from .db import database
+from .forms import BaseForm
+from .models import MAIL_KINDS, MailPreference, User
+from .rendering import render, wants_fragment
+
+bp = Blueprint("profile", __name__)
+
+OFFICER_KINDS = (
+    "weekly_digest",
+    "due_soon",
+    "new_assignment",
+    "urge",
+    "extension_decided",
+    "submission_returned",
+    "submission_confirmed",
+)
+
+
+def kinds_for(user: User) -> tuple[str, ...]:
+    """The kinds of mail that can reach ``user``'s role, so the only ones worth choosing."""
+    if user.role == "officer":
+        return OFFICER_KINDS
+    if user.role == "viewer":
+        return ("leader_summary",)
+    return ("leader_summary", *OFFICER_KINDS)
+
+
+def enabled_kinds(user: User, kinds: tuple[str, ...]) -> list[str]:
+    """Which of ``kinds`` ``user`` receives (no preference row means yes)."""
+    off = {
+        p.kind
+        for p in MailPreference.select(MailPreference.kind).where(
+            MailPreference.user == user.id,
+            MailPreference.enabled == False,  # noqa: E712
+        )
+    }
+    return [k for k in kinds if k not in off]
+
+
+class KindsField(SelectMultipleField):
+    """Checkboxes, one per kind; a value outside the choices is refused in Vietnamese."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        allowed = {value for value, _label in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(_("Loại thư không hợp lệ."))
+
+
+class MailPreferencesForm(BaseForm):
+    kinds = KindsField(_l("Nhận các loại thư"), choices=[])
+
+
+def _form(allowed: tuple[str, ...], enabled: list[str]) -> MailPreferencesForm:
+    form = MailPreferencesForm(kinds=enabled)
+    form.kinds.choices = [(k, _(MAIL_KINDS[k])) for k in allowed]
+    return form
+
+
+def save_preferences(user: User, chosen: set[str], kinds: tuple[str, ...]) -> dict[str, bool]:
+    """Store ``user``'s choice among ``kinds``; return the kinds that changed (kind → enabled)."""
+    current = set(enabled_kinds(user, kinds))
+    changed = {k: k in chosen for k in kinds if (k in chosen) != (k in current)}
+    if not changed:
+        return changed
+    with database.atomic():
+        for kind, enabled in changed.items():
+            MailPreference.insert(user=user.id, kind=kind, enabled=enabled).on_conflict(
+                conflict_target=[MailPreference.user, MailPreference.kind],
+                update={MailPreference.enabled: enabled},
+            ).execute()
+        record(
+            user,
+            "mail_preferences",
+            user,
+            before={k: not v for k, v in changed.items()},
+            after=changed,
+        )
+    return changed
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def index() -> Response:
+    """One's own name, e-mail, role and unit, and which kinds of mail one receives."""
+    user: User = current_user._get_current_object()
+    kinds = kinds_for(user)
+    form = _form(kinds, enabled_kinds(user, kinds))
+    saved = False
+    if form.validate_on_submit():
+        save_preferences(user, set(form.kinds.data or []), kinds)
+        if not wants_fragment():
+            flash(_("Đã lưu lựa chọn nhận thư."), "success")
+            return redirect(url_for("profile.index"))
+        saved = True
+    status = 200 if not form.errors or wants_fragment() else 400
+    return render(
+        "profile/index.html", block="prefs", status=status, form=form, account=user, saved=saved
+    )

@@ -1,0 +1,247 @@
+"""What every reminder shares: the message being built, its items, rendering and queueing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import wraps
+from gettext import NullTranslations
+from typing import ParamSpec, TypeVar
+
+from flask import current_app
+from flask_babel import force_locale, get_translations, gettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from peewee import JOIN
+
+from ..clock import get_clock
+from ..mail.outbox import enqueue
+from ..models import Assignment, Meeting, OutboxMessage, Task, Unit, User
+from ..models.assignments import ROLES, STATUSES
+
+BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Mail goes out in the language of the source strings, whatever the language of the person
+# whose click (or whose scheduler) caused it.
+MAIL_LOCALE = "vi"
+
+# The statuses in which the unit has something to do. Submitted work waits for the leader and
+# paused work waits for a decision: reminding the unit of those would be noise.
+ACTIONABLE = ("new", "in_progress", "returned")
+
+
+@dataclass
+class Mail:
+    """One message, built but not yet queued (a dry run prints it; a job queues it)."""
+
+    key: str
+    kind: str
+    subject: str
+    body_text: str
+    body_html: str
+    recipients: list[str]
+    missing: list[str] = field(default_factory=list)
+    unit: Unit | None = None
+    user: User | None = None
+    assignment: Assignment | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def addressee(self) -> str:
+        """Whom the message is for, in words: the unit or the person."""
+        if self.unit is not None:
+            return self.unit.name
+        if self.user is not None:
+            return f"{self.user.full_name or self.user.username} ({self.user.username})"
+        return ""
+
+    def queue(self) -> OutboxMessage | None:
+        """Put the message in the outbox; None if its key was queued before."""
+        return enqueue(
+            key=self.key,
+            kind=self.kind,
+            recipients=self.recipients,
+            missing=self.missing,
+            subject=self.subject,
+            body_text=self.body_text,
+            body_html=self.body_html,
+            unit=self.unit,
+            user=self.user,
+            assignment=self.assignment,
+        )
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    """A date as Vietnamese write it: 15/05/2026 (an instant: its local date)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = get_clock().local_date(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def base_url() -> str:
+    """The address of the application, for links in mail."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def meeting_label(assignment: Assignment) -> str:
+    """Where the task comes from: the meeting and its conclusion notice."""
+    meeting = assignment.task.meeting
+    if meeting is None:
+        return gettext("Nhiệm vụ giao theo văn bản")
+    label = meeting.title
+    if meeting.notice_number:
+        notice = gettext("Thông báo số %(number)s", number=meeting.notice_number)
+        if meeting.notice_date:
+            notice += " " + gettext("ngày %(date)s", date=fmt_date(meeting.notice_date))
+        label = f"{label} ({notice})"
+    return label
+
+
+@dataclass
+class Item:
+    """One assignment as a reminder lists it."""
+
+    id: int
+    title: str
+    unit: str
+    meeting: str
+    role: str
+    status: str
+    deadline: str
+    days_overdue: int
+    days_left: int | None
+    progress: int
+    last_report: str
+    url: str
+
+
+def listing():
+    """Assignments with only what a reminder line shows, task, meeting and unit joined."""
+    return (
+        Assignment.select(
+            Assignment.id,
+            Assignment.task,
+            Assignment.unit,
+            Assignment.role,
+            Assignment.status,
+            Assignment.progress,
+            Assignment.deadline,
+            Assignment.last_report_at,
+            Assignment.created_at,
+            Task.id,
+            Task.title,
+            Task.meeting,
+            Meeting.id,
+            Meeting.title,
+            Meeting.notice_number,
+            Meeting.notice_date,
+            Unit,
+        )
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .switch(Assignment)
+        .join(Unit)
+    )
+
+
+class Lines:
+    """Makes the items of one run as of ``at``; labels are translated once, not per item."""
+
+    def __init__(self, at: datetime) -> None:
+        clock = get_clock()
+        self.at = at
+        self.tz = clock.tz
+        self.today = clock.local_date(at)
+        self.base = base_url()
+        self.statuses = {code: gettext(label) for code, label in STATUSES.items()}
+        self.roles = {code: gettext(label) for code, label in ROLES.items()}
+        self.meetings: dict[int | None, str] = {}
+
+    def meeting(self, assignment: Assignment) -> str:
+        meeting_id = assignment.task.meeting_id
+        if meeting_id not in self.meetings:
+            self.meetings[meeting_id] = meeting_label(assignment)
+        return self.meetings[meeting_id]
+
+    def __call__(self, assignment: Assignment) -> Item:
+        """The line of ``assignment`` (task, meeting and unit joined)."""
+        deadline = assignment.deadline
+        report = assignment.last_report_at
+        return Item(
+            id=assignment.id,
+            title=assignment.task.title,
+            unit=assignment.unit.name,
+            meeting=self.meeting(assignment),
+            role=self.roles.get(assignment.role, assignment.role),
+            status=self.statuses.get(assignment.status, assignment.status),
+            deadline=fmt_date(deadline) if deadline else "",
+            days_overdue=max(0, (self.today - deadline).days) if deadline else 0,
+            days_left=(deadline - self.today).days if deadline else None,
+            progress=assignment.progress,
+            last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
+            url=f"{self.base}/assignments/{assignment.id}",
+        )
+
+
+def item(assignment: Assignment, at: datetime) -> Item:
+    """The line of one assignment (task, meeting and unit joined) as of the instant ``at``."""
+    return Lines(at)(assignment)
+
+
+def sort_key(entry: Item) -> tuple:
+    """Earliest deadline first (none last), then by title."""
+    return (entry.days_left is None, entry.days_left or 0, entry.title, entry.id)
+
+
+def in_mail_locale(build: Callable[P, R]) -> Callable[P, R]:
+    """Run a builder in the mail's language (a request may be in the user's English)."""
+
+    @wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with force_locale(MAIL_LOCALE):
+            return build(*args, **kwargs)
+
+    return wrapper
+
+
+def catalog_gettext(translations: NullTranslations) -> Callable[..., str]:
+    """The templates' ``_()`` bound to one catalog, as Jinja's new-style gettext behaves.
+
+    Flask-Babel looks the catalog up again on every call, which costs more than all the
+    rest of rendering a mail; the mail templates import their macros ``with context`` so that
+    this one, given in the context, serves them too.
+    """
+
+    @pass_context
+    def translate(context: Context, string: str, **variables: object) -> str:
+        text = translations.gettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return translate
+
+
+def render_mail(name: str, **context: object) -> tuple[str, str]:
+    """The plain-text and HTML bodies from templates/mail/<name>.txt and .html."""
+    env = current_app.jinja_env
+    context.setdefault("gettext", catalog_gettext(get_translations()))
+    context.setdefault("base_url", base_url())
+    context.setdefault("fmt", fmt_date)
+    text = env.get_template(f"mail/{name}.txt").render(**context)
+    html = env.get_template(f"mail/{name}.html").render(**context)
+    # Block tags leave runs of blank lines in plain text; one blank line separates paragraphs.
+    return BLANK_LINES.sub("\n\n", text).strip() + "\n", html
+
+
+def subject(text: str, **values: object) -> str:
+    """A subject line with the product's prefix; ``text`` is translated and filled in."""
+    return "[" + gettext("Giao việc") + "] " + gettext(text, **values)

@@ -1,0 +1,232 @@
+"""The unit's weekly digest: overdue, due this week, due next week, not updated for a while.
+
+All units are built from three queries (their open work with task, meeting and unit joined;
+the officers; the opt-outs), never one query per unit. A unit with nothing in any section gets
+no mail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext
+
+from ..clock import get_clock
+from ..i18n import N_
+from ..mail.recipients import opted_out, unit_recipients
+from ..models import UNIT_KINDS, Assignment, Unit, User
+from . import periods
+from .common import (
+    ACTIONABLE,
+    Item,
+    Lines,
+    Mail,
+    in_mail_locale,
+    listing,
+    render_mail,
+    sort_key,
+    subject,
+)
+
+KIND = "weekly_digest"
+
+SECTIONS = ("overdue", "this_week", "next_week", "stale")
+
+TITLES = {
+    "overdue": N_("Nhiệm vụ quá hạn"),
+    "this_week": N_("Nhiệm vụ đến hạn trong tuần này"),
+    "next_week": N_("Nhiệm vụ đến hạn trong tuần sau"),
+    "stale": N_("Nhiệm vụ chưa cập nhật tiến độ từ %(days)s ngày trở lên"),
+}
+
+# A section lists this many items at most (the most urgent first); the rest are counted and
+# one click away on the unit's page, so a mail stays short enough to read.
+SECTION_LIMIT = 25
+
+# The unit's page, filtered where a filter matches the section, shows what a section leaves out.
+SECTION_LINKS = {"overdue": "?category=overdue"}
+
+# How each section is counted in the subject line.
+COUNTS = {
+    "overdue": N_("%(n)s quá hạn"),
+    "this_week": N_("%(n)s đến hạn trong tuần"),
+    "next_week": N_("%(n)s đến hạn tuần sau"),
+    "stale": N_("%(n)s chưa cập nhật"),
+}
+
+
+@dataclass
+class Window:
+    """The days and instants one digest is built for."""
+
+    at: datetime
+    today: date
+    week: str
+    monday: date
+    sunday: date
+    next_sunday: date
+    stale_days: int
+
+    @property
+    def week_label(self) -> str:
+        """The week as Vietnamese write it: "20/2026"."""
+        return periods.week_label(self.week)
+
+    @property
+    def stale_before(self) -> datetime:
+        return self.at - timedelta(days=self.stale_days)
+
+    @classmethod
+    def at_instant(cls, at: datetime) -> Window:
+        tz = get_clock().tz
+        today = periods.local_date(at, tz)
+        monday, sunday = periods.week_bounds(today)
+        return cls(
+            at=at,
+            today=today,
+            week=periods.week_of(today),
+            monday=monday,
+            sunday=sunday,
+            next_sunday=sunday + timedelta(days=7),
+            stale_days=int(current_app.config["STALE_DAYS"]),
+        )
+
+    def section(self, assignment: Assignment) -> str | None:
+        """The first section ``assignment`` belongs in (each item is listed once), or None."""
+        deadline = assignment.deadline
+        if deadline is not None:
+            if deadline < self.today:
+                return "overdue"
+            if deadline <= self.sunday:
+                return "this_week"
+            if deadline <= self.next_sunday:
+                return "next_week"
+        since = assignment.last_report_at or assignment.created_at
+        return "stale" if since <= self.stale_before else None
+
+
+@dataclass
+class Digest:
+    """One unit's sections for one week."""
+
+    unit: Unit
+    window: Window
+    sections: dict[str, list[Item]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.sections.get(name, [])) for name in SECTIONS}
+
+    @property
+    def key(self) -> str:
+        return f"{KIND}:unit:{self.unit.id}:{self.window.week}"
+
+
+def _open_work(window: Window, unit_id: int | None):
+    """Open work of active units that falls in a section, task, meeting and unit joined."""
+    stale = (Assignment.last_report_at <= window.stale_before) | (
+        Assignment.last_report_at.is_null() & (Assignment.created_at <= window.stale_before)
+    )
+    query = listing().where(
+        Unit.active == True,  # noqa: E712
+        Assignment.status.in_(ACTIONABLE),
+        (Assignment.deadline <= window.next_sunday) | stale,
+    )
+    if unit_id is not None:
+        query = query.where(Assignment.unit == unit_id)
+    return query
+
+
+def template_context() -> dict[str, object]:
+    """What templates/mail/_digest_body.html needs besides the digest (mail and preview)."""
+    return {"sections": SECTIONS, "titles": TITLES, "limit": SECTION_LIMIT, "links": SECTION_LINKS}
+
+
+def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
+    """The non-empty digests of the week of ``at``, in unit display order (one query)."""
+    window = Window.at_instant(at)
+    line = Lines(at)
+    by_unit: dict[int, Digest] = {}
+    for assignment in _open_work(window, unit_id):
+        name = window.section(assignment)
+        if name is None:
+            continue
+        digest = by_unit.get(assignment.unit_id)
+        if digest is None:
+            digest = by_unit[assignment.unit_id] = Digest(assignment.unit, window)
+        digest.sections.setdefault(name, []).append(line(assignment))
+    for digest in by_unit.values():
+        for entries in digest.sections.values():
+            entries.sort(key=sort_key)
+    return sorted(by_unit.values(), key=lambda d: display_order(d.unit))
+
+
+def display_order(unit: Unit) -> tuple:
+    """Departments, then wards, then agencies, as Unit.ordered() sorts them."""
+    kinds = list(UNIT_KINDS)
+    rank = kinds.index(unit.kind) if unit.kind in kinds else len(kinds)
+    return (rank, unit.sort_order, unit.name)
+
+
+def officers_by_unit(unit_id: int | None) -> dict[int, list[User]]:
+    """Active officers by unit, in one query."""
+    query = User.select().where(User.role == "officer", User.active == True)  # noqa: E712
+    if unit_id is not None:
+        query = query.where(User.unit == unit_id)
+    result: dict[int, list[User]] = defaultdict(list)
+    for user in query.order_by(User.id):
+        result[user.unit_id].append(user)
+    return result
+
+
+def _subject(digest: Digest) -> str:
+    counts = digest.counts
+    parts = [gettext(COUNTS[name], n=counts[name]) for name in SECTIONS if counts[name]]
+    return subject(
+        N_("Tổng hợp nhiệm vụ tuần %(week)s – %(unit)s: %(counts)s"),
+        week=digest.window.week_label,
+        unit=digest.unit.name,
+        counts=", ".join(parts),
+    )
+
+
+def mail(digest: Digest, officers: list[User], skip: set[int]) -> Mail:
+    """The message of one digest, to the unit's officers and address minus opt-outs."""
+    recipients, missing = unit_recipients(digest.unit, KIND, officers=officers, skip=skip)
+    title = _subject(digest)
+    text, html = render_mail("weekly_digest", digest=digest, subject=title, **template_context())
+    return Mail(
+        key=digest.key,
+        kind=KIND,
+        subject=title,
+        body_text=text,
+        body_html=html,
+        recipients=recipients,
+        missing=missing,
+        unit=digest.unit,
+        counts=digest.counts,
+    )
+
+
+@in_mail_locale
+def build(at: datetime, unit_id: int | None = None) -> list[Mail]:
+    """The weekly digests of the week of ``at``: one per active unit with something to say."""
+    found = digests(at, unit_id)
+    if not found:
+        return []
+    officers = officers_by_unit(unit_id)
+    skip = opted_out(KIND)
+    return [mail(d, officers.get(d.unit.id, []), skip) for d in found]
+
+
+@in_mail_locale
+def for_unit(unit_id: int, at: datetime) -> tuple[Digest, Mail] | None:
+    """One unit's digest of the week of ``at`` and its message; None when it has nothing."""
+    found = digests(at, unit_id)
+    if not found:
+        return None
+    officers = officers_by_unit(unit_id).get(unit_id, [])
+    return found[0], mail(found[0], officers, opted_out(KIND))

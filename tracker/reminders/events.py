@@ -1,0 +1,192 @@
+"""Mails caused by one change of one assignment: new assignment, urge, decisions of a leader.
+
+Call each inside the transaction of the change (a rolled-back change then mails nothing). The
+keys hold the assignment and, for repeatable events, the audit event's id, so each event mails
+once. Recipients are the unit's officers and address, minus those who turned the kind off.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext
+from peewee import JOIN
+
+from ..clock import get_clock
+from ..i18n import N_
+from ..mail.recipients import unit_recipients
+from ..models import Assignment, Meeting, OutboxMessage, Task, Unit, User
+from .common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
+
+
+def _joined(assignment: Assignment) -> Assignment:
+    """The assignment again, with its task, meeting and unit, in one query."""
+    return (
+        Assignment.select(Assignment, Task, Meeting, Unit)
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .switch(Assignment)
+        .join(Unit)
+        .where(Assignment.id == assignment.id)
+        .get()
+    )
+
+
+def _name(user: User | None) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def _deadline(a: Assignment) -> str:
+    if a.deadline:
+        return fmt_date(a.deadline)
+    return a.task.deadline_kind_label
+
+
+def _send(
+    kind: str,
+    key: str,
+    a: Assignment,
+    title: str,
+    intro: str,
+    *,
+    fields: list[tuple[str, str]] | None = None,
+    note_label: str = "",
+    note: str = "",
+    action: str = "",
+) -> OutboxMessage | None:
+    """Build the event mail to the unit of ``a`` (task, meeting and unit joined); queue it."""
+    entry = item(a, get_clock().now())
+    recipients, missing = unit_recipients(a.unit, kind)
+    full_title = subject(
+        N_("%(what)s: %(task)s – %(unit)s"), what=title, task=a.task.title, unit=a.unit.name
+    )
+    text, html = render_mail(
+        "event",
+        subject=full_title,
+        unit=a.unit,
+        title=title,
+        intro=intro,
+        fields=fields or [],
+        note_label=note_label,
+        note=note,
+        it=entry,
+        action=action or gettext("Xem nhiệm vụ và cập nhật tiến độ"),
+    )
+    mail = Mail(
+        key=key,
+        kind=kind,
+        subject=full_title,
+        body_text=text,
+        body_html=html,
+        recipients=recipients,
+        missing=missing,
+        unit=a.unit,
+        assignment=a,
+    )
+    return mail.queue()
+
+
+@in_mail_locale
+def new_assignment(assignment: Assignment, actor: User | None = None) -> OutboxMessage | None:
+    """Tell the unit it was given a task (called by workflow.assign for each assignment)."""
+    a = _joined(assignment)
+    fields = [(gettext("Nội dung"), a.task.content)] if a.task.content else []
+    fields.append((gettext("Thời hạn"), _deadline(a)))
+    if actor is not None:
+        fields.append((gettext("Người giao"), _name(actor)))
+    return _send(
+        "new_assignment",
+        f"new_assignment:assignment:{a.id}",
+        a,
+        gettext("Nhiệm vụ mới được giao"),
+        gettext(
+            "Đơn vị được giao là đơn vị %(role)s thực hiện nhiệm vụ sau:",
+            role=a.role_label.lower(),
+        ),
+        fields=fields,
+    )
+
+
+@in_mail_locale
+def urge(assignment: Assignment, actor: User, message: str, event_id: int) -> OutboxMessage | None:
+    """A leader or secretary presses the unit about one assignment (đôn đốc)."""
+    return _send(
+        "urge",
+        f"urge:assignment:{assignment.id}:event:{event_id}",
+        _joined(assignment),
+        gettext("Đôn đốc thực hiện nhiệm vụ"),
+        gettext("Đồng chí %(name)s đôn đốc đơn vị thực hiện nhiệm vụ sau:", name=_name(actor)),
+        note_label=gettext("Nội dung đôn đốc"),
+        note=message,
+    )
+
+
+@in_mail_locale
+def extension_decided(
+    assignment: Assignment,
+    actor: User,
+    approved: bool,
+    deadline: date | None,
+    reason: str,
+    event_id: int,
+) -> OutboxMessage | None:
+    """The answer to the unit's extension request; ``deadline`` is the new one if approved."""
+    if approved:
+        title = gettext("Đồng ý gia hạn")
+        intro = gettext(
+            "Đồng chí %(name)s đồng ý gia hạn thực hiện nhiệm vụ sau:", name=_name(actor)
+        )
+        fields = [(gettext("Thời hạn mới"), fmt_date(deadline) if deadline else "")]
+    else:
+        title = gettext("Không đồng ý gia hạn")
+        intro = gettext(
+            "Đồng chí %(name)s không đồng ý gia hạn thực hiện nhiệm vụ sau; đề nghị đơn vị "
+            "hoàn thành theo thời hạn hiện tại:",
+            name=_name(actor),
+        )
+        fields = []
+    return _send(
+        "extension_decided",
+        f"extension_decided:assignment:{assignment.id}:event:{event_id}",
+        _joined(assignment),
+        title,
+        intro,
+        fields=fields,
+        note_label=gettext("Ý kiến") if reason else "",
+        note=reason,
+    )
+
+
+@in_mail_locale
+def submission_returned(
+    assignment: Assignment, actor: User, reason: str, event_id: int
+) -> OutboxMessage | None:
+    """The leader did not accept the reported completion; the unit must do more."""
+    return _send(
+        "submission_returned",
+        f"submission_returned:assignment:{assignment.id}:event:{event_id}",
+        _joined(assignment),
+        gettext("Nhiệm vụ bị trả lại"),
+        gettext(
+            "Đồng chí %(name)s chưa xác nhận hoàn thành và trả lại nhiệm vụ sau, đề nghị đơn "
+            "vị tiếp tục thực hiện:",
+            name=_name(actor),
+        ),
+        note_label=gettext("Lý do trả lại"),
+        note=reason,
+    )
+
+
+@in_mail_locale
+def submission_confirmed(
+    assignment: Assignment, actor: User, event_id: int
+) -> OutboxMessage | None:
+    """The leader confirmed the unit's completion."""
+    return _send(
+        "submission_confirmed",
+        f"submission_confirmed:assignment:{assignment.id}:event:{event_id}",
+        _joined(assignment),
+        gettext("Nhiệm vụ được xác nhận hoàn thành"),
+        gettext("Đồng chí %(name)s đã xác nhận đơn vị hoàn thành nhiệm vụ sau:", name=_name(actor)),
+        action=gettext("Xem nhiệm vụ"),
+    )

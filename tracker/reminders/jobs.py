@@ -1,0 +1,100 @@
+"""The scheduled jobs and their guard: each job runs once per period, whoever starts it.
+
+``run_job`` inserts a JobRun row for (job, period); the unique index lets exactly one of two
+schedulers (or a scheduler and a command) win, the other does nothing. The row, the messages
+and the count are written in one transaction, so a run that fails half-way leaves nothing
+behind and can be made again. The outbox's unique keys would also make a second run harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import SqliteDatabase
+
+from ..clock import get_clock
+from ..db import database
+from ..models import JobRun
+from . import digest, due_soon, periods, summary
+from .common import Mail
+
+
+@dataclass(frozen=True)
+class Job:
+    """A periodic job: its period (week or day) and what it builds for an instant."""
+
+    name: str
+    period: Callable[..., str]
+    build: Callable[[datetime], list[Mail]]
+
+
+JOBS: dict[str, Job] = {
+    "weekly_digest": Job("weekly_digest", periods.week_key, digest.build),
+    "leader_summary": Job("leader_summary", periods.week_key, summary.build),
+    "due_soon": Job("due_soon", periods.day_key, due_soon.build),
+}
+
+# The names the command line uses (`tracker send-reminders --kind ...`).
+CLI_KINDS = {"weekly": "weekly_digest", "summary": "leader_summary", "due-soon": "due_soon"}
+
+
+def period_of(job: str, at: datetime) -> str:
+    """The period (ISO week or local day) of ``job`` that the instant ``at`` falls in."""
+    return JOBS[job].period(at, get_clock().tz)
+
+
+def build(job: str, at: datetime) -> list[Mail]:
+    """The messages ``job`` would queue as of ``at`` (nothing is written)."""
+    return JOBS[job].build(at)
+
+
+def _write_transaction():
+    # SQLite: take the write lock at BEGIN, so two runs queue up instead of failing later.
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+@dataclass
+class Outcome:
+    """What one call of ``run_job`` did."""
+
+    job: str
+    period: str
+    ran: bool
+    queued: int = 0
+    built: int = 0
+
+
+def run_job(job: str, at: datetime) -> Outcome:
+    """Run ``job`` for the period of ``at`` unless that period already has a run.
+
+    The messages are built before the write transaction, so the write lock (on SQLite, the
+    whole database's) is held only while the claim and the messages are written.
+    """
+    period = period_of(job, at)
+    if has_run(job, period):
+        return Outcome(job, period, ran=False)
+    mails = build(job, at)
+    clock = get_clock()
+    with _write_transaction():
+        claimed = (
+            JobRun.insert(job=job, period=period, started_at=clock.now())
+            .on_conflict_ignore()
+            .as_rowcount()
+            .execute()
+        )
+        if claimed != 1:  # another scheduler (or a command) got there first
+            return Outcome(job, period, ran=False)
+        queued = sum(1 for mail in mails if mail.queue() is not None)
+        JobRun.update(finished_at=clock.now(), queued=queued).where(
+            JobRun.job == job, JobRun.period == period
+        ).execute()
+    return Outcome(job, period, ran=True, queued=queued, built=len(mails))
+
+
+def has_run(job: str, period: str) -> bool:
+    """Whether ``job`` already ran for ``period``."""
+    return JobRun.select().where(JobRun.job == job, JobRun.period == period).exists()

@@ -1,0 +1,103 @@
+"""The leaders' weekly summary: the overview's counts per unit and the overdue list.
+
+It goes to the active leaders and secretaries (the office that compiles the reports), not to
+admins (a technical role) nor viewers (who read the overview when they need it). The numbers
+are the leader overview's own (tracker/dashboard_queries.py), so mail and page agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from .. import dashboard_queries as queries
+from .. import timeliness
+from ..clock import get_clock
+from ..i18n import N_
+from ..mail.recipients import opted_out
+from ..models import User
+from . import periods
+from .common import Lines, Mail, in_mail_locale, render_mail, subject
+
+KIND = "leader_summary"
+
+READERS = ("leader", "secretary")
+
+# The mail lists the most overdue items; the rest are one click away on the overview.
+OVERDUE_LIMIT = 50
+
+
+def readers():
+    """The active leaders and secretaries, in a stable order."""
+    return (
+        User.select()
+        .where(User.role.in_(READERS), User.active == True)  # noqa: E712
+        .order_by(User.role, User.username)
+    )
+
+
+def percent(rate: float | None) -> str:
+    """66.7 % as Vietnamese write it ("66,7%"), or a dash without data."""
+    return "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
+@in_mail_locale
+def build(at: datetime) -> list[Mail]:
+    """One summary per leader and secretary for the week of ``at``; none without any work."""
+    tz = get_clock().tz
+    today = periods.local_date(at, tz)
+    window = int(current_app.config["DUE_SOON_DAYS"])
+    rows, totals = queries.summary(queries.Filters(), today, window)
+    if not totals.total:
+        return []
+    skip = opted_out(KIND)
+    people = [u for u in readers() if u.id not in skip]
+    if not people:
+        return []
+    line = Lines(at)
+    listed = queries.overdue(queries.Filters(), today, window).limit(OVERDUE_LIMIT)
+    overdue = [line(a) for a in listed]
+    week = periods.week_of(today)
+    label = periods.week_label(week)
+    n_overdue = totals.counts["overdue"]
+    title = subject(
+        N_(
+            "Báo cáo tổng hợp tình hình thực hiện nhiệm vụ tuần %(week)s: %(total)s nhiệm vụ, "
+            "%(overdue)s quá hạn"
+        ),
+        week=label,
+        total=totals.total,
+        overdue=n_overdue,
+    )
+    mails = []
+    for person in people:
+        text, html = render_mail(
+            "leader_summary",
+            subject=title,
+            person=person,
+            today=today,
+            week_label=label,
+            rows=[r for r in rows if r.total],
+            totals=totals,
+            order=timeliness.ORDER,
+            categories=timeliness.CATEGORIES,
+            percent=percent,
+            overdue=overdue,
+            n_overdue=n_overdue,
+        )
+        name = person.full_name or person.username
+        mails.append(
+            Mail(
+                key=f"{KIND}:user:{person.id}:{week}",
+                kind=KIND,
+                subject=title,
+                body_text=text,
+                body_html=html,
+                recipients=[person.email] if person.email else [],
+                missing=[] if person.email else [name],
+                user=person,
+                counts={"units": len([r for r in rows if r.total]), "overdue": n_overdue},
+            )
+        )
+    return mails
