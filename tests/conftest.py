@@ -249,7 +249,9 @@ class Factory:
 
     def assignment(self, task: Task, unit: Unit, **kw) -> Assignment:
         kw.setdefault("deadline", task.deadline)
+        kw.setdefault("deadline_kind", task.deadline_kind)
         kw.setdefault("original_deadline", kw["deadline"])
+        kw.setdefault("stats_deadline", kw["original_deadline"])
         return Assignment.create(task=task, unit=unit, created_at=NOW, updated_at=NOW, **kw)
 
 

@@ -150,6 +150,7 @@ def test_plain_report_without_safe_next_returns_to_assignment(client, auth, worl
 BAD_REPORTS = [
     ({"progress": "101"}, "Tiến độ phải từ 0 đến 100."),
     ({"progress": "-1"}, "Tiến độ phải từ 0 đến 100."),
+    ({"progress": "99999999999"}, "Tiến độ phải từ 0 đến 100."),
     ({"progress": "abc"}, "Tiến độ phải là số nguyên từ 0 đến 100."),
     ({"progress": "12.5"}, "Tiến độ phải là số nguyên từ 0 đến 100."),
     ({"progress": ""}, "Trường này là bắt buộc."),

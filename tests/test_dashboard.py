@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, timedelta
-from unittest import mock
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from query_support import count_page_queries
 
-from tracker import db, timeliness
+from tracker import timeliness
 from tracker.models import Assignment, Unit
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -44,6 +44,8 @@ class Data:
             w.dept, d(2026, 5, 7), status="submitted", meeting=self.meeting2
         )
         self.agency_none = self.give(self.agency, None, meeting=self.meeting2)
+        ongoing = factory.task(self.meeting2, "Việc thường xuyên", None, deadline_kind="ongoing")
+        self.agency_ongoing = factory.assignment(ongoing, self.agency)
         self.closed_overdue = self.give(self.closed, d(2026, 5, 1))
 
     def give(self, unit, deadline, meeting=None, **kw) -> Assignment:
@@ -58,12 +60,12 @@ def data(factory, world) -> Data:
 
 
 # Hand-computed at NOW (15/05/2026, due-soon window 3 days), in ORDER:
-# on_time, due_soon, overdue, done_on_time, done_late, no_deadline.
+# on_time, due_soon, overdue, done_on_time, done_late, ongoing, no_deadline.
 EXPECTED = {
-    "dept": (1, 0, 2, 0, 0, 0),
-    "ward_a": (1, 1, 1, 1, 0, 1),
-    "ward_b": (1, 1, 1, 1, 1, 0),
-    "agency": (0, 0, 0, 0, 0, 1),
+    "dept": (1, 0, 2, 0, 0, 0, 0),
+    "ward_a": (1, 1, 1, 1, 0, 0, 1),
+    "ward_b": (1, 1, 1, 1, 1, 0, 0),
+    "agency": (0, 0, 0, 0, 0, 1, 1),
 }
 
 
@@ -91,7 +93,14 @@ def classified(app, unit_ids: set[int] | None = None) -> dict[str, set[int]]:
         rows = Assignment.select().join(Unit).where(Unit.active == True)  # noqa: E712
         result: dict[str, set[int]] = {cat: set() for cat in ORDER}
         for a in rows:
-            cat = timeliness.classify(a.status, a.deadline, a.completed_on, today, window)
+            cat = timeliness.classify(
+                a.status,
+                a.deadline,
+                a.completed_on,
+                today,
+                window,
+                ongoing=a.deadline_kind == "ongoing",
+            )
             if cat and (unit_ids is None or a.unit_id in unit_ids):
                 result[cat].add(a.id)
     return result
@@ -113,11 +122,11 @@ def test_counts_per_unit_match_hand_computed(client, auth, world, data):
         assert numbers[(uid, None)][0] == sum(expected)
     for i, cat in enumerate(ORDER):
         assert numbers[(None, cat)][0] == sum(e[i] for e in EXPECTED.values())
-    assert numbers[(None, None)][0] == 14
+    assert numbers[(None, None)][0] == 15
     assert str(data.closed.id) not in {k[0] for k in numbers}
     # Departments first, then wards, then agencies; completed on time: 1 of 5, 2 of 14.
     assert page.index("Phòng Nội vụ") < page.index("UBND phường Sở Dầu") < page.index("Công an")
-    assert "20,0%" in page and "14,3%" in page
+    assert "20,0%" in page and "13,3%" in page
 
 
 def test_each_number_lists_exactly_its_assignments(app, client, auth, data):
@@ -196,12 +205,13 @@ def test_home_filters_by_kind_and_meeting(client, auth, world, data):
     assert "kind=ward" in wards[(None, "overdue")][1]
     numbers = summary_links(client.get(f"/?meeting={data.meeting2.id}").get_data(as_text=True))
     assert numbers[(str(world.dept.id), None)][0] == 2
-    assert numbers[(None, None)][0] == 4
+    assert numbers[(None, None)][0] == 5
     assert listed_ids(client, numbers[(None, None)][1]) == {
         data.b_due_soon.id,
         data.dept_on_time.id,
         data.dept_overdue.id,
         data.agency_none.id,
+        data.agency_ongoing.id,
     }
 
 
@@ -212,15 +222,28 @@ def test_list_filters_sort_and_empty_state(client, auth, world, data):
         world.assignment_b.id,
     }
     assert listed_ids(client, "/dashboard/assignments?status=returned") == {data.b_overdue.id}
-    assert listed_ids(client, "/dashboard/assignments?kind=agency") == {data.agency_none.id}
+    assert listed_ids(client, "/dashboard/assignments?kind=agency") == {
+        data.agency_none.id,
+        data.agency_ongoing.id,
+    }
     body = client.get("/dashboard/assignments?sort=-progress").get_data(as_text=True)
     assert int(ROW_RE.search(body).group(1)) == data.a_overdue.id
     by_deadline = [int(i) for i in ROW_RE.findall(client.get("/dashboard/assignments").text)]
     assert by_deadline[0] == data.b_overdue.id
-    assert set(by_deadline[-3:]) == {data.a_none.id, data.b_done_none.id, data.agency_none.id}
+    assert set(by_deadline[-4:]) == {
+        data.a_none.id,
+        data.b_done_none.id,
+        data.agency_none.id,
+        data.agency_ongoing.id,
+    }
+    # Empty deadlines stay last when the newest deadlines come first, too.
+    latest_first = client.get("/dashboard/assignments?sort=-deadline").text
+    latest_first_ids = [int(i) for i in ROW_RE.findall(latest_first)]
+    assert set(latest_first_ids[-4:]) == set(by_deadline[-4:])
+    assert latest_first_ids[0] not in by_deadline[-4:]
     by_unit = [int(i) for i in ROW_RE.findall(client.get("/dashboard/assignments?sort=unit").text)]
     assert by_unit[0] in {data.w.assignment_dept.id, data.dept_on_time.id, data.dept_overdue.id}
-    assert by_unit[-1] == data.agency_none.id
+    assert by_unit[-1] in {data.agency_none.id, data.agency_ongoing.id}
     empty = client.get(f"/dashboard/assignments?unit={data.agency.id}&category=overdue")
     assert empty.status_code == 200
     assert "Không có nhiệm vụ nào phù hợp với bộ lọc." in empty.get_data(as_text=True)
@@ -298,23 +321,16 @@ def test_anonymous_is_sent_to_login(client, world):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def _count_queries(client, url: str) -> int:
-    database = db.database.obj
-    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
-        assert client.get(url).status_code == 200
-    return spy.call_count
-
-
 def test_home_query_count_does_not_grow(client, auth, factory, world, data):
     auth.login("lanhdao")
     filtered = f"/?meeting={data.meeting2.id}&kind=ward"
     client.get("/")
-    before = _count_queries(client, "/")
-    before_filtered = _count_queries(client, filtered)
+    before = count_page_queries(client, "/")
+    before_filtered = count_page_queries(client, filtered)
     for i in range(30):
         unit = factory.unit(f"Phường mới {i}", code=f"moi{i}")
         task = factory.task(data.meeting2, f"Thêm {i}", date(2026, 5, 1) + timedelta(days=i))
         factory.assignment(task, unit, status="done" if i % 5 == 0 else "in_progress")
         factory.assignment(factory.task(world.meeting, f"Khác {i}"), world.ward_a)
-    assert _count_queries(client, "/") == before
-    assert _count_queries(client, filtered) == before_filtered
+    assert count_page_queries(client, "/") == before
+    assert count_page_queries(client, filtered) == before_filtered

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import NOW
+from query_support import count_queries
 
-from tracker import db
 from tracker.cli import cli
 from tracker.models import Assignment, JobRun, MailPreference, Meeting, OutboxMessage, User
 from tracker.reminders import digest, due_soon, jobs, periods, summary
@@ -197,15 +196,8 @@ def test_recipients_are_officers_and_unit_address_minus_opt_outs(app_ctx, factor
     assert mail.recipients == ["ubnd.sodau@hongbang.example"] and mail.missing == []
 
 
-def _count_queries(call) -> int:
-    database = db.database.obj
-    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
-        call()
-    return spy.call_count
-
-
 def test_building_all_digests_takes_a_fixed_number_of_queries(app_ctx, factory, world, work):
-    few = _count_queries(lambda: digest.build(NOW))
+    few = count_queries(lambda: digest.build(NOW))
     for i in range(15):
         unit = factory.unit(f"UBND phường Mới {i}", code=f"moi{i}", email=f"moi{i}@x.example")
         factory.user(f"p.moi{i}", "officer", unit, email=f"p.moi{i}@x.example")
@@ -213,7 +205,7 @@ def test_building_all_digests_takes_a_fixed_number_of_queries(app_ctx, factory, 
             task = factory.task(world.meeting, f"Việc {i}.{n}", deadline=date(2026, 5, 10 + n))
             factory.assignment(task, unit)
     assert len(digest.build(NOW)) == 2 + 15
-    assert _count_queries(lambda: digest.build(NOW)) == few <= 4
+    assert count_queries(lambda: digest.build(NOW)) == few <= 4
 
 
 def test_weekly_run_queues_one_per_unit_once(app_ctx, world, work):
@@ -279,6 +271,18 @@ def test_leader_summary_lists_at_most_the_limit(app_ctx, factory, world, monkeyp
     text = summary.build(NOW)[0].body_text
     assert "NHIỆM VỤ QUÁ HẠN (4)" in text and "Và 2 nhiệm vụ quá hạn khác." in text
     assert f"{BASE}/dashboard/assignments?category=overdue" in text
+
+
+def test_mail_links_are_built_from_the_routes_under_the_base_url(app, app_ctx, world, work):
+    app.config["BASE_URL"] = "https://giaoviec.example/hongbang/"
+    base = "https://giaoviec.example/hongbang"
+    leader = summary.build(NOW)[0]
+    unit_mail = _ward_a_mail(world)
+    for text in (leader.body_text, leader.body_html, unit_mail.body_text, unit_mail.body_html):
+        assert f"{base}/profile" in text and f"{base}/assignments/{work.overdue.id}" in text
+    assert f"Mở trang tổng hợp: {base}/\n" in leader.body_text
+    assert f'href="{base}/units/{world.ward_a.id}"' in leader.body_html
+    assert "hongbang//" not in leader.body_html + unit_mail.body_html
 
 
 # --- due soon ------------------------------------------------------------------------------

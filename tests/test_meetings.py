@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from unittest import mock
 
 import pytest
+from query_support import count_page_queries
 
-from tracker import db
 from tracker.models import AuditEvent, Meeting
 
 GOOD = {
@@ -27,13 +26,6 @@ GOOD = {
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def _count_queries(client, url: str) -> int:
-    database = db.database.obj
-    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
-        assert client.get(url).status_code == 200
-    return spy.call_count
 
 
 @pytest.fixture
@@ -182,13 +174,13 @@ def test_pagination(app, client, auth, factory, world):
 def test_list_query_count_does_not_grow(client, auth, factory, world):
     auth.login("lanhdao")
     client.get("/meetings")
-    before = _count_queries(client, "/meetings")
+    before = count_page_queries(client, "/meetings")
     for i in range(8):
         meeting = factory.meeting(f"Họp thêm {i}")
         task = factory.task(meeting, f"Việc {i}", deadline=date(2026, 6, 1))
         factory.assignment(task, world.ward_a, status="done" if i % 2 else "new")
         factory.assignment(task, world.dept)
-    assert _count_queries(client, "/meetings") == before
+    assert count_page_queries(client, "/meetings") == before
 
 
 def test_list_requires_login(client, world):
@@ -376,12 +368,12 @@ def test_meeting_page_query_count_does_not_grow(client, auth, factory, world):
     auth.login("lanhdao")
     url = f"/meetings/{world.meeting.id}"
     client.get(url)
-    before = _count_queries(client, url)
+    before = count_page_queries(client, url)
     for i in range(6):
         task = factory.task(world.meeting, f"Việc thêm {i}", deadline=date(2026, 6, 1))
         factory.assignment(task, world.ward_a)
         factory.assignment(task, world.ward_b, role="coordinating")
-    assert _count_queries(client, url) == before
+    assert count_page_queries(client, url) == before
 
 
 @pytest.mark.parametrize("suffix", ["", "/edit", "/tasks/new"])

@@ -162,8 +162,8 @@ BASE_ROWS = [
             "title": "Tuyên truyền CCHC",
             "content": "",
             "field": "khac",
-            "deadline_kind": "date",
-            "deadline": "2022-06-30",
+            "deadline_kind": "ongoing",
+            "deadline": None,
             "created_by_id": None,
             "created_at": "2022-04-26 04:00:00",
             "updated_at": "2022-04-26 04:00:00",
@@ -178,8 +178,8 @@ BASE_ROWS = [
             "role": "lead",
             "status": "in_progress",
             "progress": 40,
-            "deadline": "2022-06-30",
-            "original_deadline": "2022-06-30",
+            "deadline": None,
+            "original_deadline": None,
             "extension_count": 0,
             "completed_at": None,
             "completed_on": None,
@@ -250,4 +250,8 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
     with db.database.connection_context():
         assignment = Assignment.get_by_id(1)
         assert assignment.unit.code == "sodau" and assignment.task.meeting.notice_number
+        # 0003 copied the task's deadline kind onto its assignment.
+        assert assignment.deadline_kind == "ongoing"
+        # 0004 set the deadline statistics count against.
+        assert assignment.stats_deadline == assignment.deadline
         assert ProgressReport.get_by_id(1).assignment_id == 1

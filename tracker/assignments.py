@@ -6,12 +6,9 @@ plus the unit's counters out of band, and a plain request with a redirect back.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from peewee import JOIN
 
 from . import workflow
 from .assignment_forms import (
@@ -23,39 +20,23 @@ from .assignment_forms import (
     may_post_report,
     shows_actions,
 )
+from .assignment_queries import listing
 from .assignment_timeline import timeline
-from .models import Assignment, Meeting, Task, Unit
+from .models import Assignment, Unit
 from .permissions import can_view_assignment, can_view_unit, require
 from .rendering import render, wants_fragment
 from .unit_work import COUNTERS, counters
+from .urls import safe_next
 
 bp = Blueprint("assignments", __name__)
 
 
 def _get(assignment_id: int) -> Assignment:
     """The assignment with its task, meeting and unit, or 404."""
-    a = (
-        Assignment.select(Assignment, Task, Meeting, Unit)
-        .join(Task)
-        .join(Meeting, JOIN.LEFT_OUTER)
-        .switch(Assignment)
-        .join(Unit)
-        .where(Assignment.id == assignment_id)
-        .get_or_none()
-    )
+    a = listing().where(Assignment.id == assignment_id).get_or_none()
     if a is None:
         abort(404)
     return a
-
-
-def _safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(c.isspace() or ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
 
 
 def _others(a: Assignment) -> list[Assignment]:
@@ -84,7 +65,7 @@ def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms
 
 def _row(a: Assignment, saved: str = "", **forms) -> Response:
     """The assignment's row for htmx; after a change, the unit's counters out of band too."""
-    list_url = _safe_next(request.form.get("next")) or url_for("units.view", unit_id=a.unit_id)
+    list_url = safe_next(request.form.get("next")) or url_for("units.view", unit_id=a.unit_id)
     return render(
         "partials/assignment_row.html",
         block="row",
@@ -101,7 +82,7 @@ def _saved(a: Assignment, message: str) -> Response:
     if wants_fragment():
         return _row(a, saved=message)
     flash(message, "success")
-    target = _safe_next(request.form.get("next"))
+    target = safe_next(request.form.get("next"))
     return redirect(target or url_for("assignments.view", assignment_id=a.id))
 
 
@@ -112,7 +93,7 @@ def _invalid(a: Assignment, **forms) -> Response:
     """
     if wants_fragment():
         return _row(a, **forms)
-    return _page(a, status=400, next_url=_safe_next(request.form.get("next")), **forms)
+    return _page(a, status=400, next_url=safe_next(request.form.get("next")), **forms)
 
 
 @bp.route("/assignments/<int:assignment_id>")

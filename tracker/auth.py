@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
@@ -15,7 +16,9 @@ from .audit import record
 from .db import database
 from .forms import BaseForm, max_len, required
 from .models import User
+from .models.users import hash_method
 from .rendering import render
+from .urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -37,19 +40,40 @@ class PasswordForm(BaseForm):
     )
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-            and "\\" not in target
-        ):
-            return target
-    return url_for("home.index")
+def current_account() -> User:
+    """The logged-in user as a model instance (not the proxy), for queries and foreign keys."""
+    return current_user._get_current_object()
+
+
+def _next_or_home(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page."""
+    return safe_next(target) or url_for("home.index")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash of no one's password, made once per method, for ``_password_matches``."""
+    return generate_password_hash("không phải mật khẩu của ai", method=method)
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; an unknown user costs the same hash check.
+
+    Without it a wrong username would answer faster than a wrong password, and the time taken
+    would tell which usernames exist.
+    """
+    if user is None:
+        check_password_hash(_dummy_hash(hash_method()), password)
+        return False
+    return user.check_password(password)
+
+
+def _clear_session() -> None:
+    """Forget everything in the session but the chosen language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,12 +85,13 @@ def login():
     error = None
     if form.validate_on_submit():
         user = User.get_or_none(User.username == form.username.data.strip())
-        if user and user.active and user.check_password(form.password.data):
-            session.clear()
+        # The password is checked first, so a locked account answers no faster than others.
+        if _password_matches(user, form.password.data) and user.active:
+            _clear_session()
             login_user(user)
             with database.atomic():
                 record(user, "login", user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_next_or_home(request.args.get("next")))
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     status = 200 if not error else 401
     return render("auth/login.html", form=form, error=error, status=status)
@@ -76,7 +101,7 @@ def login():
 def logout():
     """End the session (POST with CSRF, so no link can log a user out)."""
     logout_user()
-    session.clear()
+    _clear_session()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -108,4 +133,4 @@ def language():
     session["locale"] = chosen
     if current_user.is_authenticated:
         User.update(locale=chosen).where(User.id == current_user.id).execute()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(_next_or_home(request.form.get("next")))

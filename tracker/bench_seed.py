@@ -1,8 +1,8 @@
 """A large synthetic data set for benchmarks (``tracker seed-bench``).
 
 Rows go in as multi-row INSERTs of 1,000 rows, one transaction per 1,000 tasks, so 100,000 tasks
-load in well under two minutes on SQLite. The same seed gives the same data. The first six
-tasks are pinned to the six timeliness categories and given to the bench officer's unit, so
+load in well under two minutes on SQLite. The same seed gives the same data. The first seven
+tasks are pinned to the seven timeliness categories and given to the bench officer's unit, so
 every category is present whatever the size.
 """
 
@@ -61,6 +61,8 @@ ASSIGNMENT_FIELDS = [
     Assignment.last_report_at,
     Assignment.created_at,
     Assignment.updated_at,
+    Assignment.deadline_kind,
+    Assignment.stats_deadline,
 ]
 
 
@@ -258,7 +260,7 @@ class _Generator:
             count = min(TASKS_PER_MEETING, n_tasks - index * TASKS_PER_MEETING)
             for number in range(1, count + 1):
                 pinned = index * TASKS_PER_MEETING + number - 1
-                row, plan = self.task(meeting_id, number, held_on, pinned if pinned < 6 else None)
+                row, plan = self.task(meeting_id, number, held_on, pinned if pinned < 7 else None)
                 tasks.append(row)
                 plans.append(plan)
         task_fields = [
@@ -275,8 +277,10 @@ class _Generator:
         ]
         task_ids = _insert(Task, task_fields, tasks)
         assignments = []
-        for task_id, plan in zip(task_ids, plans, strict=True):
-            assignments += [(task_id, *row) for row in plan]
+        for task_id, task_row, plan in zip(task_ids, tasks, plans, strict=True):
+            kind = task_row[5]
+            # Statistics count against the original deadline (extensions here came late).
+            assignments += [(task_id, *row, kind, row[5]) for row in plan]
         assignment_ids = _insert(Assignment, ASSIGNMENT_FIELDS, assignments)
         reports, audit = self.history(assignment_ids, assignments)
         _insert(
@@ -318,16 +322,16 @@ class _Generator:
         units = rng.sample(self.units, min(len(self.units), rng.choice([1, 1, 2, 2, 2, 3])))
         forced = None
         if pinned is not None:
-            # on time, due soon, overdue, done on time, done late, no deadline
-            due, status, done = [
-                (30, "in_progress", None),
-                (1, "new", None),
-                (-5, "in_progress", None),
-                (-3, "done", -4),
-                (-8, "done", -2),
-                (None, "in_progress", None),
+            # on time, due soon, overdue, done on time, done late, ongoing, no deadline
+            due, status, done, kind = [
+                (30, "in_progress", None, "date"),
+                (1, "new", None, "date"),
+                (-5, "in_progress", None, "date"),
+                (-3, "done", -4, "date"),
+                (-8, "done", -2, "date"),
+                (None, "in_progress", None, "ongoing"),
+                (None, "in_progress", None, "none"),
             ][pinned]
-            kind = "date" if due is not None else "none"
             deadline = today + timedelta(days=due) if due is not None else None
             forced = (status, today + timedelta(days=done) if done is not None else None)
             others = [u for u in units if u.id != self.officer_unit.id]

@@ -117,10 +117,7 @@ def assignments() -> Response:
         context["units"].insert(0, filters.unit)
     query = queries.assignments(filters, today, window).order_by(*terms, Assignment.id)
     page = paginate(query)
-    rows = [
-        (a, timeliness.classify(a.status, a.deadline, a.completed_on, today, window))
-        for a in page.items
-    ]
+    rows = [(a, a.category()) for a in page.items]
     return render(
         "dashboard/assignments.html",
         block="results",

@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import Case, fn
 
 from . import timeliness
+from .assignment_queries import category_counts, category_sums, listing
 from .models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+from .pagination import NullsLast
+from .params import optional_id
 
 
 class InvalidFilter(ValueError):
@@ -47,12 +50,13 @@ class Filters:
 
 def _row_id(model, raw: str | None):
     """The row of ``model`` whose id is ``raw``; None when ``raw`` is empty."""
-    raw = (raw or "").strip()
-    if not raw:
+    try:
+        row_id = optional_id(raw)
+    except ValueError:
+        raise InvalidFilter(raw) from None
+    if row_id is None:
         return None
-    # Ids beyond PostgreSQL's integer would fail in the database rather than match nothing.
-    valid = raw.isascii() and raw.isdigit() and int(raw) < 2**31
-    row = model.get_or_none(model.id == int(raw)) if valid else None
+    row = model.get_or_none(model.id == row_id)
     if row is None:
         raise InvalidFilter(raw)
     return row
@@ -111,19 +115,10 @@ class SummaryRow:
         return self.counts.get("done_on_time", 0) / self.total if self.total else None
 
 
-def _count_where(condition):
-    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): a count per group that needs no subquery."""
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
 def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow], SummaryRow]:
     """Counts per active unit and category in one grouped query, and their totals row."""
-    sums = [
-        _count_where(timeliness.condition(Assignment, cat, today, window)).alias(cat)
-        for cat in timeliness.ORDER
-    ]
     counts = (
-        Assignment.select(Assignment.unit.alias("unit_id"), *sums)
+        Assignment.select(Assignment.unit.alias("unit_id"), *category_sums(today, window))
         .join(Unit)
         .where(Assignment.status != "cancelled")
         .group_by(Assignment.unit)
@@ -131,7 +126,7 @@ def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow
     if filters.meeting is not None:
         counts = counts.switch(Assignment).join(Task)
     by_unit = {
-        row["unit_id"]: {cat: int(row[cat] or 0) for cat in timeliness.ORDER}
+        row["unit_id"]: category_counts(row)
         for row in _scope(counts, Filters(kind=filters.kind, meeting=filters.meeting)).dicts()
     }
     units = Unit.active_ordered()
@@ -143,20 +138,9 @@ def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow
     return rows, totals
 
 
-def _listing():
-    """Assignments with the task, meeting and unit each row shows, in one joined query."""
-    return (
-        Assignment.select(Assignment, Task, Meeting, Unit)
-        .join(Task)
-        .join(Meeting, JOIN.LEFT_OUTER)
-        .switch(Assignment)
-        .join(Unit)
-    )
-
-
 def overdue(filters: Filters, today: date, window: int):
     """Open assignments past their deadline, most overdue first."""
-    query = _scope(_listing(), filters).where(
+    query = _scope(listing(), filters).where(
         timeliness.condition(Assignment, "overdue", today, window)
     )
     return query.order_by(Assignment.deadline.asc(), Unit.sort_order, Unit.name, Assignment.id)
@@ -164,7 +148,7 @@ def overdue(filters: Filters, today: date, window: int):
 
 def assignments(filters: Filters, today: date, window: int):
     """The assignments behind a number of the overview (cancelled ones only when asked)."""
-    query = _scope(_listing(), filters)
+    query = _scope(listing(), filters)
     if filters.category:
         query = query.where(timeliness.condition(Assignment, filters.category, today, window))
     if filters.status:
@@ -178,9 +162,9 @@ def assignments(filters: Filters, today: date, window: int):
 
 _KIND_ORDER = Case(Unit.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
 
-# Sort keys of the list; NULL deadlines sort last on SQLite and PostgreSQL alike.
+# Sort keys of the list (the view adds Assignment.id to each).
 SORTS: dict[str, list[Any]] = {
-    "deadline": [Case(None, [(Assignment.deadline.is_null(), 1)], 0), Assignment.deadline],
+    "deadline": [NullsLast(Assignment.deadline)],
     "unit": [_KIND_ORDER, Unit.sort_order, Unit.name],
     "status": [Case(Assignment.status, [(s, i) for i, s in enumerate(STATUSES)], len(STATUSES))],
     "progress": [Assignment.progress],

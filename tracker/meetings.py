@@ -6,18 +6,20 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
+from .assignment_queries import count_where
 from .audit import changes, record
+from .auth import current_account
 from .clock import get_clock
 from .db import database
 from .meeting_forms import MeetingForm
 from .models import Assignment, Meeting, Task, Unit, User
 from .pagination import paginate, sort_key
 from .permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
-from .rendering import render, wants_fragment
+from .rendering import form_error_status, render
 
 bp = Blueprint("meetings", __name__)
 
@@ -28,11 +30,6 @@ SORTS = {
 }
 
 
-def _user() -> User:
-    """The logged-in user as a model instance (not the proxy), for queries and foreign keys."""
-    return current_user._get_current_object()
-
-
 def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per meeting: the tasks ``user`` sees, and how many of their assignments are done.
 
@@ -40,7 +37,7 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
     """
     if not meeting_ids:
         return {}
-    done = fn.SUM(Case(None, [(Assignment.status == "done", 1)], 0))
+    done = count_where(Assignment.status == "done")
     rows = (
         Task.select(
             Task.meeting.alias("meeting_id"),
@@ -70,7 +67,7 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
 @login_required
 def index() -> Response:
     """The meetings the user may see; htmx gets only the rows block (active search, pages)."""
-    user = _user()
+    user = current_account()
     q = request.args.get("q", "").strip()
     sort, order = sort_key(SORTS, "-date")
     query = (
@@ -90,9 +87,9 @@ def index() -> Response:
     )
 
 
-def _form_response(form: MeetingForm, meeting: Meeting | None) -> Response:
-    """The form again with its errors (400; 200 for htmx, which swaps only 2xx)."""
-    status = 200 if wants_fragment() else 400
+def _form_page(form: MeetingForm, meeting: Meeting | None) -> Response:
+    """The meeting form; after a POST it was refused, so its errors show (form_error_status)."""
+    status = form_error_status() if form.is_submitted() else 200
     return render("meetings/form.html", block="form", status=status, form=form, meeting=meeting)
 
 
@@ -104,8 +101,8 @@ def create() -> Response:
     form = MeetingForm()
     if request.method == "POST":
         if not form.validate():
-            return _form_response(form, None)
-        user = _user()
+            return _form_page(form, None)
+        user = current_account()
         now = get_clock().now()
         values = form.values()
         with database.atomic():
@@ -113,7 +110,7 @@ def create() -> Response:
             record(user, "create", meeting, after=values)
         flash(_("Đã thêm cuộc họp."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render("meetings/form.html", block="form", form=form, meeting=None)
+    return _form_page(form, None)
 
 
 def _get_meeting(meeting_id: int) -> Meeting:
@@ -134,8 +131,8 @@ def edit(meeting_id: int) -> Response:
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "POST":
         if not form.validate():
-            return _form_response(form, meeting)
-        user = _user()
+            return _form_page(form, meeting)
+        user = current_account()
         values = form.values()
         before, after = changes(meeting, list(values), values)
         if after:
@@ -147,7 +144,7 @@ def edit(meeting_id: int) -> Response:
                 record(user, "update", meeting, before=before, after=after)
             flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render("meetings/form.html", block="form", form=form, meeting=meeting)
+    return _form_page(form, meeting)
 
 
 def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
@@ -172,7 +169,7 @@ def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
 def detail(meeting_id: int) -> Response:
     """A meeting, its conclusion, and the tasks the user may see with each unit's assignment."""
     meeting = _get_meeting(meeting_id)
-    user = _user()
+    user = current_account()
     if not can_view_meeting(user, meeting):
         abort(403)
     tasks = list(visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from .admin.common import form_status, get_or_404, search
+from .admin.common import get_or_404, search
 from .audit import record
 from .clock import get_clock
 from .db import database
@@ -17,7 +17,7 @@ from .mail.smtp import parse_smtp_url
 from .models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
 from .pagination import paginate, sort_key
 from .permissions import require_role
-from .rendering import render, wants_fragment
+from .rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -162,7 +162,7 @@ def retry(message_id: int) -> Response:
             )
     if not changed:
         error = _("Chỉ gửi lại được thư bị lỗi hoặc không gửi được.")
-        return _show(message, status=form_status(), error=error)
+        return _show(message, status=form_error_status(), error=error)
     notice = _("Đã đưa thư vào hàng đợi để gửi lại.")
     if wants_fragment():
         return _show(OutboxMessage.get_by_id(message.id), notice=notice)

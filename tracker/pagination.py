@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with the query arguments ``changes`` replaced, the others kept.
+
+    The query string is built here, not by ``url_for``: an argument such as ``_method``,
+    ``_external`` or ``_anchor`` is then only a query argument, never one of ``url_for``'s own.
+    """
+    args = request.args.to_dict(flat=False)
+    args.update({name: [value] for name, value in changes.items()})
+    path = url_for(request.endpoint, **(request.view_args or {}))
+    query = urlencode(args, doseq=True)
+    return f"{path}?{query}" if query else path
 
 
 @dataclass
@@ -32,10 +46,7 @@ class Page:
 
     def url(self, page: int) -> str:
         """This request's URL with ``page`` replaced (other filters kept)."""
-        args = request.args.to_dict()
-        args.update(request.view_args or {})
-        args["page"] = page
-        return url_for(request.endpoint, **args)
+        return url_with(page=page)
 
 
 def page_number() -> int:
@@ -53,6 +64,22 @@ def paginate(query, per_page: int | None = None) -> Page:
     page = min(page_number(), max(1, ceil(total / per_page)))
     items = list(query.paginate(page, per_page))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+@dataclass(frozen=True)
+class NullsLast:
+    """A sort term whose empty values stay last whichever way the list is sorted.
+
+    peewee writes NULLS LAST where the database knows it and an equivalent CASE elsewhere.
+    """
+
+    field: Any
+
+    def asc(self):
+        return self.field.asc(nulls="last")
+
+    def desc(self):
+        return self.field.desc(nulls="last")
 
 
 def sort_key(allowed: dict[str, Any], default: str) -> tuple[str, list[Any]]:

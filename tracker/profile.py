@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .audit import record
+from .auth import current_account
 from .db import database
 from .forms import BaseForm
 from .models import MAIL_KINDS, MailPreference, User
-from .rendering import render, wants_fragment
+from .rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("profile", __name__)
 
@@ -98,7 +99,7 @@ def save_preferences(user: User, chosen: set[str], kinds: tuple[str, ...]) -> di
 @login_required
 def index() -> Response:
     """One's own name, e-mail, role and unit, and which kinds of mail one receives."""
-    user: User = current_user._get_current_object()
+    user = current_account()
     kinds = kinds_for(user)
     form = _form(kinds, enabled_kinds(user, kinds))
     saved = False
@@ -108,7 +109,7 @@ def index() -> Response:
             flash(_("Đã lưu lựa chọn nhận thư."), "success")
             return redirect(url_for("profile.index"))
         saved = True
-    status = 200 if not form.errors or wants_fragment() else 400
+    status = form_error_status() if form.errors else 200
     return render(
         "profile/index.html", block="prefs", status=status, form=form, account=user, saved=saved
     )

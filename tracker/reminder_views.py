@@ -15,7 +15,7 @@ from .db import database
 from .models import MESSAGE_STATUSES, OutboxMessage, Unit
 from .permissions import can, can_view_unit, require, require_role
 from .reminders import digest
-from .reminders.common import fmt_date
+from .reminders.common import fmt_date, link
 from .rendering import render, wants_fragment
 
 bp = Blueprint("reminders", __name__)
@@ -46,6 +46,7 @@ def _page(unit: Unit, notice: str = "", category: str = "info") -> Response:
         "notice_category": category,
         **digest.template_context(),
         "base_url": "",  # the page links within the site
+        "link": link,
         "fmt": fmt_date,
         "statuses": MESSAGE_STATUSES,
     }

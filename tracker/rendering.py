@@ -15,6 +15,14 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+def form_error_status() -> int:
+    """The status of a form shown again with its errors: 400, but 200 for htmx.
+
+    htmx swaps only 2xx answers, so the errors would not appear beside the fields otherwise.
+    """
+    return 200 if wants_fragment() else 400
+
+
 def render(
     template: str,
     block: str | None = None,

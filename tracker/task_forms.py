@@ -18,12 +18,14 @@ from wtforms.validators import InputRequired, NumberRange
 from .forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 from .meeting_forms import strip
 from .models import DEADLINE_KINDS, FIELDS, UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from .params import optional_id, parse_id
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
 GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")
 DEADLINE_MISSING = _l("Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”.")
 LEAD_MISSING = _l("Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”.")
 NOTHING_CHOSEN = _l("Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị.")
+MAX_NUMBER = 100_000
 
 
 def _kind_label(kind: str) -> str:
@@ -31,19 +33,16 @@ def _kind_label(kind: str) -> str:
     return gettext(UNIT_KINDS[kind]) if kind in UNIT_KINDS else kind
 
 
-def _optional_int(value: object) -> int | None:
-    """A select's value as an id; the empty option is None."""
-    if value in ("", None):
-        return None
-    return int(value)
-
-
 class TaskForm(BaseForm):
     """A task's own fields (create and edit)."""
 
     number = IntegerField(
         _l("Số thứ tự"),
-        [InputRequired(message=REQUIRED), NumberRange(min=1, message=_l("Số thứ tự phải từ 1."))],
+        [
+            InputRequired(message=REQUIRED),
+            # Bounded so a mistyped number is refused here, not by the database's integer.
+            NumberRange(min=1, max=MAX_NUMBER, message=_l("Số thứ tự phải từ 1 đến 100.000.")),
+        ],
         invalid_value_message=_l("Số thứ tự phải là số nguyên."),
     )
     title = StringField(_l("Tên nhiệm vụ"), [required(), max_len(300)], filters=[strip])
@@ -91,19 +90,19 @@ class UnitChoice:
 
     lead = SelectField(
         _l("Đơn vị chủ trì"),
-        coerce=_optional_int,
+        coerce=optional_id,
         invalid_value_message=UNIT_ERROR,
         invalid_choice_message=UNIT_ERROR,
     )
     units = SelectMultipleField(
         _l("Đơn vị phối hợp"),
-        coerce=int,
+        coerce=parse_id,
         invalid_value_message=UNIT_ERROR,
         invalid_choice_message=UNIT_ERROR,
     )
     groups = SelectMultipleField(
         _l("Nhóm đơn vị"),
-        coerce=int,
+        coerce=parse_id,
         invalid_value_message=GROUP_ERROR,
         invalid_choice_message=GROUP_ERROR,
     )

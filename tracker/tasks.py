@@ -4,31 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from . import timeliness, workflow
 from .audit import changes, record
+from .auth import current_account
 from .clock import get_clock
 from .db import database
 from .i18n import N_
 from .meetings import assignments_by_task
 from .models import Assignment, Meeting, Task, User
 from .permissions import can, can_view_task, require_role
-from .rendering import render, wants_fragment
+from .rendering import form_error_status, render
 from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice
 
 bp = Blueprint("tasks", __name__)
-
-
-def _user() -> User:
-    """The logged-in user as a model instance (not the proxy)."""
-    return current_user._get_current_object()
-
-
-def _invalid_status() -> int:
-    """Status of a form re-rendered with errors: 400, but 200 for htmx (it swaps only 2xx)."""
-    return 200 if wants_fragment() else 400
 
 
 def _get_task(task_id: int) -> Task:
@@ -37,6 +28,14 @@ def _get_task(task_id: int) -> Task:
     if task is None:
         abort(404)
     return task
+
+
+def _form_page(form: TaskForm, meeting: Meeting | None, task: Task | None) -> Response:
+    """The task form; after a POST it was refused, so its errors show (form_error_status)."""
+    status = form_error_status() if form.is_submitted() else 200
+    return render(
+        "tasks/form.html", block="form", status=status, form=form, meeting=meeting, task=task
+    )
 
 
 def _give(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:
@@ -60,15 +59,8 @@ def create(meeting_id: int) -> Response:
     form.set_unit_choices()
     if request.method == "POST":
         if not form.validate():
-            return render(
-                "tasks/form.html",
-                block="form",
-                status=_invalid_status(),
-                form=form,
-                meeting=meeting,
-                task=None,
-            )
-        user = _user()
+            return _form_page(form, meeting, None)
+        user = current_account()
         now = get_clock().now()
         values = form.task_values()
         with database.atomic():
@@ -82,7 +74,7 @@ def create(meeting_id: int) -> Response:
         else:
             flash(_("Đã thêm nhiệm vụ; nhiệm vụ chưa được giao cho đơn vị nào."), "warning")
         return redirect(url_for("tasks.detail", task_id=task.id))
-    return render("tasks/form.html", block="form", form=form, meeting=meeting, task=None)
+    return _form_page(form, meeting, None)
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -90,7 +82,7 @@ def create(meeting_id: int) -> Response:
 def detail(task_id: int) -> Response:
     """A task and all its assignments (officers of a unit holding it read them all)."""
     task = _get_task(task_id)
-    user = _user()
+    user = current_account()
     if not can_view_task(user, task):
         abort(403)
     return render(
@@ -128,7 +120,11 @@ def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
                 Assignment.status.not_in(timeliness.CLOSED),
             )
             for assignment in unextended:
-                if assignment.deadline == deadline and assignment.original_deadline == deadline:
+                if (
+                    assignment.deadline == deadline
+                    and assignment.original_deadline == deadline
+                    and assignment.deadline_kind == task.deadline_kind
+                ):
                     continue
                 record(
                     actor,
@@ -140,7 +136,11 @@ def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
                     message=N_("Hạn của nhiệm vụ được điều chỉnh."),
                 )
                 Assignment.update(
-                    deadline=deadline, original_deadline=deadline, updated_at=now
+                    deadline=deadline,
+                    original_deadline=deadline,
+                    stats_deadline=deadline,
+                    deadline_kind=task.deadline_kind,
+                    updated_at=now,
                 ).where(Assignment.id == assignment.id).execute()
     return True
 
@@ -155,18 +155,11 @@ def edit(task_id: int) -> Response:
     form = TaskForm(obj=task if request.method == "GET" else None)
     if request.method == "POST":
         if not form.validate():
-            return render(
-                "tasks/form.html",
-                block="form",
-                status=_invalid_status(),
-                form=form,
-                meeting=task.meeting,
-                task=task,
-            )
-        if update_task(task, _user(), form.task_values()):
+            return _form_page(form, task.meeting, task)
+        if update_task(task, current_account(), form.task_values()):
             flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("tasks.detail", task_id=task.id))
-    return render("tasks/form.html", block="form", form=form, meeting=task.meeting, task=task)
+    return _form_page(form, task.meeting, task)
 
 
 @bp.route("/tasks/<int:task_id>/assign", methods=["GET", "POST"])
@@ -188,9 +181,9 @@ def assign(task_id: int) -> Response:
     }
     if request.method == "POST":
         if not form.validate():
-            return render("tasks/assign.html", block="form", status=_invalid_status(), **context)
+            return render("tasks/assign.html", block="form", status=form_error_status(), **context)
         with database.atomic():
-            created = _give(task, _user(), form)
+            created = _give(task, current_account(), form)
         if created:
             flash(_("Đã giao nhiệm vụ cho thêm %(n)s đơn vị.", n=len(created)), "success")
         else:

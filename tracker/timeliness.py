@@ -18,25 +18,38 @@ CATEGORIES = {
     "overdue": N_("Quá hạn"),
     "done_on_time": N_("Hoàn thành đúng hạn"),
     "done_late": N_("Hoàn thành quá hạn"),
+    "ongoing": N_("Thường xuyên"),
     "no_deadline": N_("Cần xác định hạn"),
 }
 
 # Categories in the order pages and reports show them.
-ORDER = ("on_time", "due_soon", "overdue", "done_on_time", "done_late", "no_deadline")
+ORDER = ("on_time", "due_soon", "overdue", "done_on_time", "done_late", "ongoing", "no_deadline")
 
 CLOSED = ("done", "cancelled")
 
 
 def classify(
-    status: str, deadline: date | None, completed_on: date | None, today: date, due_soon_days: int
+    status: str,
+    deadline: date | None,
+    completed_on: date | None,
+    today: date,
+    due_soon_days: int,
+    *,
+    ongoing: bool = False,
 ) -> str | None:
-    """The category of one assignment on ``today``; None for a cancelled one."""
+    """The category of one assignment on ``today``; None for a cancelled one.
+
+    ``ongoing`` marks work without a single deadline ("thường xuyên"); it is never overdue
+    by date (its reporting cadence is judged elsewhere).
+    """
     if status == "cancelled":
         return None
     if status == "done":
-        if deadline is None or (completed_on is not None and completed_on <= deadline):
+        if deadline is None or completed_on is None or completed_on <= deadline:
             return "done_on_time"
         return "done_late"
+    if ongoing:
+        return "ongoing"
     if deadline is None:
         return "no_deadline"
     if deadline < today:
@@ -68,20 +81,26 @@ def overdue_band(days: int) -> str:
 def condition(model, category: str, today: date, due_soon_days: int) -> Expression:
     """A SQL condition on ``model`` (Assignment) selecting one category."""
     status, deadline, completed = model.status, model.deadline, model.completed_on
+    ongoing = model.deadline_kind == "ongoing"
     open_ = status.not_in(CLOSED)
+    dated = open_ & (model.deadline_kind != "ongoing")
     soon = today + timedelta(days=due_soon_days)
     if category == "done_on_time":
-        return (status == "done") & (deadline.is_null() | (completed <= deadline))
+        return (status == "done") & (
+            deadline.is_null() | completed.is_null() | (completed <= deadline)
+        )
     if category == "done_late":
-        return (status == "done") & deadline.is_null(False) & (completed > deadline)
+        return (status == "done") & (completed > deadline)
     if category == "overdue":
-        return open_ & (deadline < today)
+        return dated & (deadline < today)
     if category == "due_soon":
-        return open_ & (deadline >= today) & (deadline <= soon)
+        return dated & (deadline >= today) & (deadline <= soon)
     if category == "on_time":
-        return open_ & (deadline > soon)
+        return dated & (deadline > soon)
+    if category == "ongoing":
+        return open_ & ongoing
     if category == "no_deadline":
-        return open_ & deadline.is_null()
+        return dated & deadline.is_null()
     raise ValueError(category)
 
 

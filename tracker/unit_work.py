@@ -7,39 +7,31 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Response, request
 from flask_login import current_user
-from peewee import JOIN, Case, fn
+from peewee import fn
 
+from . import timeliness
 from .assignment_forms import Row, build_row, shows_actions
-from .models import STATUSES, Assignment, Meeting, Task, Unit
-from .pagination import paginate, sort_key
+from .assignment_queries import category_counts, category_sums, listing
+from .models import STATUSES, Assignment, Task, Unit
+from .pagination import NullsLast, paginate, sort_key
 from .rendering import render
 from .timeliness import CATEGORIES, ORDER
 
 COUNTERS = ("partials/assignment_counters.html", "counters")
 
 
-def _nulls_last(field):
-    # Portable NULLS LAST: SQLite and PostgreSQL disagree on where NULL sorts by default.
-    return Case(None, [(field.is_null(), 1)], 0)
-
-
 SORTS = {
-    "deadline": [_nulls_last(Assignment.deadline), Assignment.deadline, Assignment.id],
+    "deadline": [NullsLast(Assignment.deadline), Assignment.id],
     "title": [fn.LOWER(Task.title), Assignment.id],
     "status": [Assignment.status, Assignment.id],
     "progress": [Assignment.progress, Assignment.id],
-    "updated": [_nulls_last(Assignment.last_report_at), Assignment.last_report_at, Assignment.id],
+    "updated": [NullsLast(Assignment.last_report_at), Assignment.id],
 }
 
 
 def unit_assignments(unit_id: int):
-    """The unit's assignments with their task and meeting, in one query."""
-    return (
-        Assignment.select(Assignment, Task, Meeting)
-        .join(Task)
-        .join(Meeting, JOIN.LEFT_OUTER)
-        .where(Assignment.unit == unit_id)
-    )
+    """The unit's assignments with their task, meeting and unit, in one query."""
+    return listing().where(Assignment.unit == unit_id)
 
 
 @dataclass
@@ -75,11 +67,10 @@ class WorkFilters:
         return query
 
 
-def category_counts(unit_id: int) -> dict[str, int]:
+def unit_counts(unit_id: int) -> dict[str, int]:
     """How many of the unit's assignments fall in each timeliness category (one query)."""
-    sums = [fn.SUM(Case(None, [(Assignment.in_category(cat), 1)], 0)).alias(cat) for cat in ORDER]
-    row = Assignment.select(*sums).where(Assignment.unit == unit_id).dicts().get()
-    return {cat: int(row[cat] or 0) for cat in ORDER}
+    sums = category_sums(*timeliness.context())
+    return category_counts(Assignment.select(*sums).where(Assignment.unit == unit_id).dicts().get())
 
 
 @dataclass
@@ -101,7 +92,7 @@ def counters(unit_id: int, list_url: str) -> list[Counter]:
     """
     parts = urlsplit(list_url)
     current = parse_qs(parts.query).get("category", [""])[0]
-    counts = category_counts(unit_id)
+    counts = unit_counts(unit_id)
     result = []
     for cat in ORDER:
         active = cat == current

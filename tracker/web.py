@@ -9,16 +9,36 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from . import permissions, timeliness
 from .extensions import login_manager
 from .models import DEADLINE_KINDS, FIELDS, ROLES, STATUSES, UNIT_KINDS, User
+from .pagination import url_with
+from .params import MAX_ID, optional_id
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The logged-in user, or None; Flask-Login refuses inactive users on every request."""
-    return User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+    try:
+        row_id = optional_id(user_id)
+    except ValueError:
+        return None
+    return User.get_or_none(User.id == row_id) if row_id is not None else None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: ASCII digits up to MAX_ID; anything larger is a 404.
+
+    Without the bound, /tasks/99999999999999999999 reaches the database and fails there.
+    """
+
+    regex = r"[0-9]+"
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _fmt_date(value: date | None) -> str:
@@ -45,6 +65,8 @@ def init_app(app: Flask) -> None:
         units,
     )
 
+    # Before any blueprint: each rule picks its converter when it is added to the map.
+    app.url_map.converters["int"] = IdConverter
     for module in (
         auth,
         home,
@@ -70,6 +92,7 @@ def init_app(app: Flask) -> None:
         DEADLINE_KINDS=DEADLINE_KINDS,
         CATEGORIES=timeliness.CATEGORIES,
         can=permissions.can,
+        url_with=url_with,
     )
 
     @app.context_processor

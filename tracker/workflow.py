@@ -31,6 +31,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     **{(s, "cancelled"): frozenset({"leader", "admin"}) for s in (*OPEN, "paused")},
 }
 
+# Statuses in which a unit reports progress.
+REPORTABLE = ("new", "in_progress", "returned")
+
 # Moves that need a written reason.
 NEEDS_REASON = {"returned", "paused", "cancelled"}
 
@@ -67,23 +70,31 @@ def change_status(assignment: Assignment, actor: User, to: str, reason: str = ""
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
     clock = get_clock()
     now = clock.now()
+    values: dict[str, object] = {"status": to, "updated_at": now}
+    if to == "submitted":
+        values["submitted_at"] = now
+    if to == "done":
+        # The work was done when the unit submitted it, not when a leader got to confirming.
+        completed = assignment.submitted_at or now
+        values.update(
+            completed_at=completed, completed_on=clock.local_date(completed), progress=100
+        )
+    else:
+        values.update(completed_at=None, completed_on=None)
     with database.atomic():
-        fresh = Assignment.get_by_id(assignment.id)
-        if fresh.status != assignment.status:
+        # Conditional on the status this decision was made from: of two people acting on the
+        # same assignment at once, the second is told instead of silently overwriting.
+        changed = (
+            Assignment.update(values)
+            .where(Assignment.id == assignment.id, Assignment.status == assignment.status)
+            .execute()
+        )
+        if changed != 1:
             raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
-        before = {"status": fresh.status}
-        fresh.status = to
-        fresh.updated_at = now
-        if to == "done":
-            fresh.completed_at = now
-            fresh.completed_on = clock.local_date(now)
-            fresh.progress = 100
-        else:
-            fresh.completed_at = None
-            fresh.completed_on = None
-        fresh.save()
-        record(actor, "status", fresh, before=before, after={"status": to}, message=reason)
-    assignment.__data__.update(fresh.__data__)
+        before = {"status": assignment.status}
+        for key, value in values.items():
+            setattr(assignment, key, value)
+        record(actor, "status", assignment, before=before, after={"status": to}, message=reason)
 
 
 def post_report(
@@ -95,7 +106,7 @@ def post_report(
     proposals: str = "",
 ) -> ProgressReport:
     """Record a progress report; the assignment takes its progress (and starts if new)."""
-    if assignment.status not in ("new", "in_progress", "returned"):
+    if assignment.status not in REPORTABLE:
         raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
     now = get_clock().now()
     with database.atomic():
@@ -112,7 +123,13 @@ def post_report(
         values = {"progress": progress, "last_report_at": now, "updated_at": now}
         if assignment.status == "new":
             values["status"] = "in_progress"
-        Assignment.update(values).where(Assignment.id == assignment.id).execute()
+        changed = (
+            Assignment.update(values)
+            .where(Assignment.id == assignment.id, Assignment.status.in_(REPORTABLE))
+            .execute()
+        )
+        if changed != 1:
+            raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
         for key, value in values.items():
             setattr(assignment, key, value)
         record(
@@ -145,8 +162,10 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
                 role=role,
                 status="new",
                 progress=0,
+                deadline_kind=task.deadline_kind,
                 deadline=task.deadline if task.deadline_kind == "date" else None,
                 original_deadline=task.deadline if task.deadline_kind == "date" else None,
+                stats_deadline=task.deadline if task.deadline_kind == "date" else None,
                 created_at=now,
                 updated_at=now,
             )

@@ -7,9 +7,12 @@ from functools import reduce
 from typing import Any, TypeVar
 
 from flask import Response, abort, flash, redirect, request
+from flask_login import current_user
 from peewee import Field, Model, fn
 
-from ..rendering import render, wants_fragment
+from ..audit import record
+from ..db import database
+from ..rendering import form_error_status, render
 
 M = TypeVar("M", bound=Model)
 
@@ -22,9 +25,18 @@ def get_or_404(model: type[M], object_id: int) -> M:
     return obj
 
 
-def form_status() -> int:
-    """The status of a form shown again with errors: 400, or 200 for htmx (it skips 4xx)."""
-    return 200 if wants_fragment() else 400
+def set_active(obj: Model, active: bool) -> None:
+    """Lock or unlock a unit or an account, with its audit event."""
+    model = type(obj)
+    with database.atomic():
+        model.update(active=active).where(model.id == obj.id).execute()
+        record(
+            current_user,
+            "reactivate" if active else "deactivate",
+            obj,
+            before={"active": obj.active},
+            after={"active": active},
+        )
 
 
 def finish(url: str, message: str) -> Response:
@@ -73,7 +85,7 @@ def confirm_page(
     return render(
         "admin/confirm.html",
         block="confirm",
-        status=form_status() if posted else 200,
+        status=form_error_status() if posted else 200,
         title=title,
         question=question,
         action=action,

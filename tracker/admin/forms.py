@@ -16,10 +16,12 @@ from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 
 from ..forms import BaseForm, max_len, optional, required
 from ..models import ROLES, UNIT_KINDS
+from ..params import optional_id, parse_id
 
 EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
 CHOICE_ERROR = _l("Lựa chọn không hợp lệ.")
 PASSWORD_ERROR = _l("Mật khẩu phải có từ 8 ký tự.")
+MEMBER_ERROR = _l("Có đơn vị được chọn không hợp lệ.")
 
 
 def _strip(value: str | None) -> str | None:
@@ -28,13 +30,6 @@ def _strip(value: str | None) -> str | None:
 
 def _lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
-
-
-def int_or_none(value: object) -> int | None:
-    """Coerce a select's value: the empty choice is None."""
-    if value in ("", None):
-        return None
-    return int(value)  # type: ignore[arg-type]
 
 
 def email_field(label: str = "Email") -> StringField:
@@ -95,9 +90,10 @@ class GroupForm(BaseForm):
     )
     units = SelectMultipleField(
         _l("Các đơn vị trong nhóm"),
-        coerce=int,
-        invalid_value_message=CHOICE_ERROR,
-        invalid_choice_message=_l("Có đơn vị được chọn không hợp lệ."),
+        coerce=parse_id,
+        # Not an id at all, or no active unit's: the same fault to the person choosing.
+        invalid_value_message=MEMBER_ERROR,
+        invalid_choice_message=MEMBER_ERROR,
     )
 
 
@@ -115,7 +111,7 @@ class UserForm(BaseForm):
     )
     unit = SelectField(
         _l("Đơn vị"),
-        coerce=int_or_none,
+        coerce=optional_id,
         invalid_value_message=CHOICE_ERROR,
         invalid_choice_message=CHOICE_ERROR,
         description=_l("Bắt buộc với cán bộ đầu mối; bỏ qua với các vai trò khác."),

@@ -15,9 +15,9 @@ from ..db import database
 from ..models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from ..pagination import paginate, sort_key
 from ..permissions import require_role
-from ..rendering import render
+from ..rendering import form_error_status, render
 from . import bp
-from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .common import confirm_page, confirmed, finish, get_or_404, search, taken
 from .forms import GroupForm
 
 SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
@@ -32,6 +32,11 @@ def _member_codes(group: UnitGroup) -> list[str]:
         .order_by(Unit.code)
     )
     return [u.code for u in query]
+
+
+def _state(group: UnitGroup) -> dict[str, object]:
+    """What the audit trail keeps of a group: its name, description and member codes."""
+    return {"name": group.name, "description": group.description, "units": _member_codes(group)}
 
 
 def _form(group: UnitGroup | None = None) -> GroupForm:
@@ -54,7 +59,7 @@ def _show_form(form: GroupForm, group: UnitGroup | None) -> Response:
         (UNIT_KINDS.get(kind, kind), list(units))
         for kind, units in groupby(Unit.active_ordered(), key=lambda u: u.kind)
     ]
-    status = form_status() if form.is_submitted() else 200
+    status = form_error_status() if form.is_submitted() else 200
     return render(
         "admin/group_form.html",
         block="form",
@@ -110,16 +115,7 @@ def group_new() -> Response:
             with database.atomic():
                 group = UnitGroup.create(name=form.name.data, description=form.description.data)
                 group.set_units(form.units.data)
-                record(
-                    current_user,
-                    "create",
-                    group,
-                    after={
-                        "name": group.name,
-                        "description": group.description,
-                        "units": _member_codes(group),
-                    },
-                )
+                record(current_user, "create", group, after=_state(group))
             return finish(url_for("admin.groups"), _("Đã thêm nhóm %(name)s.", name=group.name))
     return _show_form(form, None)
 
@@ -135,15 +131,13 @@ def group_edit(group_id: int) -> Response:
         if taken(UnitGroup.name, form.name.data, group.id):
             form.name.errors.append(_("Tên nhóm đã tồn tại."))
         else:
-            old = {"name": group.name, "description": group.description}
-            old["units"] = _member_codes(group)
+            old = _state(group)
             with database.atomic():
                 group.name = form.name.data
                 group.description = form.description.data
                 group.save()
                 _save_members(group, form.units.data)
-                new = {"name": group.name, "description": group.description}
-                new["units"] = _member_codes(group)
+                new = _state(group)
                 before = {k: v for k, v in old.items() if new[k] != v}
                 after = {k: v for k, v in new.items() if old[k] != v}
                 if after:
@@ -161,11 +155,7 @@ def group_delete(group_id: int) -> Response:
     back = url_for("admin.groups")
     if request.method == "POST" and confirmed():
         with database.atomic():
-            before = {
-                "name": group.name,
-                "description": group.description,
-                "units": _member_codes(group),
-            }
+            before = _state(group)
             UnitGroupMember.delete().where(UnitGroupMember.group == group.id).execute()
             group.delete_instance()
             record(current_user, "delete", group, before=before)

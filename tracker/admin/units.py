@@ -16,9 +16,9 @@ from ..i18n import N_
 from ..models import UNIT_KINDS, Unit, User
 from ..pagination import paginate, sort_key
 from ..permissions import require_role
-from ..rendering import render
+from ..rendering import form_error_status, render
 from . import bp
-from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .common import confirm_page, confirmed, finish, get_or_404, search, set_active, taken
 from .forms import UnitForm
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order"]
@@ -104,7 +104,7 @@ def unit_new() -> Response:
             unit = Unit.create(**values)
             record(current_user, "create", unit, after=values)
         return finish(url_for("admin.units"), _("Đã thêm đơn vị %(name)s.", name=unit.name))
-    status = form_status() if form.is_submitted() else 200
+    status = form_error_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=None)
 
 
@@ -122,7 +122,7 @@ def unit_edit(unit_id: int) -> Response:
                 Unit.update(**after).where(Unit.id == unit.id).execute()
                 record(current_user, "update", unit, before=before, after=after)
         return finish(url_for("admin.units"), _("Đã lưu đơn vị %(name)s.", name=form.name.data))
-    status = form_status() if form.is_submitted() else 200
+    status = form_error_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=unit)
 
 
@@ -134,15 +134,7 @@ def _set_active(unit_id: int, active: bool) -> Response:
         flash(_("Đơn vị %(name)s đã ở trạng thái này.", name=unit.name), "info")
         return redirect(back)
     if request.method == "POST" and confirmed():
-        with database.atomic():
-            Unit.update(active=active).where(Unit.id == unit.id).execute()
-            record(
-                current_user,
-                "reactivate" if active else "deactivate",
-                unit,
-                before={"active": unit.active},
-                after={"active": active},
-            )
+        set_active(unit, active)
         if active:
             return finish(back, _("Đã kích hoạt lại đơn vị %(name)s.", name=unit.name))
         return finish(back, _("Đã ngừng hoạt động đơn vị %(name)s.", name=unit.name))

@@ -16,10 +16,11 @@ from ..db import database
 from ..i18n import N_
 from ..models import ROLES, UNIT_KINDS, Unit, User
 from ..pagination import paginate, sort_key
+from ..params import optional_id
 from ..permissions import require_role
-from ..rendering import render
+from ..rendering import form_error_status, render
 from . import bp
-from .common import confirm_page, confirmed, finish, form_status, get_or_404, search, taken
+from .common import confirm_page, confirmed, finish, get_or_404, search, set_active, taken
 from .forms import NewUserForm, UserForm
 
 FIELDS = ["full_name", "email", "role", "unit_id"]
@@ -80,7 +81,7 @@ def _admin_refusal(user: User, own_message: str) -> str | None:
 
 
 def _show_form(form: UserForm, account: User | None) -> Response:
-    status = form_status() if form.is_submitted() else 200
+    status = form_error_status() if form.is_submitted() else 200
     return render("admin/user_form.html", block="form", status=status, form=form, account=account)
 
 
@@ -97,8 +98,12 @@ def users() -> Response:
     query = search(query, [User.username, User.full_name, User.email], q)
     if role in ROLES:
         query = query.where(User.role == role)
-    if unit_id.isdigit():
-        query = query.where(User.unit == int(unit_id))
+    try:
+        unit_filter = optional_id(unit_id)
+    except ValueError:
+        unit_filter = None  # a hand-edited address: show every unit rather than fail
+    if unit_filter is not None:
+        query = query.where(User.unit == unit_filter)
     if state in STATES:
         query = query.where(User.active == (state == "active"))
     sort, order = sort_key(SORTS, "username")
@@ -188,15 +193,7 @@ def _set_active(user_id: int, active: bool) -> Response:
     if not active:
         refusal = _admin_refusal(account, _("Bạn không thể tự khóa tài khoản của chính mình."))
     if request.method == "POST" and confirmed() and not refusal:
-        with database.atomic():
-            User.update(active=active).where(User.id == account.id).execute()
-            record(
-                current_user,
-                "reactivate" if active else "deactivate",
-                account,
-                before={"active": account.active},
-                after={"active": active},
-            )
+        set_active(account, active)
         if active:
             return finish(back, _("Đã mở khóa tài khoản %(name)s.", name=account.username))
         return finish(back, _("Đã khóa tài khoản %(name)s.", name=account.username))

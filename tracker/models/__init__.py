@@ -1,9 +1,10 @@
 """All models, importable from one place, in dependency order."""
 
 from .assignments import STATUSES, Assignment, AuditEvent, ProgressReport
+from .followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
 from .mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from .meetings import Meeting
-from .tasks import DEADLINE_KINDS, FIELDS, Task
+from .tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from .units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from .users import ROLES, User
 
@@ -20,6 +21,10 @@ MODELS = [
     OutboxMessage,
     JobRun,
     MailPreference,
+    Submission,
+    ExtensionRequest,
+    Attachment,
+    CalendarDay,
 ]
 
 __all__ = [
@@ -28,10 +33,16 @@ __all__ = [
     "MAIL_KINDS",
     "MESSAGE_STATUSES",
     "MODELS",
+    "REPORT_CADENCES",
     "ROLES",
     "STATUSES",
     "UNIT_KINDS",
+    "DECISIONS",
     "Assignment",
+    "Attachment",
+    "CalendarDay",
+    "ExtensionRequest",
+    "Submission",
     "AuditEvent",
     "JobRun",
     "MailPreference",

@@ -39,9 +39,16 @@ class Assignment(BaseModel):
     role = CharField(max_length=15, default="lead")
     status = CharField(max_length=15, default="new")
     progress = IntegerField(default=0)
+    deadline_kind = CharField(max_length=10, default="date")
     deadline = DateField(null=True)
     original_deadline = DateField(null=True)
+    # The deadline statistics count against: the original one, unless an extension was
+    # approved before the original passed (DESIGN.md, "Timeliness"). Set when deciding.
+    stats_deadline = DateField(null=True)
     extension_count = IntegerField(default=0)
+    urge_count = IntegerField(default=0)
+    previous = ForeignKeyField("self", null=True, backref="successors", on_delete="SET NULL")
+    submitted_at = InstantField(null=True)
     completed_at = InstantField(null=True)
     completed_on = DateField(null=True)
     last_report_at = InstantField(null=True)
@@ -67,7 +74,14 @@ class Assignment(BaseModel):
     def category(self) -> str | None:
         """This assignment's timeliness category now (see tracker/timeliness.py)."""
         today, window = timeliness.context()
-        return timeliness.classify(self.status, self.deadline, self.completed_on, today, window)
+        return timeliness.classify(
+            self.status,
+            self.deadline,
+            self.completed_on,
+            today,
+            window,
+            ongoing=self.deadline_kind == "ongoing",
+        )
 
     def days_late(self) -> int:
         """Days past the deadline (until completion, or until today)."""

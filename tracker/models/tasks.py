@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext
-from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from ..db import BaseModel, InstantField
 from ..i18n import N_
@@ -18,6 +18,12 @@ FIELDS = {
     "tai_chinh": N_("Cải cách tài chính công"),
     "chinh_quyen_so": N_("Chính quyền điện tử, chính quyền số"),
     "khac": N_("Lĩnh vực khác"),
+}
+
+REPORT_CADENCES = {
+    "weekly": N_("Hằng tuần"),
+    "monthly": N_("Hằng tháng"),
+    "quarterly": N_("Hằng quý"),
 }
 
 DEADLINE_KINDS = {
@@ -37,6 +43,11 @@ class Task(BaseModel):
     field = CharField(max_length=30, default="khac")
     deadline_kind = CharField(max_length=10, default="date")
     deadline = DateField(null=True)
+    # "N working days from the notice date", when the deadline was given that way.
+    working_days = IntegerField(null=True)
+    # Ongoing tasks: how often units must report (weekly, monthly, quarterly).
+    report_cadence = CharField(max_length=10, default="")
+    evidence_required = BooleanField(default=True)
     created_by = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
     created_at = InstantField()
     updated_at = InstantField()

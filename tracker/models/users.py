@@ -21,6 +21,13 @@ ROLES = {
 }
 
 
+def hash_method() -> str:
+    """How passwords are hashed: scrypt unless the app configures otherwise."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
 class User(UserMixin, BaseModel):
     """A login; officers belong to one unit and see that unit's work."""
 
@@ -45,11 +52,8 @@ class User(UserMixin, BaseModel):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (scrypt unless the app configures otherwise)."""
-        method = "scrypt"
-        if has_app_context():
-            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
-        self.password_hash = generate_password_hash(password, method=method)
+        """Store a salted hash of ``password`` (see ``hash_method``)."""
+        self.password_hash = generate_password_hash(password, method=hash_method())
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` matches the stored hash."""

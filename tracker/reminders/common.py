@@ -15,8 +15,8 @@ from flask_babel import force_locale, get_translations, gettext
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from peewee import JOIN
 
+from .. import assignment_queries
 from ..clock import get_clock
 from ..mail.outbox import enqueue
 from ..models import Assignment, Meeting, OutboxMessage, Task, Unit, User
@@ -91,6 +91,23 @@ def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
 
 
+def path_for(endpoint: str, **values: object) -> str:
+    """A page's path, built from its route; values the route does not take become its query.
+
+    Mail is built outside any request, where ``url_for`` cannot build without SERVER_NAME.
+    """
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
+@pass_context
+def link(context: Context, endpoint: str, **values: object) -> str:
+    """A page's address in a mail template: the context's ``base_url`` and the page's path.
+
+    The preview page of a digest sets ``base_url`` to "" and so links within the site.
+    """
+    return context.get("base_url", "") + path_for(endpoint, **values)
+
+
 def meeting_label(assignment: Assignment) -> str:
     """Where the task comes from: the meeting and its conclusion notice."""
     meeting = assignment.task.meeting
@@ -125,30 +142,24 @@ class Item:
 
 def listing():
     """Assignments with only what a reminder line shows, task, meeting and unit joined."""
-    return (
-        Assignment.select(
-            Assignment.id,
-            Assignment.task,
-            Assignment.unit,
-            Assignment.role,
-            Assignment.status,
-            Assignment.progress,
-            Assignment.deadline,
-            Assignment.last_report_at,
-            Assignment.created_at,
-            Task.id,
-            Task.title,
-            Task.meeting,
-            Meeting.id,
-            Meeting.title,
-            Meeting.notice_number,
-            Meeting.notice_date,
-            Unit,
-        )
-        .join(Task)
-        .join(Meeting, JOIN.LEFT_OUTER)
-        .switch(Assignment)
-        .join(Unit)
+    return assignment_queries.listing(
+        Assignment.id,
+        Assignment.task,
+        Assignment.unit,
+        Assignment.role,
+        Assignment.status,
+        Assignment.progress,
+        Assignment.deadline,
+        Assignment.last_report_at,
+        Assignment.created_at,
+        Task.id,
+        Task.title,
+        Task.meeting,
+        Meeting.id,
+        Meeting.title,
+        Meeting.notice_number,
+        Meeting.notice_date,
+        Unit,
     )
 
 
@@ -187,7 +198,7 @@ class Lines:
             days_left=(deadline - self.today).days if deadline else None,
             progress=assignment.progress,
             last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
-            url=f"{self.base}/assignments/{assignment.id}",
+            url=self.base + path_for("assignments.view", assignment_id=assignment.id),
         )
 
 
@@ -235,6 +246,7 @@ def render_mail(name: str, **context: object) -> tuple[str, str]:
     env = current_app.jinja_env
     context.setdefault("gettext", catalog_gettext(get_translations()))
     context.setdefault("base_url", base_url())
+    context.setdefault("link", link)
     context.setdefault("fmt", fmt_date)
     text = env.get_template(f"mail/{name}.txt").render(**context)
     html = env.get_template(f"mail/{name}.html").render(**context)

@@ -47,7 +47,7 @@ TITLES = {
 SECTION_LIMIT = 25
 
 # The unit's page, filtered where a filter matches the section, shows what a section leaves out.
-SECTION_LINKS = {"overdue": "?category=overdue"}
+SECTION_LINKS = {"overdue": {"category": "overdue"}}
 
 # How each section is counted in the subject line.
 COUNTS = {

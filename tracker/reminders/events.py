@@ -10,26 +10,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext
-from peewee import JOIN
 
+from ..assignment_queries import listing
 from ..clock import get_clock
 from ..i18n import N_
 from ..mail.recipients import unit_recipients
-from ..models import Assignment, Meeting, OutboxMessage, Task, Unit, User
+from ..models import Assignment, OutboxMessage, User
 from .common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
 
 
 def _joined(assignment: Assignment) -> Assignment:
     """The assignment again, with its task, meeting and unit, in one query."""
-    return (
-        Assignment.select(Assignment, Task, Meeting, Unit)
-        .join(Task)
-        .join(Meeting, JOIN.LEFT_OUTER)
-        .switch(Assignment)
-        .join(Unit)
-        .where(Assignment.id == assignment.id)
-        .get()
-    )
+    return listing().where(Assignment.id == assignment.id).get()
 
 
 def _name(user: User | None) -> str:
