@@ -98,6 +98,9 @@ def test_seed_bench_creates_tasks_and_assignments(runner, app_ctx):
     n = Assignment.select().count()
     assert 200 <= n <= 600
     assert AuditEvent.select().where(AuditEvent.action == "assign").count() == n
+    # SQLite stores whatever it is given: check the values are of the columns' types.
+    assert all(isinstance(e.created_at, datetime) for e in AuditEvent.select())
+    assert {a.deadline_kind for a in Assignment.select()} <= {"date", "ongoing", "none"}
     assert ProgressReport.select().count() > 0
     assert Unit.select().count() == 40
     # One officer per unit (bench.officer is the first ward's), plus the bench leader.

@@ -406,7 +406,9 @@ class _Generator:
         rng, names, actor = self.rng, self.unit_names, self.leader.id
         reports, audit = [], []
         for assignment_id, row in zip(ids, rows, strict=True):
-            _, unit_id, role, _, progress, *_, last_report, created, _ = row
+            # Positions as in ASSIGNMENT_FIELDS, behind the task id.
+            unit_id, role, progress = row[1], row[2], row[4]
+            last_report, created = row[10], row[11]
             after = json.dumps({"role": role, "unit": names[unit_id]}, ensure_ascii=False)
             audit.append(
                 (actor, "assign", "assignment", assignment_id, assignment_id, after, created)
