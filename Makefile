@@ -31,6 +31,7 @@ run: install
 	@# The scheduler runs beside the web server, as its own process, and stops with it.
 	$(BIN)/tracker scheduler & SCHEDULER=$$!; \
 	  trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops the server and the scheduler)"; \
 	  $(BIN)/tracker run --host 127.0.0.1 --port 5000
 
 test: install browser

@@ -77,6 +77,11 @@ def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
             raise click.ClickException("The database has no schema: run `tracker init-db` first.")
         if if_empty and User.select().exists():
             click.echo("The database already has users (demo already loaded): nothing to do.")
+            click.echo(
+                "Demo accounts (password demo, unless changed): admin, lanhdao (leader), "
+                "tonghop (secretary), theodoi (viewer), p.<ward> and pb.<department> "
+                "(officers, e.g. p.sodau, pb.noivu)."
+            )
             return
         try:
             accounts = demo.load(meeting_date.date() if meeting_date else None)
