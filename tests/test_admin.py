@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
+from conftest import NOW
 
-from tracker.models import AuditEvent, Unit, UnitGroup, UnitGroupMember, User
+from tracker.models import AuditEvent, CalendarDay, Unit, UnitGroup, UnitGroupMember, User
 
 NON_ADMINS = ["lanhdao", "tonghop", "p.sodau", "theodoi"]
 LAST_ADMIN = "hệ thống phải còn ít nhất một quản trị viên đang hoạt động"
@@ -86,7 +88,18 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("POST", f"/admin/users/{officer}/edit", user_data(role="admin")),
         ("POST", f"/admin/users/{officer}/deactivate", {"confirm": "yes"}),
         ("POST", f"/admin/users/{officer}/reactivate", {"confirm": "yes"}),
+        ("GET", "/admin/calendar", {}),
+        ("POST", "/admin/calendar", {"day": "2026-06-06", "kind": "work", "note": "Làm bù"}),
+        ("POST", f"/admin/calendar/{_calendar_day(world)}/delete", {"confirm": "yes"}),
     ]
+
+
+def _calendar_day(world) -> int:
+    """A day in the admin calendar, for the delete URL (made once per test)."""
+    row, _ = CalendarDay.get_or_create(
+        day=date(2026, 9, 4), defaults={"kind": "off", "created_at": NOW}
+    )
+    return row.id
 
 
 # --- permissions -------------------------------------------------------------------------

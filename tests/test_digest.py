@@ -110,7 +110,13 @@ def _ward_a_mail(world, at=NOW):
 def test_digest_sections_and_subject(app_ctx, world, work):
     mail = _ward_a_mail(world)
     assert mail.key == f"weekly_digest:unit:{world.ward_a.id}:2026-W20"
-    assert mail.counts == {"overdue": 2, "this_week": 3, "next_week": 1, "stale": 1}
+    assert mail.counts == {
+        "overdue": 2,
+        "this_week": 3,
+        "next_week": 1,
+        "report_due": 0,
+        "stale": 1,
+    }
     assert mail.subject == (
         "[Giao việc] Tổng hợp nhiệm vụ tuần 20/2026 – UBND phường Sở Dầu: 2 quá hạn, "
         "3 đến hạn trong tuần, 1 đến hạn tuần sau, 1 chưa cập nhật"

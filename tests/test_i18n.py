@@ -164,9 +164,13 @@ def test_officer_pages_in_english(app, client, auth, world, english_catalog):
     )
     assert posted.status_code == 302
     assert "Progress report submitted." in client.get("/").get_data(as_text=True)
-    client.post(f"/assignments/{a}/status", data={"status": "submitted", "reason": ""})
+    client.post(
+        f"/assignments/{a}/submit",
+        data={"summary": "Done", "doc_number": "12/BC", "doc_date": "2026-05-14"},
+    )
     html = _english_page(app, client, f"/assignments/{a}", "History", "Progress report")
-    assert "Status change" in html and "Awaiting confirmation" in html
+    assert "Completion report" in html and "Awaiting confirmation" in html
+    _english_page(app, client, f"/assignments/{a}/submit", "Completion report")
     _english_page(app, client, "/meetings", "Notice no.", "Tasks")
     _english_page(app, client, f"/meetings/{world.meeting.id}", "Assigned units", "Lead")
     _english_page(app, client, f"/tasks/{world.task.id}", "Assigned units", "Progress")

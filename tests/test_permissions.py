@@ -13,7 +13,15 @@ from datetime import date
 import pytest
 from conftest import NOW
 
-from tracker.models import MODELS, OutboxMessage
+from tracker.models import (
+    MODELS,
+    Assignment,
+    Attachment,
+    ExtensionRequest,
+    OutboxMessage,
+    Submission,
+    Task,
+)
 
 ROLES = [
     "anonymous",
@@ -28,6 +36,7 @@ ROLES = [
 EVERYONE = set(ROLES) - {"anonymous"}
 MANAGERS = {"admin", "lanhdao", "tonghop"}
 READERS = MANAGERS | {"theodoi"}
+DECIDERS = {"admin", "lanhdao"}
 INSIDER = "pb.noivu"
 
 # (path template, roles allowed to GET)
@@ -53,6 +62,12 @@ GETS = [
     ("/outbox", {"admin"}),
     ("/outbox/{message}", {"admin"}),
     ("/units/{unit}/digest", READERS | {INSIDER}),
+    ("/queues/submitted", MANAGERS),
+    ("/queues/extensions", MANAGERS),
+    ("/queues/counts", MANAGERS),
+    ("/assignments/{progressing}/submit", {INSIDER}),
+    ("/submissions/{submission}", READERS | {INSIDER}),
+    ("/attachments/{attachment}", READERS | {INSIDER}),
 ]
 
 # (path template, form data, roles allowed to POST)
@@ -84,6 +99,22 @@ POSTS = [
     ("/profile", {"save": "1"}, EVERYONE),
     ("/units/{unit}/digest/send", {}, MANAGERS),
     (
+        "/assignments/{assignment}/extensions",
+        {"requested_deadline": "2026-06-30", "reason": "Chờ kinh phí"},
+        {INSIDER},
+    ),
+    ("/extensions/{extension}/approve", {}, {"lanhdao", "admin"}),
+    ("/extensions/{extension}/reject", {"reason": "Không đủ căn cứ"}, {"lanhdao", "admin"}),
+    ("/assignments/{assignment}/urge", {"message": "Khẩn trương"}, MANAGERS),
+    ("/assignments/{assignment}/reassign", {"unit": "{ward}", "reason": "Chuyển"}, DECIDERS),
+    (
+        "/assignments/{progressing}/submit",
+        {"summary": "Đã xong", "doc_number": "7/BC", "doc_date": "2026-05-14"},
+        {INSIDER},
+    ),
+    ("/assignments/{pending}/confirm", {}, DECIDERS),
+    ("/assignments/{pending}/return", {"reason": "Bổ sung"}, DECIDERS),
+    (
         "/admin/units/new",
         {"name": "Phòng Mới", "short_name": "Mới", "code": "moi", "kind": "department"},
         {"admin"},
@@ -92,7 +123,7 @@ POSTS = [
 
 
 @pytest.fixture
-def ids(world, factory):
+def ids(app, world, factory):
     meeting = factory.meeting("Họp riêng của Phòng Nội vụ")
     # Overdue, so the department's weekly digest has something to say.
     task = factory.task(meeting, "Việc riêng của Phòng Nội vụ", deadline=date(2026, 5, 14))
@@ -118,7 +149,69 @@ def ids(world, factory):
         "unit": world.dept.id,
         "ward": world.ward_a.id,
         "message": message.id,
+        "extension": _pending_extension(meeting, world.dept).id,
+        **_submitted_work(app, meeting, world.dept),
     }
+
+
+def _pending_extension(meeting, unit) -> ExtensionRequest:
+    """A request awaiting a decision, on a second task of the department's own."""
+    task = Task.create(
+        meeting=meeting,
+        number=Task.next_number(meeting),
+        title="Việc thứ hai của Phòng Nội vụ",
+        deadline_kind="date",
+        deadline=date(2026, 6, 1),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    assignment = Assignment.create(
+        task=task,
+        unit=unit,
+        deadline=task.deadline,
+        original_deadline=task.deadline,
+        stats_deadline=task.deadline,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return ExtensionRequest.create(
+        assignment=assignment,
+        previous_deadline=task.deadline,
+        requested_deadline=date(2026, 6, 20),
+        reason="Chờ kinh phí",
+        created_at=NOW,
+    )
+
+
+def _submitted_work(app, meeting, unit) -> dict[str, int]:
+    """The department's work in progress, and work submitted with a file on disk."""
+    ids = {}
+    for key, status in (("progressing", "in_progress"), ("pending", "submitted")):
+        task = Task.create(
+            meeting=meeting,
+            number=Task.next_number(meeting),
+            title=f"Việc {key} của Phòng Nội vụ",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        ids[key] = Assignment.create(
+            task=task, unit=unit, status=status, created_at=NOW, updated_at=NOW
+        ).id
+    submission = Submission.create(assignment=ids["pending"], summary="Xong", created_at=NOW)
+    folder = app.config["INSTANCE_PATH"] / "uploads"
+    folder.mkdir(exist_ok=True)
+    (folder / "0123abcd.pdf").write_bytes(b"%PDF-1.4 minh chung")
+    attachment = Attachment.create(
+        assignment=ids["pending"],
+        submission=submission,
+        original_name="Minh chứng.pdf",
+        stored_name="0123abcd.pdf",
+        content_type="application/pdf",
+        size=19,
+        sha256="0" * 64,
+        created_at=NOW,
+    )
+    return {**ids, "submission": submission.id, "attachment": attachment.id}
 
 
 def snapshot() -> dict[str, list[tuple]]:

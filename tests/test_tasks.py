@@ -98,7 +98,7 @@ def test_each_chosen_unit_may_lead(client, auth, world):
 
 def test_create_task_without_units_then_ongoing(client, auth, world):
     auth.login("admin")
-    data = _task_data(deadline_kind="ongoing", deadline="2026-07-01")
+    data = _task_data(deadline_kind="ongoing", deadline="2026-07-01", report_cadence="monthly")
     assert client.post(f"/meetings/{world.meeting.id}/tasks/new", data=data).status_code == 302
     task = Task.get(Task.title == "Rà soát thủ tục hành chính")
     assert task.deadline_kind == "ongoing" and task.deadline is None
@@ -314,7 +314,7 @@ def test_edit_keeps_the_deadline_of_finished_assignments(client, auth, world):
 
 def test_edit_to_ongoing_clears_assignment_deadlines(client, auth, world):
     auth.login("lanhdao")
-    data = _task_data(number="1", deadline_kind="ongoing", deadline="")
+    data = _task_data(number="1", deadline_kind="ongoing", deadline="", report_cadence="weekly")
     assert client.post(f"/tasks/{world.task.id}/edit", data=data).status_code == 302
     task = Task.get_by_id(world.task.id)
     assert task.deadline_kind == "ongoing" and task.deadline is None

@@ -292,7 +292,9 @@ def test_rows_offer_only_allowed_moves(client, auth, world, work):
     page = client.get("/?status=done").get_data(as_text=True)
     assert "hx-post" not in page  # nothing left to do on completed work
     in_progress = client.get("/?status=in_progress").get_data(as_text=True)
-    assert 'name="status" value="submitted"' in in_progress
+    # Submitting needs its own form (result and evidence): a link, not a status button.
+    assert 'name="status" value="submitted"' not in in_progress
+    assert '/submit"' in in_progress
     assert 'name="status" value="done"' not in in_progress
 
 

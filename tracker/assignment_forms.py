@@ -134,7 +134,8 @@ def build_row(
         status_form = StatusForm(formdata=None)
     return Row(
         a=a,
-        targets=allowed_targets(user, a),
+        # Submitting has a form of its own (result and evidence): no plain button for it.
+        targets=[t for t in allowed_targets(user, a) if t != "submitted"],
         may_report=can_report(user, a),
         report_form=_unique_ids(report_form, a.id),
         status_form=_unique_ids(status_form, a.id),

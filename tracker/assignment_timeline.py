@@ -24,6 +24,10 @@ ACTIONS = {
     "extension_reject": N_("Không đồng ý gia hạn"),
     "deadline": N_("Điều chỉnh thời hạn"),
     "update": N_("Cập nhật"),
+    "reassign": N_("Chuyển giao cho đơn vị khác"),
+    "submit": N_("Báo cáo hoàn thành"),
+    "confirm": N_("Xác nhận hoàn thành"),
+    "return": N_("Trả lại, yêu cầu thực hiện lại"),
 }
 
 KEYS = {

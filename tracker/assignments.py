@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import workflow
+from . import submission_flow, workflow
 from .assignment_forms import (
     ReportForm,
     StatusForm,
@@ -138,7 +138,7 @@ def change_status(assignment_id: int) -> Response:
     form = StatusForm()
     if form.validate():
         try:
-            workflow.change_status(a, current_user, form.status.data or "", form.reason.data)
+            submission_flow.change_status(a, current_user, form.status.data or "", form.reason.data)
         except workflow.WorkflowError as exc:
             attach_error(form, exc)
         else:

@@ -76,6 +76,7 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         vars(self).update(reminder_settings(env))
+        vars(self).update(upload_settings(env))
 
     def as_dict(self) -> dict[str, object]:
         """The settings as a mapping for ``app.config.update``."""
@@ -149,4 +150,23 @@ def reminder_settings(env: Mapping[str, str]) -> dict[str, object]:
         "SCHEDULER_GRACE_HOURS": parse_positive_int(
             "TRACKER_SCHEDULER_GRACE_HOURS", get("TRACKER_SCHEDULER_GRACE_HOURS", "12")
         ),
+    }
+
+
+# Evidence files and their review (tracker/attachments.py, tracker/submissions.py).
+
+
+def upload_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Where evidence files are kept and how large a request may be.
+
+    UPLOAD_DIR empty means ``uploads`` under the instance folder (resolved when used, so an
+    application given another instance path keeps its files there).
+    """
+    get = env.get
+    mb = parse_positive_int("TRACKER_MAX_UPLOAD_MB", get("TRACKER_MAX_UPLOAD_MB", "20"))
+    return {
+        "UPLOAD_DIR": get("TRACKER_UPLOAD_DIR", "").strip(),
+        "MAX_CONTENT_LENGTH": mb * 1024 * 1024,
+        "SECRETARY_MAY_CONFIRM": get("TRACKER_SECRETARY_MAY_CONFIRM", "").strip().lower()
+        in ("1", "true", "yes", "on"),
     }

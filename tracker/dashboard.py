@@ -29,7 +29,7 @@ def _overdue_rows(items: list[Assignment], today: date) -> list[tuple[Assignment
     """Each overdue assignment with its days overdue, band and the band's CSS class."""
     rows = []
     for a in items:
-        days = timeliness.days_late(a.status, a.deadline, a.completed_on, today)
+        days = timeliness.days_late(a.status, a.stats_deadline, a.completed_on, today)
         band = timeliness.overdue_band(days)
         rows.append((a, days, band, BAND_CLASSES.get(band, "")))
     return rows

@@ -143,7 +143,9 @@ def overdue(filters: Filters, today: date, window: int):
     query = _scope(listing(), filters).where(
         timeliness.condition(Assignment, "overdue", today, window)
     )
-    return query.order_by(Assignment.deadline.asc(), Unit.sort_order, Unit.name, Assignment.id)
+    return query.order_by(
+        Assignment.stats_deadline.asc(), Unit.sort_order, Unit.name, Assignment.id
+    )
 
 
 def assignments(filters: Filters, today: date, window: int):

@@ -17,8 +17,18 @@ from wtforms.validators import InputRequired, NumberRange
 
 from .forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 from .meeting_forms import strip
-from .models import DEADLINE_KINDS, FIELDS, UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from .models import (
+    DEADLINE_KINDS,
+    FIELDS,
+    REPORT_CADENCES,
+    UNIT_KINDS,
+    Meeting,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+)
 from .params import optional_id, parse_id
+from .workdays import MAX_WORKING_DAYS, add_working_days
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
 GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")
@@ -26,6 +36,17 @@ DEADLINE_MISSING = _l("Vui lòng nhập hạn hoàn thành khi chọn “Có th�
 LEAD_MISSING = _l("Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”.")
 NOTHING_CHOSEN = _l("Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị.")
 MAX_NUMBER = 100_000
+WORKING_DAYS_ERROR = _l("Số ngày làm việc phải là số nguyên từ 1 đến 365.")
+DATE_OR_DAYS = _l("Vui lòng chỉ nhập một trong hai: hạn hoàn thành hoặc số ngày làm việc.")
+NO_NOTICE_DATE = _l("Nhiệm vụ không gắn với cuộc họp nên không tính được ngày làm việc.")
+CADENCE_MISSING = _l("Vui lòng chọn kỳ báo cáo cho nhiệm vụ thường xuyên.")
+
+
+def notice_day(meeting: Meeting | None):
+    """The day working-day deadlines count from: the notice date, else the meeting's date."""
+    if meeting is None:
+        return None
+    return meeting.notice_date or meeting.held_on
 
 
 def _kind_label(kind: str) -> str:
@@ -62,26 +83,78 @@ class TaskForm(BaseForm):
         invalid_choice_message=_l("Loại thời hạn không hợp lệ."),
     )
     deadline = VNDateField(_l("Hạn hoàn thành"), [optional()])
+    working_days = IntegerField(
+        _l("hoặc số ngày làm việc kể từ ngày thông báo"),
+        [
+            optional(),
+            NumberRange(min=1, max=MAX_WORKING_DAYS, message=WORKING_DAYS_ERROR),
+        ],
+        invalid_value_message=WORKING_DAYS_ERROR,
+    )
+    report_cadence = SelectField(
+        _l("Kỳ báo cáo (nhiệm vụ thường xuyên)"),
+        choices=[
+            SelectChoice("", _l("— Chọn kỳ báo cáo —")),
+            *[SelectChoice(k, _l(v)) for k, v in REPORT_CADENCES.items()],
+        ],
+        default="",
+        invalid_choice_message=_l("Kỳ báo cáo không hợp lệ."),
+    )
+
+    # The day "N working days" counts from (set by the view from the task's meeting).
+    notice_day = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        task = kwargs.get("obj")
+        if task is not None and getattr(task, "working_days", None):
+            # Shown as N working days, not also as the date computed from them.
+            self.deadline.data = None
 
     def validate(self, extra_validators=None) -> bool:
-        """The field checks, plus: a deadline is required for the kind "date"."""
+        """The field checks, plus: a deadline (a date or N working days) for the kind "date",
+        and a cadence for the kind "ongoing"."""
         ok = super().validate(extra_validators)
-        if self.deadline_kind.data == "date" and self.deadline.data is None:
-            if not self.deadline.errors:
-                self.deadline.errors.append(DEADLINE_MISSING)
+        kind = self.deadline_kind.data
+        if kind == "date":
+            ok = self._check_deadline() and ok
+        if kind == "ongoing" and not self.report_cadence.data:
+            self.report_cadence.errors.append(CADENCE_MISSING)
             ok = False
         return ok
+
+    def _check_deadline(self) -> bool:
+        """One of a date and a number of working days, and a day to count the days from."""
+        if self.deadline.errors or self.working_days.errors:
+            return False
+        if self.deadline.data is not None and self.working_days.data is not None:
+            self.working_days.errors.append(DATE_OR_DAYS)
+            return False
+        if self.working_days.data is not None and self.notice_day is None:
+            self.working_days.errors.append(NO_NOTICE_DATE)
+            return False
+        if self.deadline.data is None and self.working_days.data is None:
+            self.deadline.errors.append(DEADLINE_MISSING)
+            return False
+        return True
 
     def task_values(self) -> dict[str, object]:
         """The typed values as Task fields; the deadline only for the kind "date"."""
         kind = self.deadline_kind.data
+        deadline = self.deadline.data if kind == "date" else None
+        working_days = self.working_days.data if kind == "date" else None
+        if working_days is not None:
+            # Computed once, at save: a later change of the notice date does not move it.
+            deadline = add_working_days(self.notice_day, working_days)
         return {
             "number": self.number.data,
             "title": self.title.data,
             "content": self.content.data or "",
             "field": self.field.data,
             "deadline_kind": kind,
-            "deadline": self.deadline.data if kind == "date" else None,
+            "deadline": deadline,
+            "working_days": working_days,
+            "report_cadence": self.report_cadence.data if kind == "ongoing" else "",
         }
 
 

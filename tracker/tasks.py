@@ -17,7 +17,7 @@ from .meetings import assignments_by_task
 from .models import Assignment, Meeting, Task, User
 from .permissions import can, can_view_task, require_role
 from .rendering import form_error_status, render
-from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice
+from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
 
 bp = Blueprint("tasks", __name__)
 
@@ -57,6 +57,7 @@ def create(meeting_id: int) -> Response:
         abort(404)
     form = TaskCreateForm(number=Task.next_number(meeting))
     form.set_unit_choices()
+    form.notice_day = notice_day(meeting)
     if request.method == "POST":
         if not form.validate():
             return _form_page(form, meeting, None)
@@ -153,6 +154,7 @@ def edit(task_id: int) -> Response:
     task = _get_task(task_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = TaskForm(obj=task if request.method == "GET" else None)
+    form.notice_day = notice_day(task.meeting)
     if request.method == "POST":
         if not form.validate():
             return _form_page(form, task.meeting, task)

@@ -2,6 +2,10 @@
 
 The same rules exist twice on purpose: ``classify`` for one row in Python, and
 ``condition`` as SQL for counting many rows in the database. Tests hold them together.
+
+Both judge an assignment against its statistics deadline (``Assignment.stats_deadline``): the
+original deadline, unless an extension was approved before that deadline passed, in which case
+the extended one. Pages still show the current deadline beside the category.
 """
 
 from __future__ import annotations
@@ -79,8 +83,8 @@ def overdue_band(days: int) -> str:
 
 
 def condition(model, category: str, today: date, due_soon_days: int) -> Expression:
-    """A SQL condition on ``model`` (Assignment) selecting one category."""
-    status, deadline, completed = model.status, model.deadline, model.completed_on
+    """A SQL condition on ``model`` (Assignment) selecting one category (statistics deadline)."""
+    status, deadline, completed = model.status, model.stats_deadline, model.completed_on
     ongoing = model.deadline_kind == "ongoing"
     open_ = status.not_in(CLOSED)
     dated = open_ & (model.deadline_kind != "ongoing")

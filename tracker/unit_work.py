@@ -9,7 +9,7 @@ from flask import Response, request
 from flask_login import current_user
 from peewee import fn
 
-from . import timeliness
+from . import cadence, timeliness
 from .assignment_forms import Row, build_row, shows_actions
 from .assignment_queries import category_counts, category_sums, listing
 from .models import STATUSES, Assignment, Task, Unit
@@ -120,6 +120,7 @@ def work_page(template: str, unit: Unit) -> Response:
         unit=unit,
         page=page,
         rows=rows,
+        report_statuses=cadence.statuses(page.items),
         filters=filters,
         sort=sort,
         counters=counters(unit.id, url),

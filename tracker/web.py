@@ -11,9 +11,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import permissions, timeliness
+from . import cadence, permissions, timeliness
 from .extensions import login_manager
-from .models import DEADLINE_KINDS, FIELDS, ROLES, STATUSES, UNIT_KINDS, User
+from .models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS, User
 from .pagination import url_with
 from .params import MAX_ID, optional_id
 
@@ -81,6 +81,14 @@ def init_app(app: Flask) -> None:
         reminder_views,
     ):
         app.register_blueprint(module.bp)
+    from . import attachments, submissions
+
+    app.register_blueprint(attachments.bp)
+    app.register_blueprint(submissions.bp)
+    from . import extension_views, leader_actions, queues, urges
+
+    for module in (extension_views, urges, leader_actions, queues):
+        app.register_blueprint(module.bp)
 
     app.jinja_env.filters["d"] = _fmt_date
     app.jinja_env.filters["dt"] = _fmt_datetime
@@ -93,6 +101,8 @@ def init_app(app: Flask) -> None:
         CATEGORIES=timeliness.CATEGORIES,
         can=permissions.can,
         url_with=url_with,
+        REPORT_CADENCES=REPORT_CADENCES,
+        report_status=cadence.report_status,
     )
 
     @app.context_processor

@@ -13,7 +13,7 @@ from .audit import record
 from .clock import get_clock
 from .db import database
 from .i18n import N_
-from .models import Assignment, ProgressReport, Task, Unit, User
+from .models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
 from .reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")
@@ -61,13 +61,34 @@ def allowed_targets(user: User, assignment: Assignment) -> list[str]:
     ]
 
 
-def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
-    """Move ``assignment`` to status ``to`` if the graph allows it for ``actor``."""
+def check_move(assignment: Assignment, actor: User, to: str, reason: str = "") -> str:
+    """Refuse a move the graph does not allow ``actor``, or one missing its reason.
+
+    Returns the reason, stripped.
+    """
     if to not in allowed_targets(actor, assignment):
         raise WorkflowError(N_("Không được chuyển sang trạng thái này."), "status")
     reason = (reason or "").strip()
     if to in NEEDS_REASON and not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
+    return reason
+
+
+def move(
+    assignment: Assignment,
+    actor: User,
+    to: str,
+    reason: str = "",
+    *,
+    action: str = "status",
+    obj: object = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Write an already checked move and its audit event; call inside the caller's transaction.
+
+    ``action``, ``obj`` and ``after`` let a dedicated step (submit, confirm, return) record
+    its own kind of event about its own object.
+    """
     clock = get_clock()
     now = clock.now()
     values: dict[str, object] = {"status": to, "updated_at": now}
@@ -81,20 +102,34 @@ def change_status(assignment: Assignment, actor: User, to: str, reason: str = ""
         )
     else:
         values.update(completed_at=None, completed_on=None)
+    # Conditional on the status this decision was made from: of two people acting on the
+    # same assignment at once, the second is told instead of silently overwriting.
+    changed = (
+        Assignment.update(values)
+        .where(Assignment.id == assignment.id, Assignment.status == assignment.status)
+        .execute()
+    )
+    if changed != 1:
+        raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
+    before = {"status": assignment.status}
+    for key, value in values.items():
+        setattr(assignment, key, value)
+    return record(
+        actor,
+        action,
+        assignment if obj is None else obj,
+        before=before,
+        after={"status": to, **(after or {})},
+        message=reason,
+        assignment=assignment,
+    )
+
+
+def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
+    """Move ``assignment`` to status ``to`` if the graph allows it for ``actor``."""
+    reason = check_move(assignment, actor, to, reason)
     with database.atomic():
-        # Conditional on the status this decision was made from: of two people acting on the
-        # same assignment at once, the second is told instead of silently overwriting.
-        changed = (
-            Assignment.update(values)
-            .where(Assignment.id == assignment.id, Assignment.status == assignment.status)
-            .execute()
-        )
-        if changed != 1:
-            raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
-        before = {"status": assignment.status}
-        for key, value in values.items():
-            setattr(assignment, key, value)
-        record(actor, "status", assignment, before=before, after={"status": to}, message=reason)
+        move(assignment, actor, to, reason)
 
 
 def post_report(

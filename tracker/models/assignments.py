@@ -72,11 +72,11 @@ class Assignment(BaseModel):
         return gettext(ROLES[self.role]) if self.role in ROLES else self.role
 
     def category(self) -> str | None:
-        """This assignment's timeliness category now (see tracker/timeliness.py)."""
+        """This assignment's timeliness category now, against its statistics deadline."""
         today, window = timeliness.context()
         return timeliness.classify(
             self.status,
-            self.deadline,
+            self.stats_deadline,
             self.completed_on,
             today,
             window,
@@ -84,9 +84,9 @@ class Assignment(BaseModel):
         )
 
     def days_late(self) -> int:
-        """Days past the deadline (until completion, or until today)."""
+        """Days past the statistics deadline (until completion, or until today)."""
         today, _ = timeliness.context()
-        return timeliness.days_late(self.status, self.deadline, self.completed_on, today)
+        return timeliness.days_late(self.status, self.stats_deadline, self.completed_on, today)
 
     @classmethod
     def in_category(cls, category: str):

@@ -1,8 +1,9 @@
-"""The unit's weekly digest: overdue, due this week, due next week, not updated for a while.
+"""The unit's weekly digest: overdue, due this week, due next week, ongoing work whose report
+is due, not updated for a while.
 
-All units are built from three queries (their open work with task, meeting and unit joined;
-the officers; the opt-outs), never one query per unit. A unit with nothing in any section gets
-no mail.
+All units are built from four queries (their open work with task, meeting and unit joined;
+the reports of the current periods of ongoing work; the officers; the opt-outs), never one
+query per unit. A unit with nothing in any section gets no mail.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 
+from .. import cadence
 from ..clock import get_clock
 from ..i18n import N_
 from ..mail.recipients import opted_out, unit_recipients
-from ..models import UNIT_KINDS, Assignment, Unit, User
+from ..models import UNIT_KINDS, Assignment, Task, Unit, User
 from . import periods
 from .common import (
     ACTIONABLE,
@@ -33,12 +35,13 @@ from .common import (
 
 KIND = "weekly_digest"
 
-SECTIONS = ("overdue", "this_week", "next_week", "stale")
+SECTIONS = ("overdue", "this_week", "next_week", "report_due", "stale")
 
 TITLES = {
     "overdue": N_("Nhiệm vụ quá hạn"),
     "this_week": N_("Nhiệm vụ đến hạn trong tuần này"),
     "next_week": N_("Nhiệm vụ đến hạn trong tuần sau"),
+    "report_due": N_("Nhiệm vụ thường xuyên đến kỳ báo cáo"),
     "stale": N_("Nhiệm vụ chưa cập nhật tiến độ từ %(days)s ngày trở lên"),
 }
 
@@ -54,6 +57,7 @@ COUNTS = {
     "overdue": N_("%(n)s quá hạn"),
     "this_week": N_("%(n)s đến hạn trong tuần"),
     "next_week": N_("%(n)s đến hạn tuần sau"),
+    "report_due": N_("%(n)s đến kỳ báo cáo"),
     "stale": N_("%(n)s chưa cập nhật"),
 }
 
@@ -130,10 +134,16 @@ def _open_work(window: Window, unit_id: int | None):
     stale = (Assignment.last_report_at <= window.stale_before) | (
         Assignment.last_report_at.is_null() & (Assignment.created_at <= window.stale_before)
     )
-    query = listing().where(
-        Unit.active == True,  # noqa: E712
-        Assignment.status.in_(ACTIONABLE),
-        (Assignment.deadline <= window.next_sunday) | stale,
+    # Ongoing work with a reporting cadence may be "report due" (decided by cadence.due_now).
+    ongoing = (Assignment.deadline_kind == "ongoing") & (Task.report_cadence != "")
+    query = (
+        listing()
+        .select_extend(Assignment.deadline_kind, Task.report_cadence)
+        .where(
+            Unit.active == True,  # noqa: E712
+            Assignment.status.in_(ACTIONABLE),
+            (Assignment.deadline <= window.next_sunday) | stale | ongoing,
+        )
     )
     if unit_id is not None:
         query = query.where(Assignment.unit == unit_id)
@@ -150,8 +160,11 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     window = Window.at_instant(at)
     line = Lines(at)
     by_unit: dict[int, Digest] = {}
-    for assignment in _open_work(window, unit_id):
-        name = window.section(assignment)
+    work = list(_open_work(window, unit_id))
+    report_due = cadence.due_now(work, window.today)
+    for assignment in work:
+        # Ongoing work has no deadline: a due report comes before "not updated".
+        name = "report_due" if assignment.id in report_due else window.section(assignment)
         if name is None:
             continue
         digest = by_unit.get(assignment.unit_id)

@@ -1,0 +1,198 @@
+"""The leaders' queues ("Chờ xác nhận", "Xin gia hạn") and their counts in the navigation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from conftest import NOW
+from query_support import count_queries
+
+from tracker import queues
+from tracker.models import Assignment, ExtensionRequest
+
+
+def login(auth, username: str) -> None:
+    auth.logout()
+    assert auth.login(username).status_code == 302
+
+
+def submit(a: Assignment, at: datetime) -> None:
+    Assignment.update(status="submitted", submitted_at=at).where(Assignment.id == a.id).execute()
+
+
+def extension(a: Assignment, user, created: datetime, requested=date(2026, 6, 30), **kw):
+    return ExtensionRequest.create(
+        assignment=a,
+        requested_by=user,
+        previous_deadline=a.deadline,
+        requested_deadline=requested,
+        reason=kw.pop("reason", "Cần thêm thời gian"),
+        created_at=created,
+        **kw,
+    )
+
+
+def test_submitted_queue_lists_oldest_submission_first(client, auth, world):
+    submit(world.assignment_a, datetime(2026, 5, 14, 8, tzinfo=UTC))
+    submit(world.assignment_dept, datetime(2026, 5, 12, 8, tzinfo=UTC))
+    login(auth, "lanhdao")
+    page = client.get("/queues/submitted").get_data(as_text=True)
+    assert "Nâng cấp hạ tầng số" in page and "Tăng cường tuyên truyền CCHC" in page
+    assert page.index("Nâng cấp hạ tầng số") < page.index("Tăng cường tuyên truyền CCHC")
+    assert "UBND phường Hoàng Văn Thụ" not in page.split('id="queue"')[1]  # not submitted
+    assert "Xem và xác nhận" in page
+
+
+def test_submitted_queue_search_and_empty_state(client, auth, world):
+    submit(world.assignment_a, NOW)
+    login(auth, "lanhdao")
+    page = client.get("/queues/submitted?q=hạ tầng").get_data(as_text=True)
+    assert "Không có nhiệm vụ nào khớp với bộ lọc." in page
+    Assignment.update(status="in_progress").execute()
+    page = client.get("/queues/submitted").get_data(as_text=True)
+    assert '<p class="empty">' in page and "Không có nhiệm vụ nào chờ xác nhận." in page
+
+
+def test_queue_pages_through_htmx_answer_with_the_list(client, auth, world):
+    submit(world.assignment_a, NOW)
+    login(auth, "lanhdao")
+    body = client.hx_get("/queues/submitted").get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="queue">') and "<html" not in body
+
+
+def test_queues_paginate(client, auth, world, factory, app):
+    app.config["PAGE_SIZE"] = 2
+    for n in range(3):
+        task = factory.task(world.meeting, f"Việc {n}", deadline=date(2026, 6, 1))
+        submit(factory.assignment(task, world.ward_a), datetime(2026, 5, 1 + n, tzinfo=UTC))
+    login(auth, "lanhdao")
+    first = client.get("/queues/submitted").get_data(as_text=True)
+    assert "Việc 0" in first and "Việc 1" in first and "Việc 2" not in first
+    assert "Trang 1 / 2" in first
+    assert "Việc 2" in client.get("/queues/submitted?page=2").get_data(as_text=True)
+
+
+def test_extensions_queue_lists_pending_requests_oldest_first(client, auth, world):
+    extension(world.assignment_b, world.officer_b, datetime(2026, 5, 14, tzinfo=UTC))
+    extension(
+        world.assignment_a, world.officer_a, datetime(2026, 5, 13, tzinfo=UTC), reason="Lý do A"
+    )
+    extension(
+        world.assignment_dept, world.officer_dept, NOW, status="rejected", reason="Đã từ chối"
+    )
+    login(auth, "lanhdao")
+    page = client.get("/queues/extensions").get_data(as_text=True)
+    queue = page.split('id="queue"')[1]
+    assert queue.index("UBND phường Sở Dầu") < queue.index("UBND phường Hoàng Văn Thụ")
+    assert "Đã từ chối" not in queue and "Lý do A" in queue and "30/06/2026" in queue
+    assert queue.count('action="/extensions/') == 4  # approve and reject, twice
+
+
+def test_closed_work_leaves_the_extensions_queue(client, auth, world):
+    extension(world.assignment_a, world.officer_a, NOW)
+    Assignment.update(status="cancelled").where(Assignment.id == world.assignment_a.id).execute()
+    login(auth, "lanhdao")
+    page = client.get("/queues/extensions").get_data(as_text=True)
+    assert "Không có đề nghị gia hạn nào chờ xử lý." in page
+
+
+def test_secretary_sees_the_queues_without_decisions(client, auth, world):
+    extension(world.assignment_a, world.officer_a, NOW)
+    submit(world.assignment_b, NOW)
+    login(auth, "tonghop")
+    page = client.get("/queues/extensions").get_data(as_text=True)
+    assert "Cần thêm thời gian" in page and "/approve" not in page and "/reject" not in page
+    page = client.get("/queues/submitted").get_data(as_text=True)
+    assert "Tăng cường tuyên truyền CCHC" in page and "Xem và xác nhận" not in page
+
+
+@pytest.mark.parametrize("username", ["theodoi", "p.sodau", "pb.noivu"])
+@pytest.mark.parametrize("path", ["/queues/submitted", "/queues/extensions", "/queues/counts"])
+def test_other_roles_have_no_queues(client, auth, world, username, path):
+    login(auth, username)
+    assert client.get(path).status_code == 403
+    assert client.hx_get(path).status_code == 403
+    assert "/queues/" not in client.get("/meetings").get_data(as_text=True)
+
+
+def test_navigation_counts(client, auth, world):
+    submit(world.assignment_b, NOW)
+    extension(world.assignment_a, world.officer_a, NOW)
+    extension(world.assignment_dept, world.officer_dept, NOW)
+    login(auth, "lanhdao")
+    page = client.get("/meetings").get_data(as_text=True)
+    assert 'id="queue-nav"' in page and 'hx-trigger="queues-changed from:body"' in page
+    assert '<span class="count" data-queue="submitted">1</span>' in page
+    assert '<span class="count" data-queue="extensions">2</span>' in page
+    fragment = client.hx_get("/queues/counts").get_data(as_text=True)
+    assert fragment.lstrip().startswith('<li id="queue-nav"')
+    assert 'data-queue="extensions">2<' in fragment
+
+
+def test_navigation_counts_cost_two_queries(app_ctx, world):
+    extension(world.assignment_a, world.officer_a, NOW)
+    assert count_queries(queues.counts) == 2
+
+
+def test_a_decision_in_the_queue_answers_with_its_row_and_refreshes_counts(client, auth, world):
+    req = extension(world.assignment_a, world.officer_a, NOW)
+    login(auth, "lanhdao")
+    response = client.post(
+        f"/extensions/{req.id}/approve",
+        data={"origin": "queue", "next": "/queues/extensions"},
+        htmx=True,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith(f'<tr id="extension-{req.id}"')
+    assert "Đã duyệt" in body and "/approve" not in body
+    assert "queues-changed" in response.headers["HX-Trigger"]
+    assert Assignment.get_by_id(world.assignment_a.id).deadline == date(2026, 6, 30)
+    counts = client.hx_get("/queues/counts").get_data(as_text=True)
+    assert 'data-queue="extensions"' not in counts
+
+
+def test_a_refused_decision_in_the_queue_shows_the_error_in_its_row(client, auth, world):
+    req = extension(world.assignment_a, world.officer_a, NOW)
+    login(auth, "lanhdao")
+    response = client.post(
+        f"/extensions/{req.id}/reject", data={"origin": "queue", "reason": ""}, htmx=True
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith(f'<tr id="extension-{req.id}"')
+    assert "Vui lòng nêu lý do." in body and 'class="field-error"' in body
+    assert ExtensionRequest.get_by_id(req.id).status == "pending"
+
+
+def test_plain_decision_from_the_queue_goes_back_to_it(client, auth, world):
+    req = extension(world.assignment_a, world.officer_a, NOW)
+    login(auth, "lanhdao")
+    response = client.post(
+        f"/extensions/{req.id}/reject",
+        data={"origin": "queue", "next": "/queues/extensions", "reason": "Không đủ căn cứ"},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/queues/extensions"
+    )
+
+
+def test_htmx_posts_by_officers_do_not_announce_queue_changes(client, auth, world):
+    login(auth, "p.sodau")
+    response = client.post(
+        f"/assignments/{world.assignment_a.id}/reports",
+        data={"text": "Đã làm", "progress": "20"},
+        htmx=True,
+    )
+    assert response.status_code == 200 and "HX-Trigger" not in response.headers
+
+
+def test_submitted_queue_offers_confirm_and_return_to_deciders(client, auth, world):
+    submit(world.assignment_a, NOW)
+    login(auth, "lanhdao")
+    page = client.get("/queues/submitted?q=CCHC").get_data(as_text=True)
+    a = world.assignment_a.id
+    assert f'action="/assignments/{a}/confirm"' in page
+    assert f'action="/assignments/{a}/return"' in page
+    assert 'name="next" value="/queues/submitted?q=CCHC"' in page

@@ -1,0 +1,204 @@
+"""Evidence files: checked, stored outside static/ under generated names, served as downloads.
+
+A file goes through three steps. ``staged_files`` writes each upload under a temporary name
+in the upload folder (hashing it on the way) and checks its name and content; the caller
+then writes its rows in a transaction; only when that transaction has committed are the
+files renamed into place. If anything fails, every file written is deleted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, send_file
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+
+from .clock import get_clock
+from .file_types import matches_name, sniff
+from .i18n import N_
+from .models import Assignment, Attachment, Submission, User
+from .permissions import can_view_assignment
+
+bp = Blueprint("attachments", __name__)
+
+MAX_FILES = 10
+NAME_MAX = 255
+CHUNK = 64 * 1024
+
+BAD_TYPE = N_("Tệp không đúng định dạng cho phép (PDF, Word, Excel, ảnh JPG/PNG).")
+BAD_NAME = N_("Tên tệp không hợp lệ: không được chứa đường dẫn (/, \\, ..) hay ký tự điều khiển.")
+TOO_MANY = N_("Tối đa %(n)d tệp mỗi lần gửi.")
+
+
+class UploadError(ValueError):
+    """A file refused; ``message`` is Vietnamese (marked with N_, translated when shown)."""
+
+    field = "files"
+
+    def __init__(self, message: str, filename: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.filename = filename
+        self.params = params
+
+
+def upload_dir() -> Path:
+    """TRACKER_UPLOAD_DIR, or ``uploads`` under the instance folder; created when missing."""
+    configured = current_app.config.get("UPLOAD_DIR")
+    path = Path(configured) if configured else Path(current_app.config["INSTANCE_PATH"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_name(raw: str | None) -> str:
+    """The client's file name for display (NFC, trimmed), or UploadError if it is path-like.
+
+    The name is never used as a path; it is refused anyway when it looks like one, because
+    a name such as ``../x.pdf`` only comes from a tampered request.
+    """
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if (
+        not name
+        or len(name) > NAME_MAX
+        or "/" in name
+        or "\\" in name
+        or name in (".", "..")
+        or name.startswith("..")
+        or any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in name)
+    ):
+        raise UploadError(BAD_NAME, raw or "")
+    return name
+
+
+@dataclass
+class Staged:
+    """One upload written under a temporary name, checked, waiting for its row's commit."""
+
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+    temp_path: Path
+    final_path: Path
+
+
+def _stage(upload: FileStorage, folder: Path) -> Staged:
+    name = clean_name(upload.filename)
+    temp_path = folder / f".tmp-{secrets.token_hex(16)}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(temp_path, "xb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        with open(temp_path, "rb") as stored:
+            file_type = sniff(stored)
+        if file_type is None or not matches_name(file_type, name):
+            raise UploadError(BAD_TYPE, name)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    stored_name = f"{secrets.token_hex(16)}.{file_type.ext}"
+    return Staged(
+        original_name=name,
+        stored_name=stored_name,
+        content_type=file_type.content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        temp_path=temp_path,
+        final_path=folder / stored_name,
+    )
+
+
+def _discard(staged: Sequence[Staged]) -> None:
+    for item in staged:
+        item.temp_path.unlink(missing_ok=True)
+        item.final_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def staged_files(uploads: Sequence[FileStorage]) -> Iterator[list[Staged]]:
+    """Write and check ``uploads``; publish them when the block ends well, else delete them.
+
+    Use it around the transaction that records them, so files appear only after the commit.
+    """
+    if len(uploads) > MAX_FILES:
+        raise UploadError(TOO_MANY, n=MAX_FILES)
+    folder = upload_dir()
+    staged: list[Staged] = []
+    try:
+        for upload in uploads:
+            staged.append(_stage(upload, folder))
+        yield staged
+        for item in staged:
+            os.replace(item.temp_path, item.final_path)
+    except BaseException:
+        _discard(staged)
+        raise
+
+
+def record_files(
+    staged: Sequence[Staged], assignment: Assignment, submission: Submission | None, user: User
+) -> list[Attachment]:
+    """The rows of the staged files (call inside the transaction ``staged_files`` wraps)."""
+    now = get_clock().now()
+    return [
+        Attachment.create(
+            assignment=assignment,
+            submission=submission,
+            original_name=item.original_name,
+            stored_name=item.stored_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=user,
+            created_at=now,
+        )
+        for item in staged
+    ]
+
+
+def uploads_from(files: Sequence[FileStorage]) -> list[FileStorage]:
+    """The file inputs that hold a file (a form with nothing chosen sends an empty part)."""
+    return [f for f in files if f is not None and (f.filename or "") != ""]
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int) -> Response:
+    """An evidence file, to those who may see its assignment; 404 to everyone else."""
+    attachment = (
+        Attachment.select(Attachment, Assignment)
+        .join(Assignment)
+        .where(Attachment.id == attachment_id)
+        .get_or_none()
+    )
+    # Not 403: whether a file exists is itself none of an outsider's business.
+    if attachment is None or not can_view_assignment(current_user, attachment.assignment):
+        abort(404)
+    path = upload_dir() / attachment.stored_name
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        etag=attachment.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,183 @@
+"""Extensions ("Gia hạn"): a unit asks for a later deadline, a leader approves or rejects.
+
+The current deadline moves on approval; the original one stays. Statistics keep counting
+against the deadline they used before unless the extension was approved while that deadline
+had not yet passed (DESIGN.md, "Timeliness"): for a first extension, the original deadline.
+Each step writes its audit event (and, for a decision, the unit's mail) in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .audit import record
+from .clock import get_clock
+from .db import database
+from .i18n import N_
+from .models import Assignment, ExtensionRequest, User
+from .permissions import is_own_unit
+from .reminders import events
+from .timeliness import CLOSED
+from .workflow import WorkflowError
+
+# Statuses in which the unit still works towards a deadline it may ask to move.
+EXTENDABLE = ("new", "in_progress", "returned")
+
+NOT_EXTENDABLE = N_("Không thể đề nghị gia hạn đối với nhiệm vụ ở trạng thái hiện tại.")
+ALREADY_PENDING = N_("Đơn vị đã có một đề nghị gia hạn đang chờ xử lý.")
+ALREADY_DECIDED = N_("Đề nghị gia hạn này đã được xử lý.")
+CLOSED_ASSIGNMENT = N_("Nhiệm vụ đã kết thúc, không thể gia hạn.")
+
+
+def pending_request(assignment: Assignment) -> ExtensionRequest | None:
+    """The assignment's request awaiting a decision, if any."""
+    return (
+        ExtensionRequest.select()
+        .where(ExtensionRequest.assignment == assignment.id, ExtensionRequest.status == "pending")
+        .order_by(ExtensionRequest.created_at)
+        .first()
+    )
+
+
+def extendable(assignment: Assignment) -> bool:
+    """Open work with a calendar deadline: the only kind an extension can move."""
+    return (
+        assignment.status in EXTENDABLE
+        and assignment.deadline_kind == "date"
+        and assignment.deadline is not None
+    )
+
+
+def may_request(user: User, assignment: Assignment) -> bool:
+    """Only the unit's own officers ask for more time (whether it is possible now is apart)."""
+    return is_own_unit(user, assignment)
+
+
+def may_decide(user: User) -> bool:
+    """Leaders and admins approve or reject extensions."""
+    return bool(user.is_authenticated and user.decides)
+
+
+def request_extension(
+    assignment: Assignment, actor: User, requested: date | None, reason: str
+) -> ExtensionRequest:
+    """Record the unit's request for ``requested`` as the new deadline."""
+    reason = (reason or "").strip()
+    if not extendable(assignment):
+        raise WorkflowError(NOT_EXTENDABLE)
+    if requested is None:
+        raise WorkflowError(N_("Trường này là bắt buộc."), "requested_deadline")
+    if requested <= get_clock().today():
+        raise WorkflowError(N_("Hạn đề nghị phải sau ngày hôm nay."), "requested_deadline")
+    if requested <= assignment.deadline:
+        raise WorkflowError(N_("Hạn đề nghị phải sau hạn hiện tại."), "requested_deadline")
+    if not reason:
+        raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
+    now = get_clock().now()
+    with database.atomic():
+        # Touching the row first serialises two requests for the same assignment (row lock on
+        # PostgreSQL, the write lock on SQLite), so the check for a pending one below holds.
+        touched = (
+            Assignment.update(updated_at=now)
+            .where(
+                Assignment.id == assignment.id,
+                Assignment.status.in_(EXTENDABLE),
+                Assignment.deadline == assignment.deadline,
+            )
+            .execute()
+        )
+        if touched != 1:
+            raise WorkflowError(N_("Nhiệm vụ đã được người khác thay đổi, vui lòng tải lại."))
+        if pending_request(assignment) is not None:
+            raise WorkflowError(ALREADY_PENDING)
+        req = ExtensionRequest.create(
+            assignment=assignment,
+            requested_by=actor,
+            previous_deadline=assignment.deadline,
+            requested_deadline=requested,
+            reason=reason,
+            created_at=now,
+        )
+        record(
+            actor,
+            "extension_request",
+            req,
+            assignment=assignment,
+            before={"deadline": assignment.deadline},
+            after={"requested_deadline": requested},
+            message=reason,
+        )
+    return req
+
+
+def _mark_decided(req: ExtensionRequest, actor: User, status: str, reason: str) -> None:
+    """Set the decision only if the request is still pending (the second decider is told)."""
+    now = get_clock().now()
+    changed = (
+        ExtensionRequest.update(
+            status=status, decided_by=actor.id, decided_at=now, decision_reason=reason
+        )
+        .where(ExtensionRequest.id == req.id, ExtensionRequest.status == "pending")
+        .execute()
+    )
+    if changed != 1:
+        raise WorkflowError(ALREADY_DECIDED)
+    req.status, req.decided_by, req.decided_at, req.decision_reason = status, actor, now, reason
+
+
+def approve(req: ExtensionRequest, actor: User, note: str = "") -> Assignment:
+    """Move the deadline to the requested one; statistics follow only if approved in time."""
+    note = (note or "").strip()
+    clock = get_clock()
+    with database.atomic():
+        _mark_decided(req, actor, "approved", note)
+        a = Assignment.get_by_id(req.assignment_id)
+        if a.status in CLOSED:
+            raise WorkflowError(CLOSED_ASSIGNMENT)
+        # Approved while the deadline statistics use had not passed: the new one counts.
+        in_time = a.stats_deadline is None or clock.today() <= a.stats_deadline
+        values: dict[str, object] = {
+            "deadline": req.requested_deadline,
+            "extension_count": Assignment.extension_count + 1,
+            "updated_at": clock.now(),
+        }
+        if in_time:
+            values["stats_deadline"] = req.requested_deadline
+        changed = (
+            Assignment.update(values)
+            .where(Assignment.id == a.id, Assignment.status.not_in(CLOSED))
+            .execute()
+        )
+        if changed != 1:
+            raise WorkflowError(CLOSED_ASSIGNMENT)
+        event = record(
+            actor,
+            "extension_approve",
+            req,
+            assignment=a,
+            before={"deadline": a.deadline},
+            after={"deadline": req.requested_deadline},
+            message=note,
+        )
+        a = Assignment.get_by_id(a.id)
+        events.extension_decided(a, actor, True, a.deadline, note, event.id)
+    return a
+
+
+def reject(req: ExtensionRequest, actor: User, reason: str) -> None:
+    """Refuse the request with a reason; the deadlines stay as they are."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
+    with database.atomic():
+        _mark_decided(req, actor, "rejected", reason)
+        a = Assignment.get_by_id(req.assignment_id)
+        event = record(
+            actor,
+            "extension_reject",
+            req,
+            assignment=a,
+            after={"requested_deadline": req.requested_deadline},
+            message=reason,
+        )
+        events.extension_decided(a, actor, False, None, reason, event.id)

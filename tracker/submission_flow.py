@@ -1,0 +1,161 @@
+"""Submitting an assignment as done with evidence, and a leader's confirmation or return.
+
+The status moves themselves go through ``workflow.move`` (the guarded update); this module
+adds the Submission row, the evidence files, the audit event of its own kind and the mail,
+all in the transaction of the move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from . import workflow
+from .attachments import record_files, staged_files
+from .clock import get_clock
+from .db import database
+from .i18n import N_
+from .models import Assignment, Submission, User
+from .permissions import is_own_unit
+from .reminders import events
+from .workflow import TRANSITIONS, WorkflowError
+
+EVIDENCE_MISSING = N_("Cần đính kèm minh chứng (tệp hoặc số, ngày văn bản báo cáo).")
+DOC_DATE_MISSING = N_("Vui lòng nhập ngày của văn bản báo cáo.")
+DOC_NUMBER_MISSING = N_("Vui lòng nhập số của văn bản báo cáo.")
+DOC_DATE_FUTURE = N_("Ngày văn bản không được sau ngày hôm nay.")
+USE_SUBMIT_FORM = N_(
+    "Để báo cáo hoàn thành, vui lòng dùng biểu mẫu “Báo cáo hoàn thành” "
+    "(nêu kết quả và đính kèm minh chứng)."
+)
+NOT_ALLOWED = N_("Không được chuyển sang trạng thái này.")
+
+# Moves with a step of their own: the generic status form never performs them directly.
+DEDICATED = ("submitted", "done", "returned")
+
+
+def may_submit(user: User, a: Assignment) -> bool:
+    """An officer of the assignment's own unit, while the graph lets it be submitted."""
+    return is_own_unit(user, a) and "submitted" in workflow.allowed_targets(user, a)
+
+
+def may_decide(user: User) -> bool:
+    """Confirm or return: leaders and admins; secretaries only where the setting allows it."""
+    if user.decides:
+        return True
+    return user.role == "secretary" and bool(current_app.config.get("SECRETARY_MAY_CONFIRM"))
+
+
+def pending_submission(a: Assignment) -> Submission | None:
+    """The submission awaiting a decision on ``a`` (the newest, should there be several)."""
+    return (
+        Submission.select()
+        .where(Submission.assignment == a.id, Submission.decision == "pending")
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .first()
+    )
+
+
+def submit(
+    assignment: Assignment,
+    actor: User,
+    summary: str,
+    doc_number: str = "",
+    doc_date: date | None = None,
+    files: Sequence[FileStorage] = (),
+) -> Submission:
+    """Report ``assignment`` done with its result and evidence → "Chờ xác nhận".
+
+    Files are written first under temporary names and renamed into place after the commit;
+    a refusal anywhere leaves no row and no file behind.
+    """
+    if not may_submit(actor, assignment):
+        raise WorkflowError(NOT_ALLOWED)
+    summary = (summary or "").strip()
+    doc_number = (doc_number or "").strip()
+    if not summary:
+        raise WorkflowError(N_("Trường này là bắt buộc."), "summary")
+    if doc_number and doc_date is None:
+        raise WorkflowError(DOC_DATE_MISSING, "doc_date")
+    if doc_date is not None and not doc_number:
+        raise WorkflowError(DOC_NUMBER_MISSING, "doc_number")
+    if doc_date is not None and doc_date > get_clock().today():
+        raise WorkflowError(DOC_DATE_FUTURE, "doc_date")
+    if assignment.task.evidence_required and not files and not doc_number:
+        raise WorkflowError(EVIDENCE_MISSING, "files")
+    with staged_files(files) as staged, database.atomic():
+        submission = Submission.create(
+            assignment=assignment,
+            author=actor,
+            summary=summary,
+            doc_number=doc_number,
+            doc_date=doc_date,
+            created_at=get_clock().now(),
+        )
+        record_files(staged, assignment, submission, actor)
+        workflow.move(assignment, actor, "submitted", summary, action="submit", obj=submission)
+    return submission
+
+
+def _check_decision(assignment: Assignment, actor: User, to: str) -> None:
+    if not may_decide(actor) or (assignment.status, to) not in TRANSITIONS:
+        raise WorkflowError(NOT_ALLOWED, "status")
+
+
+def _decide(submission: Submission | None, actor: User, decision: str, reason: str = "") -> None:
+    if submission is None:
+        return
+    (
+        Submission.update(
+            decision=decision,
+            decided_by=actor,
+            decided_at=get_clock().now(),
+            decision_reason=reason,
+        )
+        .where(Submission.id == submission.id, Submission.decision == "pending")
+        .execute()
+    )
+
+
+def confirm(assignment: Assignment, actor: User) -> None:
+    """Confirm the submitted work: done, completed when it was submitted; mail the unit."""
+    _check_decision(assignment, actor, "done")
+    with database.atomic():
+        submission = pending_submission(assignment)
+        event = workflow.move(assignment, actor, "done", action="confirm", obj=submission)
+        _decide(submission, actor, "confirmed")
+        events.submission_confirmed(assignment, actor, event.id)
+
+
+def return_submission(assignment: Assignment, actor: User, reason: str) -> None:
+    """Send the work back ("Thực hiện lại") with the leader's reason; mail the unit."""
+    _check_decision(assignment, actor, "returned")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
+    with database.atomic():
+        submission = pending_submission(assignment)
+        event = workflow.move(
+            assignment, actor, "returned", reason, action="return", obj=submission
+        )
+        _decide(submission, actor, "returned", reason)
+        events.submission_returned(assignment, actor, reason, event.id)
+
+
+def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
+    """The generic status form's move: submitting needs its own form; a leader's confirmation
+    or return is the same step as from the submission's own forms."""
+    if to == "submitted":
+        raise WorkflowError(USE_SUBMIT_FORM, "status")
+    if to in ("done", "returned"):
+        # Same rules as the generic form (graph and role), then the dedicated step.
+        reason = workflow.check_move(assignment, actor, to, reason)
+        if to == "done":
+            confirm(assignment, actor)
+        else:
+            return_submission(assignment, actor, reason)
+        return
+    workflow.change_status(assignment, actor, to, reason)

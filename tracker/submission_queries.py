@@ -1,0 +1,75 @@
+"""What a submission's panel shows: the submissions with their files, and the coordinating
+units' latest reports (each in a fixed number of queries, however many rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import g
+from peewee import JOIN, fn
+
+from .models import Assignment, Attachment, ProgressReport, Submission, Unit, User
+
+
+@dataclass
+class Evidence:
+    """One submission and its files."""
+
+    submission: Submission
+    files: list[Attachment] = field(default_factory=list)
+
+
+def evidence_of(assignment_id: int) -> dict[int, Evidence]:
+    """Every submission of an assignment with its files, by submission id (two queries)."""
+    author = User.alias()
+    decider = User.alias()
+    submissions = (
+        Submission.select(Submission, author, decider)
+        .join(author, JOIN.LEFT_OUTER, on=(Submission.author == author.id), attr="author")
+        .switch(Submission)
+        .join(decider, JOIN.LEFT_OUTER, on=(Submission.decided_by == decider.id), attr="decided_by")
+        .where(Submission.assignment == assignment_id)
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+    )
+    found = {s.id: Evidence(s) for s in submissions}
+    if found:
+        files = (
+            Attachment.select()
+            .where(Attachment.submission.in_(list(found)))
+            .order_by(Attachment.id)
+        )
+        for f in files:
+            found[f.submission_id].files.append(f)
+    return found
+
+
+def cached_evidence(assignment_id: int) -> dict[int, Evidence]:
+    """``evidence_of`` once per request (the timeline asks for it on every entry)."""
+    cache = g.setdefault("_submission_evidence", {})
+    if assignment_id not in cache:
+        cache[assignment_id] = evidence_of(assignment_id)
+    return cache[assignment_id]
+
+
+def coordination(task_id: int) -> list[Assignment]:
+    """The coordinating units' assignments of a task, each with its latest progress report
+    as ``latest_report`` (None when it has not reported); one query."""
+    latest = (
+        ProgressReport.select(fn.MAX(ProgressReport.id))
+        .join(Assignment)
+        .where(Assignment.task == task_id, Assignment.role == "coordinating")
+        .group_by(ProgressReport.assignment)
+    )
+    return list(
+        Assignment.select(Assignment, Unit, ProgressReport)
+        .join(Unit)
+        .switch(Assignment)
+        .join(
+            ProgressReport,
+            JOIN.LEFT_OUTER,
+            on=((ProgressReport.assignment == Assignment.id) & ProgressReport.id.in_(latest)),
+            attr="latest_report",
+        )
+        .where(Assignment.task == task_id, Assignment.role == "coordinating")
+        .order_by(Unit.kind, Unit.sort_order, Unit.name)
+    )

@@ -1,0 +1,224 @@
+"""Completion reports ("Báo cáo hoàn thành"): the submit form, a leader's confirm and return,
+and the submission panel shown on the assignment page, the submission page and the queue.
+
+Confirm and return answer an htmx request with the assignment's submission panel (block
+``panel`` of templates/submissions/panel.html) and a plain one with a redirect to ``next``
+(a path on this site) or to the assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import submission_flow
+from .assignment_queries import listing
+from .attachments import UploadError, uploads_from
+from .models import DECISIONS, Assignment, AuditEvent, Submission, User
+from .permissions import can_view_assignment, is_own_unit, require
+from .rendering import form_error_status, render, wants_fragment
+from .submission_forms import DecisionForm, SubmitForm, show_error
+from .submission_queries import Evidence, cached_evidence, coordination, evidence_of
+from .urls import safe_next
+from .workflow import WorkflowError
+
+bp = Blueprint("submissions", __name__)
+bp.add_app_template_global(DECISIONS, "DECISIONS")
+
+PANEL = "submissions/panel.html"
+
+
+@dataclass
+class Panel:
+    """Everything the submission panel of one assignment shows to one user."""
+
+    a: Assignment
+    evidence: list[Evidence]
+    coordination: list[Assignment]
+    may_submit: bool
+    may_decide: bool
+    form: DecisionForm
+    next_url: str | None = None
+
+    @property
+    def latest(self) -> Evidence | None:
+        return self.evidence[0] if self.evidence else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.evidence or self.coordination or self.may_submit or self.may_decide)
+
+
+def build_panel(
+    a: Assignment, user: User, form: DecisionForm | None = None, next_url: str | None = None
+) -> Panel:
+    """The panel of ``a`` as ``user`` sees it; a fresh decision form unless one is given."""
+    form = form if form is not None else DecisionForm(formdata=None)
+    # The assignment page also holds the status form's "reason": ids must differ.
+    form.reason.id = f"decision-reason-{a.id}"
+    return Panel(
+        a=a,
+        evidence=list(evidence_of(a.id).values()),
+        coordination=coordination(a.task_id) if a.role == "lead" else [],
+        may_submit=submission_flow.may_submit(user, a),
+        may_decide=a.status == "submitted" and submission_flow.may_decide(user),
+        form=form,
+        next_url=next_url,
+    )
+
+
+@bp.app_template_global()
+def submission_panel(a: Assignment, decide: bool = True) -> Panel:
+    """The panel for the assignment page (which has already checked the user may see it).
+
+    ``decide=False`` leaves the decision to the page's status form, which offers it already.
+    """
+    panel = build_panel(a, current_user)
+    panel.may_decide = panel.may_decide and decide
+    return panel
+
+
+@bp.app_template_global()
+def may_submit(a: Assignment) -> bool:
+    """Whether the current user may open the submit form of ``a`` (for links)."""
+    return submission_flow.may_submit(current_user, a)
+
+
+@bp.app_template_global()
+def submission_evidence(event: AuditEvent) -> Evidence | None:
+    """The submission a timeline event of this module is about, with its files."""
+    if event.action != "submit" or event.object_type != "submission":
+        return None
+    return cached_evidence(event.assignment_id).get(event.object_id)
+
+
+def _get(assignment_id: int) -> Assignment:
+    a = listing().where(Assignment.id == assignment_id).get_or_none()
+    if a is None:
+        abort(404)
+    return a
+
+
+def _viewable(assignment_id: int) -> Assignment:
+    """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
+    a = _get(assignment_id)
+    if not can_view_assignment(current_user, a):
+        abort(404)
+    return a
+
+
+def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:
+    panel = build_panel(a, current_user, **kwargs)
+    return render(PANEL, block="panel", status=status, panel=panel)
+
+
+@bp.route("/assignments/<int:assignment_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(assignment_id: int) -> Response:
+    """The unit's officer reports the assignment done, with its result and evidence."""
+    a = _viewable(assignment_id)
+    require(is_own_unit(current_user, a))
+    form = SubmitForm()
+    allowed = submission_flow.may_submit(current_user, a)
+    if request.method == "POST" and allowed and form.validate():
+        try:
+            submission_flow.submit(
+                a,
+                current_user,
+                summary=form.summary.data,
+                doc_number=form.doc_number.data or "",
+                doc_date=form.doc_date.data,
+                files=uploads_from(request.files.getlist(form.files.name)),
+            )
+        except (WorkflowError, UploadError) as exc:
+            show_error(form, exc)
+        else:
+            message = _("Đã gửi báo cáo hoàn thành, chờ lãnh đạo xác nhận.")
+            if wants_fragment():
+                return _panel_response(a)
+            flash(message, "success")
+            return redirect(url_for("assignments.view", assignment_id=a.id))
+    elif request.method == "POST" and not allowed:
+        show_error(form, WorkflowError(submission_flow.NOT_ALLOWED))
+    status = form_error_status() if request.method == "POST" else 200
+    return render(
+        "submissions/form.html",
+        block="submit_form",
+        status=status,
+        a=a,
+        form=form,
+        allowed=allowed,
+        coordinating=coordination(a.task_id) if a.role == "lead" else [],
+    )
+
+
+def _decided(a: Assignment, message: str, next_url: str | None) -> Response:
+    if wants_fragment():
+        return _panel_response(a, next_url=next_url)
+    flash(message, "success")
+    return redirect(next_url or url_for("assignments.view", assignment_id=a.id))
+
+
+def _refused(a: Assignment, form: DecisionForm, next_url: str | None) -> Response:
+    """A refused decision: the panel with the error (htmx, 200) or the submission page (400)."""
+    if wants_fragment():
+        return _panel_response(a, form=form, next_url=next_url)
+    return render(
+        "submissions/detail.html",
+        status=400,
+        a=a,
+        panel=build_panel(a, current_user, form=form, next_url=next_url),
+    )
+
+
+def _decide(assignment_id: int, returning: bool) -> Response:
+    a = _viewable(assignment_id)
+    require(submission_flow.may_decide(current_user))
+    next_url = safe_next(request.form.get("next"))
+    form = DecisionForm()
+    if form.validate():
+        try:
+            if returning:
+                submission_flow.return_submission(a, current_user, form.reason.data or "")
+            else:
+                submission_flow.confirm(a, current_user)
+        except WorkflowError as exc:
+            show_error(form, exc)
+        else:
+            if returning:
+                return _decided(a, _("Đã trả lại, yêu cầu đơn vị thực hiện lại."), next_url)
+            return _decided(a, _("Đã xác nhận hoàn thành."), next_url)
+    return _refused(a, form, next_url)
+
+
+@bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
+@login_required
+def confirm(assignment_id: int) -> Response:
+    """A leader confirms the reported completion (done as of the submission time)."""
+    return _decide(assignment_id, returning=False)
+
+
+@bp.route("/assignments/<int:assignment_id>/return", methods=["POST"])
+@login_required
+def return_work(assignment_id: int) -> Response:
+    """A leader returns the reported completion with a reason ("Thực hiện lại")."""
+    return _decide(assignment_id, returning=True)
+
+
+@bp.route("/submissions/<int:submission_id>")
+@login_required
+def detail(submission_id: int) -> Response:
+    """One assignment's completion reports, evidence and (for the lead) coordinating units."""
+    submission = Submission.get_or_none(Submission.id == submission_id)
+    if submission is None:
+        abort(404)
+    a = _viewable(submission.assignment_id)
+    return render(
+        "submissions/detail.html",
+        block="panel",
+        a=a,
+        panel=build_panel(a, current_user),
+    )

@@ -1,0 +1,110 @@
+"""Urges ("Đôn đốc"): a leader or secretary presses a unit about one assignment.
+
+The urge counts on the assignment, goes on its timeline and into the outbox as a mail to the
+unit, all in one transaction; the scheduler's sender delivers it within the minute.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import TextAreaField
+
+from .assignment_forms import attach_error
+from .assignment_queries import listing
+from .audit import record
+from .db import database
+from .forms import BaseForm, max_len
+from .i18n import N_
+from .models import Assignment, User
+from .permissions import can_view_assignment, require
+from .reminders import events
+from .rendering import form_error_status, render, wants_fragment
+from .workflow import WorkflowError
+
+bp = Blueprint("urges", __name__)
+
+ROLES = ("admin", "leader", "secretary")
+
+# The unit still has work to do: urging work that awaits confirmation, or is closed, is not.
+URGEABLE = ("new", "in_progress", "returned")
+
+MESSAGE_MAX = 1000
+
+
+class UrgeForm(BaseForm):
+    """Đôn đốc, with an optional message to the unit."""
+
+    message = TextAreaField(_l("Nội dung đôn đốc"), [max_len(MESSAGE_MAX)], id="urge-message")
+
+
+def may_urge(user: User) -> bool:
+    """Leaders, secretaries and admins urge units."""
+    return bool(user.is_authenticated and user.role in ROLES)
+
+
+def urge(assignment: Assignment, actor: User, message: str = "") -> None:
+    """Count the urge, put it on the timeline and queue the unit's mail."""
+    message = (message or "").strip()
+    if assignment.status not in URGEABLE:
+        raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
+    with database.atomic():
+        changed = (
+            Assignment.update(urge_count=Assignment.urge_count + 1)
+            .where(Assignment.id == assignment.id, Assignment.status.in_(URGEABLE))
+            .execute()
+        )
+        if changed != 1:
+            raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
+        assignment.urge_count += 1
+        event = record(actor, "urge", assignment, message=message)
+        # The event's id is in the mail's key: each urge mails once, however many there are.
+        events.urge(assignment, actor, message, event.id)
+
+
+def urge_form() -> UrgeForm:
+    return UrgeForm(formdata=None)
+
+
+@bp.app_template_global("urge_panel")
+def urge_panel(a: Assignment) -> UrgeForm | None:
+    """The urge form for the assignment page, if its viewer may urge this work now."""
+    if may_urge(current_user) and a.status in URGEABLE:
+        return urge_form()
+    return None
+
+
+def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 200) -> Response:
+    return render(
+        "leader_actions/urge.html",
+        block="urge_panel",
+        status=status,
+        a=a,
+        urge_form=form,
+        urge_saved=saved,
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/urge", methods=["POST"])
+@login_required
+def create(assignment_id: int) -> Response:
+    """Press the unit about this assignment (đôn đốc)."""
+    a = listing().where(Assignment.id == assignment_id).get_or_none()
+    if a is None:
+        abort(404)
+    require(may_urge(current_user) and can_view_assignment(current_user, a))
+    form = UrgeForm()
+    if form.validate():
+        try:
+            urge(a, current_user, form.message.data)
+        except WorkflowError as exc:
+            attach_error(form, exc)
+        else:
+            message = _("Đã đôn đốc đơn vị.")
+            if wants_fragment():
+                return _page(a, urge_panel(a), saved=message)
+            flash(message, "success")
+            return redirect(url_for("assignments.view", assignment_id=a.id))
+    return _page(a, form, status=form_error_status())
