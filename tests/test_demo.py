@@ -13,6 +13,7 @@ from tracker.models import (
     AuditEvent,
     Meeting,
     ProgressReport,
+    Submission,
     Task,
     Unit,
     UnitGroup,
@@ -144,7 +145,9 @@ def test_history_is_in_the_past_with_difficulties(runner):
     assert any(r.difficulties for r in reports) and any(r.proposals for r in reports)
     assert all(r.author.unit_id == r.assignment.unit_id for r in reports)
     events = AuditEvent.select()
-    assert {e.action for e in events} >= {"create", "assign", "report", "status"}
+    steps = {"create", "assign", "report", "submit", "confirm", "return"}
+    assert {e.action for e in events} >= steps
+    assert Submission.select().count() >= 3
     assert all(e.created_at < now for e in events)
     returned = Assignment.get(Assignment.status == "returned")
     reason = AuditEvent.get(

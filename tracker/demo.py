@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from . import workflow
+from . import submission_flow, workflow
 from .audit import record
 from .clock import get_clock
 from .db import database
@@ -494,6 +494,8 @@ def _task(
         field=field,
         deadline_kind=kind,
         deadline=meeting.held_on + timedelta(days=due_day) if due_day is not None else None,
+        # Ongoing directives report monthly, as the conclusion asks ("báo cáo định kỳ hằng tháng").
+        report_cadence="monthly" if kind == "ongoing" else "",
         created_by=author,
         created_at=now,
         updated_at=now,
@@ -521,11 +523,18 @@ def _replay(task: Task, number: int, users: dict[str, User], at) -> None:
                         assignment, officer, text, progress, difficulties, proposals
                     )
                 elif action == "submit":
-                    workflow.change_status(assignment, officer, "submitted")
+                    today = get_clock().today()
+                    submission_flow.submit(
+                        assignment,
+                        officer,
+                        "Đã hoàn thành nhiệm vụ; kết quả nêu tại báo cáo kèm theo.",
+                        doc_number=f"{10 + number}/BC-UBND",
+                        doc_date=today,
+                    )
                 elif action == "done":
-                    workflow.change_status(assignment, leader, "done")
+                    submission_flow.confirm(assignment, leader)
                 elif action == "return":
-                    workflow.change_status(assignment, leader, "returned", args[0])
+                    submission_flow.return_submission(assignment, leader, args[0])
 
 
 def _account_order(user: User) -> tuple:
