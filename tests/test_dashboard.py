@@ -334,3 +334,17 @@ def test_home_query_count_does_not_grow(client, auth, factory, world, data):
         factory.assignment(factory.task(world.meeting, f"Khác {i}"), world.ward_a)
     assert count_page_queries(client, "/") == before
     assert count_page_queries(client, filtered) == before_filtered
+
+
+def test_meeting_select_stays_small_but_keeps_the_chosen_meeting(client, auth, factory, world):
+    oldest = factory.meeting("Cuộc họp cũ nhất", held_on=date(2020, 1, 2))
+    for n in range(105):
+        factory.meeting(f"Họp giao ban số {n}", held_on=date(2026, 1, 1))
+    auth.login("lanhdao")
+    page = client.get("/").get_data(as_text=True)
+    select = page.split('id="f-meeting"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 1 + 100
+    assert "Cuộc họp cũ nhất" not in select
+    chosen = client.get(f"/?meeting={oldest.id}").get_data(as_text=True)
+    select = chosen.split('id="f-meeting"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{oldest.id}" selected' in select

@@ -359,3 +359,28 @@ def test_send_outbox_command_without_smtp(app_ctx, runner):
     result = runner.invoke(cli, ["send-outbox"])
     assert result.exit_code == 0
     assert "TRACKER_SMTP_URL is not set" in result.output and "1 message(s)" in result.output
+
+
+def test_subject_with_a_line_break_is_sent_on_one_line_and_the_batch_goes_on(app, smtp):
+    """A task title typed with a line break reaches mail subjects; it must not stall the outbox."""
+    from tracker.mail.outbox import enqueue
+
+    enqueue(
+        key="k:1",
+        kind="urge",
+        recipients=["a@hongbang.example"],
+        subject="Dòng 1\r\nBcc: x@evil.example",
+        body_text="Nội dung",
+    )
+    enqueue(
+        key="k:2",
+        kind="urge",
+        recipients=["b@hongbang.example"],
+        subject="Thư thứ hai",
+        body_text="Nội dung",
+    )
+    stats = send_pending(app)
+    assert stats.sent == 2
+    subjects = [r.parsed()["Subject"] for r in smtp.received]
+    assert "Dòng 1 Bcc: x@evil.example" in subjects and "Thư thứ hai" in subjects
+    assert all("x@evil.example" not in r.rcpt_tos for r in smtp.received)

@@ -52,7 +52,7 @@ def leader_home() -> Response:
     context: dict[str, Any] = {
         "today": today,
         "order": timeliness.ORDER,
-        "meetings": queries.meetings_for_select(),
+        "meetings": queries.meetings_for_select(request.args.get("meeting")),
         "kinds": tuple(UNIT_KINDS),
         "percent": _percent,
     }
@@ -94,7 +94,7 @@ def assignments() -> Response:
     today, window = timeliness.context()
     context: dict[str, Any] = {
         "order": timeliness.ORDER,
-        "meetings": queries.meetings_for_select(),
+        "meetings": queries.meetings_for_select(request.args.get("meeting")),
         "units": list(Unit.active_ordered()),
         "kinds": tuple(UNIT_KINDS),
     }

@@ -173,8 +173,22 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-def meetings_for_select():
-    """Meetings for the filter's select, newest first (only the columns it shows)."""
-    return Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
+# The meeting filter offers the newest meetings; an older one stays reachable by its link.
+MEETINGS_IN_SELECT = 100
+
+
+def meetings_for_select(selected: object = None) -> list[Meeting]:
+    """The newest meetings for the filter's select, plus the ``selected`` one if older."""
+    query = Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
         Meeting.held_on.desc(), Meeting.id.desc()
     )
+    rows = list(query.limit(MEETINGS_IN_SELECT))
+    try:
+        wanted = optional_id(selected)
+    except ValueError:
+        wanted = None
+    if wanted and all(m.id != wanted for m in rows):
+        older = query.where(Meeting.id == wanted).first()
+        if older is not None:
+            rows.insert(0, older)
+    return rows

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
+from . import submission_flow
 from .assignment_queries import listing
 from .extension_forms import DecisionForm, decision_form
 from .models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
@@ -126,7 +127,8 @@ def submitted() -> Response:
         page=page,
         sort=sort,
         q=q,
-        may_decide=current_user.decides,
+        # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
+        may_decide=submission_flow.may_decide(current_user),
         here=request.full_path.rstrip("?"),
     )
 

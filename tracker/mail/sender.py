@@ -87,7 +87,8 @@ def build_email(message: OutboxMessage, mail_from: str, now: datetime) -> EmailM
     email = EmailMessage(policy=default_policy)
     email["From"] = mail_from
     email["To"] = ", ".join(recipient_list(message))
-    email["Subject"] = message.subject
+    # One line: a title typed with a line break must not break the header.
+    email["Subject"] = " ".join(message.subject.split())
     email["Date"] = format_datetime(now.astimezone(get_clock().tz))
     email["Message-ID"] = message_id(message.key, mail_from)
     email["Auto-Submitted"] = "auto-generated"
@@ -181,9 +182,14 @@ class _Batch:
             return False
         now = get_clock().now()
         try:
-            refused = self.conn.send_message(
-                build_email(message, self.mail_from, now), to_addrs=recipients
-            )
+            email = build_email(message, self.mail_from, now)
+        except (ValueError, TypeError) as exc:
+            # A message that cannot be written as e-mail will never be: dead, and the batch
+            # goes on with the next one.
+            _mark_failed(message, f"Thư không hợp lệ: {exc}", True, 0, self.stats)
+            return False
+        try:
+            refused = self.conn.send_message(email, to_addrs=recipients)
         except OSError as exc:  # smtplib's errors are OSErrors too, like timeouts and resets
             lost = not isinstance(exc, smtplib.SMTPException) or (
                 isinstance(exc, smtplib.SMTPServerDisconnected)

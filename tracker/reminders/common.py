@@ -256,4 +256,5 @@ def render_mail(name: str, **context: object) -> tuple[str, str]:
 
 def subject(text: str, **values: object) -> str:
     """A subject line with the product's prefix; ``text`` is translated and filled in."""
-    return "[" + gettext("Giao việc") + "] " + gettext(text, **values)
+    line = "[" + gettext("Giao việc") + "] " + gettext(text, **values)
+    return " ".join(line.split())
