@@ -129,9 +129,11 @@ def _discard(staged: Sequence[Staged]) -> None:
 
 @contextmanager
 def staged_files(uploads: Sequence[FileStorage]) -> Iterator[list[Staged]]:
-    """Write and check ``uploads``; publish them when the block ends well, else delete them.
+    """Write and check ``uploads``; if the block fails (or its commit does), delete them.
 
-    Use it around the transaction that records them, so files appear only after the commit.
+    Use it around the transaction that records them: ``record_files`` moves each file into
+    place inside that transaction, so once the commit succeeds nothing is left to fail, and a
+    failure before or during the commit deletes every file of the request.
     """
     if len(uploads) > MAX_FILES:
         raise UploadError(TOO_MANY, n=MAX_FILES)
@@ -141,8 +143,6 @@ def staged_files(uploads: Sequence[FileStorage]) -> Iterator[list[Staged]]:
         for upload in uploads:
             staged.append(_stage(upload, folder))
         yield staged
-        for item in staged:
-            os.replace(item.temp_path, item.final_path)
     except BaseException:
         _discard(staged)
         raise
@@ -151,22 +151,26 @@ def staged_files(uploads: Sequence[FileStorage]) -> Iterator[list[Staged]]:
 def record_files(
     staged: Sequence[Staged], assignment: Assignment, submission: Submission | None, user: User
 ) -> list[Attachment]:
-    """The rows of the staged files (call inside the transaction ``staged_files`` wraps)."""
+    """The rows of the staged files, each file moved into place (inside the transaction
+    ``staged_files`` wraps)."""
     now = get_clock().now()
-    return [
-        Attachment.create(
-            assignment=assignment,
-            submission=submission,
-            original_name=item.original_name,
-            stored_name=item.stored_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            uploaded_by=user,
-            created_at=now,
+    rows = []
+    for item in staged:
+        rows.append(
+            Attachment.create(
+                assignment=assignment,
+                submission=submission,
+                original_name=item.original_name,
+                stored_name=item.stored_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=user,
+                created_at=now,
+            )
         )
-        for item in staged
-    ]
+        os.replace(item.temp_path, item.final_path)
+    return rows
 
 
 def uploads_from(files: Sequence[FileStorage]) -> list[FileStorage]:
