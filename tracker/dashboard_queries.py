@@ -162,7 +162,7 @@ def assignments(filters: Filters, today: date, window: int):
     return query
 
 
-_KIND_ORDER = Case(Unit.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+_KIND_ORDER = Unit.kind_order()
 
 # Sort keys of the list (the view adds Assignment.id to each).
 SORTS: dict[str, list[Any]] = {

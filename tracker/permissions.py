@@ -44,16 +44,6 @@ def _unit_task_ids(user: User):
     return Assignment.select(Assignment.task).where(Assignment.unit == user.unit_id)
 
 
-def visible_assignments(user: User):
-    """Assignments ``user`` may read: all, or (officers) those of tasks given to their unit."""
-    query = Assignment.select()
-    if user.sees_everything:
-        return query
-    if user.role == "officer" and user.unit_id:
-        return query.where(Assignment.task.in_(_unit_task_ids(user)))
-    return query.where(False)
-
-
 def visible_tasks(user: User):
     """Tasks ``user`` may read."""
     query = Task.select()

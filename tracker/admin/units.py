@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
-from peewee import Case, fn
+from peewee import fn
 
 from ..audit import changes, record
 from ..db import database
@@ -24,7 +24,7 @@ from .forms import UnitForm
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order"]
 
 # Kinds in the order of UNIT_KINDS (departments, wards, agencies), as Unit.ordered shows them.
-KIND_ORDER = Case(Unit.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+KIND_ORDER = Unit.kind_order()
 
 SORTS = {
     "kind": [KIND_ORDER, Unit.sort_order, Unit.name],

@@ -32,10 +32,14 @@ class Unit(BaseModel):
         return self.name
 
     @classmethod
+    def kind_order(cls) -> Case:
+        """An ORDER BY term: departments, then wards, then agencies (UNIT_KINDS' order)."""
+        return Case(cls.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+
+    @classmethod
     def ordered(cls):
         """Units in display order: departments, then wards, then agencies."""
-        kind_order = Case(cls.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
-        return cls.select().order_by(kind_order, cls.sort_order, cls.name)
+        return cls.select().order_by(cls.kind_order(), cls.sort_order, cls.name)
 
     @classmethod
     def active_ordered(cls):
