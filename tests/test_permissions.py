@@ -7,8 +7,10 @@ department: the wards' officers are outsiders to all of it. A refused request an
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import NOW
@@ -122,6 +124,17 @@ POSTS = [
 ]
 
 
+# Each later feature lists its routes in its own tests/perm_<feature>.py: GETS and POSTS as
+# above, and optionally extra_ids(app, world, factory, ids) -> dict of further path ids.
+EXTENSIONS = [
+    importlib.import_module(path.stem)
+    for path in sorted(Path(__file__).parent.glob("perm_*.py"))
+]
+for _module in EXTENSIONS:
+    GETS += getattr(_module, "GETS", [])
+    POSTS += getattr(_module, "POSTS", [])
+
+
 @pytest.fixture
 def ids(app, world, factory):
     meeting = factory.meeting("Họp riêng của Phòng Nội vụ")
@@ -142,7 +155,7 @@ def ids(app, world, factory):
         created_at=NOW,
         updated_at=NOW,
     )
-    return {
+    ids = {
         "meeting": meeting.id,
         "task": task.id,
         "assignment": assignment.id,
@@ -152,6 +165,10 @@ def ids(app, world, factory):
         "extension": _pending_extension(meeting, world.dept).id,
         **_submitted_work(app, meeting, world.dept),
     }
+    for module in EXTENSIONS:
+        if hasattr(module, "extra_ids"):
+            ids.update(module.extra_ids(app, world, factory, ids))
+    return ids
 
 
 def _pending_extension(meeting, unit) -> ExtensionRequest:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
 
 from flask import Flask, Response, render_template
@@ -51,44 +52,30 @@ def _fmt_datetime(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register blueprints, filters, globals and error handlers."""
-    from . import (
-        admin,
-        assignments,
-        auth,
-        dashboard,
-        home,
-        meetings,
-        outbox_views,
-        profile,
-        reminder_views,
-        tasks,
-        units,
-    )
-
+    # One blueprint per noun; a new feature adds its module's name here.
+    blueprints = [
+        "auth",
+        "home",
+        "meetings",
+        "tasks",
+        "assignments",
+        "units",
+        "admin",
+        "dashboard",
+        "outbox_views",
+        "profile",
+        "reminder_views",
+        "attachments",
+        "submissions",
+        "extension_views",
+        "urges",
+        "leader_actions",
+        "queues",
+    ]
     # Before any blueprint: each rule picks its converter when it is added to the map.
     app.url_map.converters["int"] = IdConverter
-    for module in (
-        auth,
-        home,
-        meetings,
-        tasks,
-        assignments,
-        units,
-        admin,
-        dashboard,
-        outbox_views,
-        profile,
-        reminder_views,
-    ):
-        app.register_blueprint(module.bp)
-    from . import attachments, submissions
-
-    app.register_blueprint(attachments.bp)
-    app.register_blueprint(submissions.bp)
-    from . import extension_views, leader_actions, queues, urges
-
-    for module in (extension_views, urges, leader_actions, queues):
-        app.register_blueprint(module.bp)
+    for name in blueprints:
+        app.register_blueprint(importlib.import_module(f"{__package__}.{name}").bp)
 
     app.jinja_env.filters["d"] = _fmt_date
     app.jinja_env.filters["dt"] = _fmt_datetime
