@@ -16,6 +16,7 @@ from itertools import count
 import pytest
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
+from peewee import AutoField
 from werkzeug.security import generate_password_hash
 
 from tracker import create_app, db
@@ -67,9 +68,23 @@ def database_template(tmp_path_factory):
 
 
 def _truncate_all() -> None:
-    tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS)
+    """Empty every table and restart its ids.
+
+    DELETE, children first, in one round trip: TRUNCATE of every table took ~130 ms per test
+    on PostgreSQL, DELETE of a test's few rows ~10 ms.
+    """
+    statements = []
+    for model in reversed(MODELS):
+        table = model._meta.table_name
+        statements.append(f'DELETE FROM "{table}"')
+        if isinstance(model._meta.primary_key, AutoField):
+            column = model._meta.primary_key.column_name
+            statements.append(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), 1, false)"
+            )
     with db.database.connection_context():
-        db.database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        with db.database.atomic():
+            db.database.execute_sql("; ".join(statements))
 
 
 @pytest.fixture

@@ -63,8 +63,15 @@ def test_started_scheduler_runs_the_digest_next_monday_0030_utc(app):
         assert nxt > datetime.now(UTC) and nxt - datetime.now(UTC) <= timedelta(days=7)
         assert job.misfire_grace_time == 12 * 3600 and job.coalesce and job.max_instances == 1
         ids = {j.id for j in sched.get_jobs()}
-        assert ids == {"weekly_digest", "leader_summary", "due_soon", "send_outbox"}
+        assert ids == {
+            "weekly_digest",
+            "leader_summary",
+            "due_soon",
+            "send_outbox",
+            "sweep_uploads",
+        }
         assert sched.get_job("send_outbox").trigger.interval == timedelta(minutes=1)
+        assert sched.get_job("sweep_uploads").trigger.interval == timedelta(hours=1)
     finally:
         sched.shutdown(wait=False)
 

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SENDER_JOB = "send_outbox"
 SENDER_BATCH = 100
+SWEEP_JOB = "sweep_uploads"
 
 
 def triggers(app: Flask) -> dict[str, CronTrigger]:
@@ -80,6 +81,15 @@ def send_outbox(app: Flask) -> None:
     log.debug("sender: %s", stats)
 
 
+def sweep_uploads(app: Flask) -> list[str]:
+    """Remove what interrupted uploads left behind (tracker/upload_sweep.py)."""
+    from .attachments import upload_dir
+    from .upload_sweep import sweep
+
+    with app.app_context(), database.connection_context():
+        return sweep(upload_dir(), get_clock().now())
+
+
 def catch_up(app: Flask, now: datetime | None = None) -> list[Outcome]:
     """Make each periodic run missed within the grace period, once; return what was done.
 
@@ -127,6 +137,17 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         coalesce=True,
         max_instances=1,
         misfire_grace_time=60,
+    )
+    scheduler.add_job(
+        sweep_uploads,
+        IntervalTrigger(hours=1, timezone=tz),
+        args=(app,),
+        id=SWEEP_JOB,
+        name=SWEEP_JOB,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
     )
     return scheduler
 

@@ -48,7 +48,18 @@ def enqueue(
         "created_at": now,
         "updated_at": now,
     }
-    inserted = OutboxMessage.insert(row).on_conflict_ignore().as_rowcount().execute()
-    if inserted != 1:
-        return None
-    return OutboxMessage.get(OutboxMessage.key == row["key"])
+    # The new row's id from the INSERT itself, not a second SELECT (a weekly digest queues
+    # one message per unit: this halves its queries).
+    query = OutboxMessage.insert(row).on_conflict_ignore()
+    database = OutboxMessage._meta.database
+    if database.returning_clause:  # PostgreSQL
+        ids = [found for (found,) in query.returning(OutboxMessage.id).tuples().execute()]
+        if not ids:
+            return None
+        new_id = ids[0]
+    else:  # SQLite: the cursor tells whether the row went in, and its rowid
+        cursor = database.execute(query)
+        if cursor.rowcount != 1:
+            return None
+        new_id = cursor.lastrowid
+    return OutboxMessage(id=new_id, **row)
