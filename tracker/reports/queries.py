@@ -1,0 +1,284 @@
+"""The report's numbers as SQL: which assignments belong to a period, and their categories.
+
+An assignment belongs to the period [start, end] when it is not cancelled, was assigned on or
+before ``end`` (Vietnam time), and its statistics deadline falls within the period or it was
+not yet completed when the period began. It is judged on the day ``as_of`` (the period's end,
+or today if the period is not over), with the rules of ``tracker.timeliness``: completion is the
+submission day (``completed_on``), judged against ``Assignment.stats_deadline``:
+
+- done on time: confirmed done, completed by ``as_of``, on or before the statistics deadline;
+- done late: confirmed done, completed by ``as_of``, after the statistics deadline;
+- not done, overdue: not done by ``as_of`` and the statistics deadline is before ``as_of``;
+- not done, within the deadline: every other one (deadline not passed, ongoing work, no
+  deadline set yet).
+
+Counting happens in the database (one GROUP BY per table), never row by row in Python.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from peewee import JOIN, Case, PostgresqlDatabase, Value, fn
+
+from ..assignment_queries import count_where
+from ..clock import get_clock
+from ..db import database
+from ..models import Assignment, Meeting, ProgressReport, Task, Unit, UnitGroupMember, User
+from .params import ReportParams
+
+# Report categories, in the order of the national report's columns.
+CATEGORIES = ("done_on_time", "done_late", "pending", "overdue")
+
+
+def _is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
+def _day(value: date):
+    """A date constant the database compares and subtracts as a date."""
+    return Value(value).cast("date") if _is_postgres() else Value(value.isoformat())
+
+
+def days_between(later, earlier):
+    """Whole days from ``earlier`` to ``later`` (two date expressions)."""
+    if _is_postgres():
+        return later - earlier
+    return fn.julianday(later) - fn.julianday(earlier)
+
+
+def month_of(column):
+    """'YYYY-MM' of a date column."""
+    if _is_postgres():
+        return fn.to_char(column, "YYYY-MM")
+    return fn.strftime("%Y-%m", column)
+
+
+def conditions(as_of: date) -> dict[str, object]:
+    """The four report categories as SQL conditions on Assignment, judged on ``as_of``."""
+    a = Assignment
+    today = _day(as_of)
+    done = (a.status == "done") & (a.completed_on.is_null() | (a.completed_on <= today))
+    open_ = ~done
+    dated = a.deadline_kind != "ongoing"
+    return {
+        "done_on_time": done
+        & (
+            a.stats_deadline.is_null()
+            | a.completed_on.is_null()
+            | (a.completed_on <= a.stats_deadline)
+        ),
+        "done_late": done & (a.completed_on > a.stats_deadline),
+        "pending": open_ & (a.stats_deadline.is_null() | ~dated | (a.stats_deadline >= today)),
+        "overdue": open_ & dated & (a.stats_deadline < today),
+    }
+
+
+def late_days(as_of: date):
+    """Days past the statistics deadline of a late row: until completion, or until ``as_of``."""
+    cond = conditions(as_of)
+    a = Assignment
+    return Case(
+        None,
+        [
+            (cond["done_late"], days_between(a.completed_on, a.stats_deadline)),
+            (cond["overdue"], days_between(_day(as_of), a.stats_deadline)),
+        ],
+        0,
+    )
+
+
+def _end_instant(day: date) -> datetime:
+    """The first instant after ``day`` in the configured zone."""
+    clock = get_clock()
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.tz)
+
+
+def in_period(query, params: ReportParams):
+    """Restrict a query over Assignment ⋈ Task ⋈ Unit to the period's and scope's assignments."""
+    a = Assignment
+    start, end = _day(params.start), _day(params.end)
+    query = query.where(
+        a.status != "cancelled",
+        a.created_at < _end_instant(params.end),
+        (a.stats_deadline.between(start, end)) | (a.status != "done") | (a.completed_on >= start),
+    )
+    kind, value = params.scope_kind, params.scope_value
+    if kind == "kind":
+        query = query.where(Unit.kind == value)
+    elif kind == "group":
+        members = UnitGroupMember.select(UnitGroupMember.unit).where(
+            UnitGroupMember.group == int(value)
+        )
+        query = query.where(a.unit.in_(members))
+    elif kind == "field":
+        query = query.where(Task.field == value)
+    elif kind == "meeting":
+        query = query.where(Task.meeting == int(value))
+    return query
+
+
+def scoped_to(query, user: User):
+    """Only what ``user`` may read (officers: the tasks given to their unit)."""
+    if user.sees_everything:
+        return query
+    if user.role == "officer" and user.unit_id:
+        own = Assignment.select(Assignment.task).where(Assignment.unit == user.unit_id)
+        return query.where(Assignment.task.in_(own))
+    return query.where(False)
+
+
+def base(params: ReportParams, *columns):
+    """Assignment ⋈ Task ⋈ Unit restricted to the report's period and scope."""
+    query = (
+        Assignment.select(*(columns or (Assignment, Task, Unit)))
+        .join(Task)
+        .switch(Assignment)
+        .join(Unit)
+    )
+    return in_period(query, params)
+
+
+def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
+    """One row per unit: assigned, the four categories, extensions and days late (SQL)."""
+    cond = conditions(as_of)
+    columns = [
+        Unit.id.alias("unit_id"),
+        Unit.name.alias("unit"),
+        Unit.short_name.alias("short_name"),
+        fn.COUNT(Assignment.id).alias("assigned"),
+        *(count_where(cond[c]).alias(c) for c in CATEGORIES),
+        fn.SUM(Assignment.extension_count).alias("extensions"),
+        fn.SUM(late_days(as_of)).alias("late_days"),
+    ]
+    query = scoped_to(base(params, *columns), user).group_by(
+        Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.sort_order
+    )
+    query = query.order_by(Unit.kind_order(), Unit.sort_order, Unit.name)
+    rows = []
+    for row in query.dicts():
+        for key in ("assigned", *CATEGORIES, "extensions"):
+            row[key] = int(row[key] or 0)
+        row["late_days"] = int(round(float(row["late_days"] or 0)))
+        rows.append(row)
+    return rows
+
+
+def trend(params: ReportParams, as_of: date, user: User) -> list[dict]:
+    """Per month of the period: completions on time and late (by completion month), and the
+    assignments whose statistics deadline falls in the month."""
+    cond = conditions(as_of)
+    start, end = _day(params.start), _day(params.end)
+    done_month = month_of(Assignment.completed_on)
+    done = (
+        scoped_to(
+            base(
+                params,
+                done_month.alias("month"),
+                count_where(cond["done_on_time"]).alias("done_on_time"),
+                count_where(cond["done_late"]).alias("done_late"),
+            ),
+            user,
+        )
+        .where(Assignment.completed_on.between(start, end))
+        .group_by(done_month)
+    )
+    due_month = month_of(Assignment.stats_deadline)
+    due = (
+        scoped_to(
+            base(params, due_month.alias("month"), fn.COUNT(Assignment.id).alias("due")), user
+        )
+        .where(Assignment.stats_deadline.between(start, end))
+        .group_by(due_month)
+    )
+    months: dict[str, dict] = {}
+    day = params.start.replace(day=1)
+    while day <= params.end:
+        key = f"{day.year:04d}-{day.month:02d}"
+        months[key] = {"month": key, "done_on_time": 0, "done_late": 0, "due": 0}
+        day = (day + timedelta(days=32)).replace(day=1)
+    for row in done.dicts():
+        if row["month"] in months:
+            months[row["month"]]["done_on_time"] = int(row["done_on_time"] or 0)
+            months[row["month"]]["done_late"] = int(row["done_late"] or 0)
+    for row in due.dicts():
+        if row["month"] in months:
+            months[row["month"]]["due"] = int(row["due"] or 0)
+    return list(months.values())
+
+
+def category_condition(category: str, as_of: date):
+    """The condition behind one number of the table ("" = all assigned; "late"; "extended")."""
+    cond = conditions(as_of)
+    if category in cond:
+        return cond[category]
+    if category == "late":
+        return cond["done_late"] | cond["overdue"]
+    if category == "extended":
+        return Assignment.extension_count > 0
+    return None
+
+
+LIST_CATEGORIES = ("", *CATEGORIES, "late", "extended")
+
+
+def listing(params: ReportParams, user: User):
+    """The report's assignments with task, meeting and unit, for lists and the export."""
+    query = (
+        Assignment.select(Assignment, Task, Meeting, Unit)
+        .join(Task)
+        .join(Meeting, JOIN.LEFT_OUTER)
+        .switch(Assignment)
+        .join(Unit)
+    )
+    return scoped_to(in_period(query, params), user)
+
+
+def _chunks(ids):
+    """``ids`` as pieces of 500 for IN lists, or a subquery as it is (one query)."""
+    if isinstance(ids, list):
+        return [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    return [ids]
+
+
+def latest_reports(assignment_ids) -> dict[int, tuple[str, str, str]]:
+    """(difficulties, proposals, text) of the latest progress report of each assignment.
+
+    ``assignment_ids``: a list, or a subquery selecting them (the whole report's list).
+    """
+    found: dict[int, tuple[str, str, str]] = {}
+    for ids in _chunks(assignment_ids):
+        latest = (
+            ProgressReport.select(fn.MAX(ProgressReport.id))
+            .where(ProgressReport.assignment.in_(ids))
+            .group_by(ProgressReport.assignment)
+        )
+        query = ProgressReport.select(
+            ProgressReport.assignment,
+            ProgressReport.difficulties,
+            ProgressReport.proposals,
+            ProgressReport.text,
+        ).where(ProgressReport.id.in_(latest))
+        for assignment_id, difficulties, proposals, text in query.tuples():
+            found[assignment_id] = (difficulties, proposals, text)
+    return found
+
+
+def task_units(task_ids) -> dict[int, dict[str, list[str]]]:
+    """For each task, the names of its lead and of its coordinating units.
+
+    ``task_ids``: a list, or a subquery selecting them.
+    """
+    found: dict[int, dict[str, list[str]]] = {}
+    for ids in _chunks(task_ids):
+        query = (
+            Assignment.select(Assignment.task, Assignment.role, Unit.short_name, Unit.name)
+            .join(Unit)
+            .where(Assignment.task.in_(ids), Assignment.status != "cancelled")
+            .order_by(Unit.kind_order(), Unit.sort_order, Unit.name)
+            .tuples()
+        )
+        for task_id, role, short, name in query:
+            roles = found.setdefault(task_id, {"lead": [], "coordinating": []})
+            roles.setdefault(role, []).append(short or name)
+    return found

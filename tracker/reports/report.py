@@ -1,0 +1,160 @@
+"""A report as plain data (dicts of numbers and strings), the same whether it is computed now
+or read back from a frozen report: pages, charts, the print view and the .xlsx take this data.
+
+Ranking score (written on the page too):
+    score = 100 × (done on time + 0.5 × done late) ÷ (assigned − not done within the deadline)
+i.e. the share of the work that has fallen due (or was finished) that was done, a late
+completion counting half and an overdue one nothing. A unit with nothing due has no score and
+no rank. Equal scores share a rank (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from peewee import Case
+
+from ..models import Assignment, Meeting, Task, Unit
+from . import queries
+from .params import ReportParams
+
+COUNT_KEYS = ("assigned", *queries.CATEGORIES, "extensions", "late_days")
+DETAIL_LIMIT_PRINT = 1000
+
+
+def _derive(row: dict[str, Any]) -> dict[str, Any]:
+    """Add rate, average days late and score to a row of counts."""
+    assigned = row["assigned"]
+    late = row["done_late"] + row["overdue"]
+    row["on_time_rate"] = row["done_on_time"] / assigned if assigned else None
+    row["avg_days_late"] = row["late_days"] / late if late else None
+    due = assigned - row["pending"]
+    row["score"] = (
+        round(100 * (row["done_on_time"] + 0.5 * row["done_late"]) / due, 1) if due else None
+    )
+    return row
+
+
+def _rank(rows: list[dict[str, Any]]) -> None:
+    scored = sorted((r for r in rows if r["score"] is not None), key=lambda r: -r["score"])
+    previous, rank = None, 0
+    for position, row in enumerate(scored, start=1):
+        if row["score"] != previous:
+            rank, previous = position, row["score"]
+        row["rank"] = rank
+    for row in rows:
+        row.setdefault("rank", None)
+
+
+def summary(params: ReportParams, today: date, user) -> dict[str, Any]:
+    """The per-unit table, its totals and the monthly trend."""
+    as_of = params.as_of(today)
+    rows = [_derive(r) for r in queries.unit_counts(params, as_of, user)]
+    _rank(rows)
+    totals = _derive({key: sum(r[key] for r in rows) for key in COUNT_KEYS})
+    return {
+        "title": params.title(),
+        "period_label": params.period_label(),
+        "scope_label": params.scope_label,
+        "start": params.start.isoformat(),
+        "end": params.end.isoformat(),
+        "as_of": as_of.isoformat(),
+        "rows": rows,
+        "totals": totals,
+        "trend": queries.trend(params, as_of, user),
+    }
+
+
+def _category_case(as_of: date):
+    cond = queries.conditions(as_of)
+    return Case(None, [(cond[c], c) for c in queries.CATEGORIES], "pending")
+
+
+def detail_query(params: ReportParams, today: date, user):
+    """The report's assignments in display order, each with its report category (SQL)."""
+    as_of = params.as_of(today)
+    query = queries.listing(params, user)
+    query = query.select_extend(_category_case(as_of).alias("report_category"))
+    return query.order_by(
+        Unit.kind_order(), Unit.sort_order, Unit.name, Assignment.task, Assignment.id
+    )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+DETAIL_COLUMNS = (
+    Assignment.id,
+    Assignment.task,
+    Task.title,
+    Meeting.title,
+    Meeting.notice_number,
+    Unit.short_name,
+    Unit.name,
+    Assignment.role,
+    Assignment.deadline,
+    Assignment.original_deadline,
+    Assignment.stats_deadline,
+    Assignment.extension_count,
+    Assignment.status,
+    Assignment.completed_on,
+    Assignment.updated_at,
+)
+
+
+def detail_rows(params: ReportParams, today: date, user, limit: int | None = None) -> list[dict]:
+    """The detailed list as plain rows (the columns of the national report)."""
+    as_of = params.as_of(today)
+    query = (
+        queries.listing(params, user)
+        .select(*DETAIL_COLUMNS, _category_case(as_of).alias("report_category"))
+        .order_by(Unit.kind_order(), Unit.sort_order, Unit.name, Assignment.task, Assignment.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    items = list(query.tuples())
+    if limit:
+        units = queries.task_units(sorted({item[1] for item in items}))
+        reports = queries.latest_reports([item[0] for item in items])
+    else:  # the whole list: one query each, with the report's own query as a subquery
+        report_ids = queries.listing(params, user).select(Assignment.id)
+        report_tasks = queries.listing(params, user).select(Assignment.task).distinct()
+        units = queries.task_units(report_tasks)
+        reports = queries.latest_reports(report_ids)
+    rows = []
+    for number, item in enumerate(items, start=1):
+        (aid, task_id, title, meeting, notice, short, name, role, deadline, original, stats,
+         extensions, status, completed_on, updated_at, category) = item  # fmt: skip
+        source = f"{meeting} ({notice})" if meeting and notice else (meeting or "")
+        roles = units.get(task_id, {})
+        report = reports.get(aid)
+        rows.append(
+            {
+                "stt": number,
+                "assignment_id": aid,
+                "task": title,
+                "source": source,
+                "unit": short or name,
+                "role": role,
+                "lead": ", ".join(roles.get("lead", [])),
+                "coordinating": ", ".join(roles.get("coordinating", [])),
+                "deadline": _iso(deadline),
+                "original_deadline": _iso(original),
+                "stats_deadline": _iso(stats),
+                "extensions": extensions,
+                "status": status,
+                "category": category,
+                "completed_on": _iso(completed_on),
+                "difficulties": report[0] if report else "",
+                "proposals": report[1] if report else "",
+                "last_report": report[2] if report else "",
+                "updated_at": _iso(updated_at),
+            }
+        )
+    return rows
+
+
+def detail_count(params: ReportParams, today: date, user) -> int:
+    return queries.listing(params, user).count()

@@ -1,0 +1,214 @@
+"""The live report: page, the lists behind its numbers, .xlsx export and print page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import get_clock
+from ..dashboard_queries import meetings_for_select
+from ..models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
+from ..pagination import paginate
+from ..params import optional_id
+from ..permissions import require_role
+from ..rendering import render
+from . import bp, charts, queries, report, xlsx
+from .params import PERIODS, parse
+
+INVALID = 422
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_freeze(user) -> bool:
+    """Leaders and admins freeze reports (see the package docstring)."""
+    return bool(user.is_authenticated and user.role in ("admin", "leader"))
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+
+
+def number(value: float | None) -> str:
+    return "—" if value is None else format_decimal(value, "#,##0.0")
+
+
+def day(value: str | None) -> str:
+    """An ISO date (as frozen reports keep them) in the page's date format."""
+    return format_date(date.fromisoformat(value), "dd/MM/yyyy") if value else "—"
+
+
+def issue_line(when: date) -> str:
+    """The place and date of issue: "Hải Phòng, ngày 15 tháng 5 năm 2026"."""
+    place = current_app.config.get("REPORT_PLACE", "Hải Phòng")
+    return _(
+        "%(place)s, ngày %(d)d tháng %(m)d năm %(y)d",
+        place=place,
+        d=when.day,
+        m=when.month,
+        y=when.year,
+    )
+
+
+def form_context(raw: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    """What the period and scope form needs."""
+    selected_meeting = (
+        raw.get("scope", "").partition(":")[2]
+        if raw.get("scope", "").startswith("meeting:")
+        else None
+    )
+    return {
+        "raw": raw,
+        "errors": errors,
+        "periods": PERIODS,
+        "kinds": UNIT_KINDS,
+        "fields": FIELDS,
+        "groups": list(UnitGroup.select().order_by(UnitGroup.name)),
+        "meetings": meetings_for_select(selected_meeting),
+    }
+
+
+def report_context(data: dict[str, Any]) -> dict[str, Any]:
+    """Charts and formatting helpers for a report's data (live or frozen)."""
+    return {
+        "data": data,
+        "unit_chart": charts.unit_bars(data["rows"]),
+        "trend_chart": charts.trend(data["trend"]),
+        "percent": percent,
+        "number": number,
+        "day": day,
+        "labels": charts.labels(),
+        "categories": queries.CATEGORIES,
+        "as_of": date.fromisoformat(data["as_of"]),
+    }
+
+
+def _parsed():
+    today = get_clock().today()
+    params, errors, raw = parse(request.args, today)
+    return today, params, errors, raw
+
+
+@bp.route("/")
+@login_required
+def index() -> Response:
+    """Choose a period and scope; see the table, the ranking and the charts."""
+    require_role("dashboard.view")
+    today, params, errors, raw = _parsed()
+    context = form_context(raw, errors)
+    if params is None:
+        return render("reports/index.html", status=INVALID, params=None, **context)
+    data = report.summary(params, today, current_user)
+    link_args = params.args()
+    return render(
+        "reports/index.html",
+        params=params,
+        link=lambda **kw: url_for(
+            "reports.assignments", **link_args, **{k: v for k, v in kw.items() if v}
+        ),
+        export_url=url_for("reports.export", **link_args),
+        print_url=url_for("reports.print_view", **link_args),
+        freeze_allowed=can_freeze(current_user),
+        **report_context(data),
+        **context,
+    )
+
+
+@bp.route("/assignments")
+@login_required
+def assignments() -> Response:
+    """The assignments behind one number of the report, paginated."""
+    require_role("dashboard.view")
+    today, params, errors, raw = _parsed()
+    category = request.args.get("category", "")
+    unit = None
+    try:
+        unit_id = optional_id(request.args.get("unit"))
+    except ValueError:
+        errors["unit"] = _("Đơn vị không hợp lệ.")
+        unit_id = None
+    if unit_id is not None:
+        unit = Unit.get_or_none(Unit.id == unit_id)
+        if unit is None:
+            errors["unit"] = _("Đơn vị không hợp lệ.")
+    if category not in queries.LIST_CATEGORIES:
+        errors["category"] = _("Nhóm số liệu không hợp lệ.")
+    if params is None or errors:
+        return render(
+            "reports/assignments.html",
+            status=INVALID,
+            params=None,
+            page=None,
+            **form_context(raw, errors),
+        )
+    as_of = params.as_of(today)
+    query = report.detail_query(params, today, current_user)
+    if unit is not None:
+        query = query.where(Assignment.unit == unit)
+    condition = queries.category_condition(category, as_of)
+    if condition is not None:
+        query = query.where(condition)
+    page = paginate(query)
+    return render(
+        "reports/assignments.html",
+        block="results",
+        params=params,
+        page=page,
+        unit=unit,
+        category=category,
+        labels=charts.labels(),
+        as_of=as_of,
+        back_url=url_for("reports.index", **params.args()),
+    )
+
+
+def xlsx_response(data: dict[str, Any], rows: list[dict], name: str) -> Response:
+    body = xlsx.workbook(data, rows)
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export() -> Response:
+    """The report as .xlsx: the summary sheet and the detailed list."""
+    require_role("dashboard.view")
+    today, params, errors, raw = _parsed()
+    if params is None:
+        return render(
+            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
+        )
+    data = report.summary(params, today, current_user)
+    rows = report.detail_rows(params, today, current_user)
+    return xlsx_response(data, rows, f"bao-cao-{params.start}-{params.end}")
+
+
+def print_page(data: dict[str, Any], rows: list[dict], total: int, frozen=None) -> Response:
+    return render(
+        "reports/print.html",
+        rows=rows,
+        total_rows=total,
+        issued=issue_line(get_clock().today()),
+        frozen=frozen,
+        **report_context(data),
+    )
+
+
+@bp.route("/print")
+@login_required
+def print_view() -> Response:
+    """An A4 landscape page for the browser to print or save as PDF."""
+    require_role("dashboard.view")
+    today, params, errors, raw = _parsed()
+    if params is None:
+        return render(
+            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
+        )
+    data = report.summary(params, today, current_user)
+    rows = report.detail_rows(params, today, current_user, limit=report.DETAIL_LIMIT_PRINT)
+    return print_page(data, rows, data["totals"]["assigned"])
