@@ -1,0 +1,121 @@
+"""The folded ``search_text`` column of searchable models, its index, and the match condition.
+
+Meeting, Task and ProgressReport keep ``search_text`` (tracker/textfold.py's ``fold`` of their
+texts) up to date in ``save()``; raw inserts (tracker/bench_seed.py) call ``search_text_from``.
+
+- PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``, queried with prefix terms
+  (``cai:* & cach:*``): full text, every word of the query must start a word of the row.
+- SQLite: the same word-prefix rule with LIKE over the folded column (``' ' || search_text
+  LIKE '% cai%'``). FTS5 was not used: its triggers disappear whenever playhouse's SQLite
+  migrator rebuilds a table, and a stale index would silently hide rows; a LIKE scan of the
+  folded column stays correct and takes milliseconds at the benchmark's size.
+
+The index is declared on the model (``SearchIndex``), so ``create_tables`` and the migration
+build the same one; on SQLite it compiles to an empty partial index, so both databases keep
+one declaration and ``tests/test_migrations.py`` compares equal schemas.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from peewee import OP, SQL, Expression, ModelIndex, PostgresqlDatabase, Value, fn
+
+from .db import database
+from .textfold import fold_all
+
+
+class Searchable:
+    """Mixin for a model with a ``search_text`` field built from ``SEARCH_FIELDS``."""
+
+    SEARCH_FIELDS: tuple[str, ...] = ()
+
+    @classmethod
+    def search_text_from(cls, values: dict) -> str:
+        """The folded search text of a row given as field name → value."""
+        return fold_all(str(values.get(name) or "") for name in cls.SEARCH_FIELDS)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.search_text_from(self.__data__)
+        only = kwargs.get("only")
+        if only:
+            kwargs["only"] = [*only, type(self).search_text]
+        return super().save(*args, **kwargs)
+
+
+def _is_postgres_context(ctx) -> bool:
+    # SQLite names an index's schema before its name; PostgreSQL does not.
+    return not ctx.state.index_schema_prefix
+
+
+class SearchIndex(ModelIndex):
+    """GIN text-search index on PostgreSQL; an empty partial index on SQLite."""
+
+    def __sql__(self, ctx):
+        if _is_postgres_context(ctx):
+            node = ModelIndex(
+                self._model,
+                [SQL("to_tsvector('simple', search_text)")],
+                name=self._name,
+                safe=self._safe,
+                using="GIN",
+            )
+        else:
+            node = ModelIndex(
+                self._model, [SQL('"id"')], name=self._name, safe=self._safe, where=SQL("0")
+            )
+        return node.__sql__(ctx)
+
+
+def search_index(model) -> SearchIndex:
+    """The search index of ``model`` (a model class or a migration's stand-in)."""
+    # An expression, not the field: schema_diff then pairs the index by its name.
+    return SearchIndex(model, [SQL("search_text")], name=f"{model._meta.table_name}_search")
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
+def matches(model, words: list[str]):
+    """Rows of ``model`` where every word of ``words`` starts a word of the folded text."""
+    field = model.search_text
+    if is_postgres():
+        query = " & ".join(f"{word}:*" for word in words)
+        return Expression(
+            fn.to_tsvector(SQL("'simple'"), field), "@@", fn.to_tsquery(SQL("'simple'"), query)
+        )
+    spaced = Value(" ").concat(field)
+    condition = None
+    for word in words:
+        term = Expression(spaced, OP.ILIKE, f"% {word}%")  # LIKE on SQLite
+        condition = term if condition is None else condition & term
+    return condition
+
+
+def sort_term(field):
+    """``field`` for ORDER BY, hidden from indexes on PostgreSQL.
+
+    Sorted by an indexed column with a LIMIT, PostgreSQL's planner walks that index and
+    computes ``to_tsvector`` row after row until enough match: seconds for a rare word over
+    100,000 rows. Sorting by ``field + 0`` leaves it the text-search index, then a sort of
+    the matches only. (SQLite scans either way.)
+    """
+    return field + 0 if is_postgres() else field
+
+
+@contextmanager
+def search_plans():
+    """Queries that match ``search_text``: on PostgreSQL, inside a transaction that avoids
+    sequential scans.
+
+    The planner does not know how dear ``to_tsvector`` is over a long conclusion: on a few
+    thousand meetings it prefers reading the table and folding every row (0.7 s at 5,000
+    meetings) to the text-search index (milliseconds).
+    """
+    if not is_postgres():
+        yield
+        return
+    with database.atomic():
+        database.execute_sql("SET LOCAL enable_seqscan = off")
+        yield
