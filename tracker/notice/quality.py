@@ -1,0 +1,162 @@
+"""Precision and recall of the parser over annotated notices (tests/fixtures/notices).
+
+Each fixture is ``NAME.txt`` (the notice) and ``NAME.json`` (``meeting_date`` and the expected
+``directives``: a key phrase of the text, ``lead`` and ``coordinating`` unit names — or
+``@wards``/``@departments`` for every ward/department — and ``deadline``). ``units.json`` lists
+the units the notices may name.
+
+Scoring: an expected directive is found when a draft's text contains its key phrase (without
+accents, case and spacing; each draft counts once). Units are (role, unit) pairs, groups expanded
+to their units; deadlines are (kind, date) and count as right only on a found directive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import Draft, parse_notice
+from .text import fold, one_line
+from .units import DEPARTMENTS, WARDS, Catalog, UnitInfo
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class Result:
+    name: str
+    directives: Score = field(default_factory=Score)
+    units: Score = field(default_factory=Score)
+    deadlines: Score = field(default_factory=Score)
+    misses: list[str] = field(default_factory=list)
+
+
+def load_catalog(folder: Path) -> tuple[Catalog, dict[str, int], dict[str, set[int]]]:
+    data = json.loads((folder / "units.json").read_text(encoding="utf-8"))
+    units = [
+        UnitInfo(
+            i,
+            u["name"],
+            u.get("short_name", ""),
+            u.get("kind", "department"),
+            tuple(u.get("aliases", [])),
+        )
+        for i, u in enumerate(data["units"], start=1)
+    ]
+    by_name = {u.name: u.id for u in units}
+    kinds = {
+        WARDS: {u.id for u in units if u.kind == "ward"},
+        DEPARTMENTS: {u.id for u in units if u.kind == "department"},
+    }
+    groups = {name: [by_name[n] for n in members] for name, members in data["groups"].items()}
+    return Catalog(units, groups), by_name, kinds
+
+
+def _norm(text: str) -> str:
+    return one_line(fold(text))
+
+
+def _expected_units(entry: dict, by_name: dict[str, int], kinds: dict) -> set[tuple[str, int]]:
+    pairs = set()
+    for role in ("lead", "coordinating"):
+        for name in entry.get(role, []):
+            ids = kinds[name] if name in kinds else {by_name[name]}
+            pairs |= {(role, i) for i in ids}
+    # A unit both leading and coordinating leads.
+    leads = {i for r, i in pairs if r == "lead"}
+    return {(r, i) for r, i in pairs if r == "lead" or i not in leads}
+
+
+def _draft_units(draft: Draft) -> set[tuple[str, int]]:
+    leads = {i for r in draft.lead for i in r.ids}
+    coord = {i for r in draft.coordinating for i in r.ids} - leads
+    return {("lead", i) for i in leads} | {("coordinating", i) for i in coord}
+
+
+def _expected_deadline(entry: dict) -> tuple:
+    d = entry.get("deadline", {"kind": "none"})
+    return (d["kind"], d.get("date"), bool(d.get("invalid")))
+
+
+def _draft_deadline(draft: Draft) -> tuple:
+    dl = draft.deadline
+    return (dl.kind, dl.day.isoformat() if dl.day else None, bool(dl.problem))
+
+
+def score_notice(text: str, expected: dict, catalog, by_name, kinds, add_days, name="") -> Result:
+    drafts = parse_notice(text, catalog, date.fromisoformat(expected["meeting_date"]), add_days)
+    result = Result(name)
+    used: set[int] = set()
+    for entry in expected["directives"]:
+        key = _norm(entry["key"])
+        hit = next(
+            (i for i, d in enumerate(drafts) if i not in used and key in _norm(d.text)), None
+        )
+        want_units = _expected_units(entry, by_name, kinds)
+        if hit is None:
+            result.directives.fn += 1
+            result.units.fn += len(want_units)
+            result.deadlines.fn += 1
+            result.misses.append(f"directive not found: {entry['key']}")
+            continue
+        used.add(hit)
+        draft = drafts[hit]
+        result.directives.tp += 1
+        got_units = _draft_units(draft)
+        result.units.tp += len(want_units & got_units)
+        result.units.fp += len(got_units - want_units)
+        result.units.fn += len(want_units - got_units)
+        if want_units != got_units:
+            result.misses.append(f"units of '{entry['key']}' differ")
+        if _expected_deadline(entry) == _draft_deadline(draft):
+            result.deadlines.tp += 1
+        else:
+            result.deadlines.fp += 1
+            result.deadlines.fn += 1
+            result.misses.append(
+                f"deadline of '{entry['key']}': expected {_expected_deadline(entry)}, "
+                f"got {_draft_deadline(draft)}"
+            )
+    for i, draft in enumerate(drafts):
+        if i not in used:
+            result.directives.fp += 1
+            result.units.fp += len(_draft_units(draft))
+            result.deadlines.fp += 1
+            result.misses.append(f"extra draft: {draft.title[:60]}")
+    return result
+
+
+def evaluate(folder: Path, add_days) -> tuple[list[Result], dict[str, Score]]:
+    """Score every fixture of ``folder``; returns per-notice results and the overall totals."""
+    catalog, by_name, kinds = load_catalog(folder)
+    results = []
+    for path in sorted(folder.glob("*.txt")):
+        expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        results.append(score_notice(text, expected, catalog, by_name, kinds, add_days, path.stem))
+    total = {"directives": Score(), "units": Score(), "deadlines": Score()}
+    for r in results:
+        total["directives"].add(r.directives)
+        total["units"].add(r.units)
+        total["deadlines"].add(r.deadlines)
+    return results, total

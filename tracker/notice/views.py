@@ -1,0 +1,142 @@
+"""Nhập từ thông báo kết luận: paste or upload a notice, review its drafts, create the tasks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from ..audit import record
+from ..auth import current_account
+from ..clock import get_clock
+from ..db import database
+from ..models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
+from ..params import optional_id
+from ..permissions import require_role
+from ..rendering import form_error_status, render, wants_fragment
+from ..workdays import add_working_days
+from . import parse_notice
+from .review import MAX_DRAFTS, check, create_tasks, from_form, load_catalog, start_day, to_dict
+from .source import SourceForm
+
+bp = Blueprint("notice", __name__)
+PAGE = "notice/review.html"
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    require_role("task.create")
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _review(meeting: Meeting, user: User) -> NoticeDraft | None:
+    return NoticeDraft.get_or_none(NoticeDraft.meeting == meeting, NoticeDraft.user == user)
+
+
+def _store(meeting: Meeting, user: User, drafts: list[dict], source: str | None = None) -> None:
+    """Keep the review (one per user and meeting) so a reload or a later visit finds it."""
+    now = get_clock().now()
+    with database.atomic():
+        row = _review(meeting, user)
+        if row is None:
+            row = NoticeDraft(meeting=meeting, user=user, created_at=now, source="")
+        row.drafts = drafts[:MAX_DRAFTS]
+        if source is not None:
+            row.source = source
+        row.updated_at = now
+        row.save()
+        record(user, "notice_draft", meeting, after={"drafts": len(row.drafts)})
+
+
+def _checked(drafts: list[dict], catalog) -> list[dict]:
+    """Each draft with its errors and resolved units, as the template shows them."""
+    rows = []
+    for i, draft in enumerate(drafts):
+        errors, resolved = check(draft, catalog)
+        rows.append({"i": i, "d": draft, "errors": errors, "resolved": resolved})
+    return rows
+
+
+def _page(meeting: Meeting, form: SourceForm, drafts: list[dict] | None, status: int = 200):
+    catalog = load_catalog()
+    return render(
+        PAGE,
+        status=status,
+        meeting=meeting,
+        form=form,
+        rows=_checked(drafts, catalog) if drafts is not None else None,
+        unit_names=[u.name for u in catalog.units] + catalog.group_labels(),
+        kinds=DEADLINE_KINDS,
+        fields=FIELDS,
+        cadences=REPORT_CADENCES,
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/notice", methods=["GET", "POST"])
+@login_required
+def start(meeting_id: int) -> Response:
+    """The paste/upload form and, when a review is in progress, its drafts."""
+    meeting = _meeting(meeting_id)
+    user = current_account()
+    form = SourceForm()
+    if request.method == "POST":
+        text = form.notice_text() if form.validate_on_submit() else None
+        if text is None:
+            review = _review(meeting, user)
+            return _page(meeting, form, review.drafts if review else None, form_error_status())
+        drafts = parse_notice(text, load_catalog(), start_day(meeting), add_working_days)
+        _store(meeting, user, [to_dict(d) for d in drafts], source=text)
+        flash(_("Đã đọc thông báo: %(n)s dự thảo nhiệm vụ.", n=len(drafts)), "success")
+        return redirect(url_for("notice.start", meeting_id=meeting.id) + "#drafts")
+    review = _review(meeting, user)
+    if review is not None and not form.text.data:
+        form.text.data = review.source
+    return _page(meeting, form, review.drafts if review else None)
+
+
+def _posted(meeting: Meeting, user: User) -> list[dict]:
+    """The drafts in the posted review form, stored at once."""
+    review = _review(meeting, user)
+    count = optional_id(request.form.get("count")) or 0
+    drafts = from_form(request.form, count, review.drafts if review else [])
+    _store(meeting, user, drafts)
+    return drafts
+
+
+@bp.route("/meetings/<int:meeting_id>/notice/save", methods=["POST"])
+@login_required
+def save(meeting_id: int) -> Response:
+    """Keep the corrections; to htmx, the changed draft's checks (units, errors) again."""
+    meeting = _meeting(meeting_id)
+    drafts = _posted(meeting, current_account())
+    # ?draft=N (counted from 1): htmx gets that draft's checks.
+    index = (optional_id(request.args.get("draft")) or 0) - 1
+    if wants_fragment() and 0 <= index < len(drafts):
+        row = _checked(drafts, load_catalog())[index]
+        return render(PAGE, block="checks", meeting=meeting, row=row)
+    flash(_("Đã lưu các dự thảo."), "success")
+    return redirect(url_for("notice.start", meeting_id=meeting.id) + "#drafts")
+
+
+@bp.route("/meetings/<int:meeting_id>/notice/create", methods=["POST"])
+@login_required
+def create(meeting_id: int) -> Response:
+    """Create the included drafts' tasks and assignments: all of them, or none."""
+    meeting = _meeting(meeting_id)
+    user = current_account()
+    drafts = _posted(meeting, user)
+    catalog = load_catalog()
+    included = [d for d in drafts if d["include"]]
+    if not included:
+        flash(_("Chưa chọn dự thảo nào để tạo nhiệm vụ."), "warning")
+        return _page(meeting, SourceForm(formdata=None), drafts, form_error_status())
+    if any(check(d, catalog)[0] for d in included):
+        flash(_("Chưa tạo nhiệm vụ nào: vui lòng sửa các lỗi bên cạnh dự thảo."), "error")
+        return _page(meeting, SourceForm(formdata=None), drafts, form_error_status())
+    tasks = create_tasks(meeting, user, drafts, catalog)
+    NoticeDraft.delete().where(NoticeDraft.meeting == meeting, NoticeDraft.user == user).execute()
+    flash(_("Đã tạo %(n)s nhiệm vụ từ thông báo kết luận.", n=len(tasks)), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
