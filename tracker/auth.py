@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from .audit import record
+from . import security_limits as limits
+from .audit import record, record_security
 from .db import database
 from .forms import BaseForm, max_len, required
 from .models import User
@@ -26,6 +27,7 @@ bp = Blueprint("auth", __name__)
 class LoginForm(BaseForm):
     username = StringField(_l("Tên đăng nhập"), [required(), max_len(60)])
     password = PasswordField(_l("Mật khẩu"), [required(), max_len(200)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
 
 
 class PasswordForm(BaseForm):
@@ -69,29 +71,71 @@ def _password_matches(user: User | None, password: str) -> bool:
 
 
 def _clear_session() -> None:
-    """Forget everything in the session but the chosen language."""
+    """Forget everything in the session but the chosen language, and the CSRF token with it.
+
+    The session cookie is signed data kept by the browser: clearing it at login and logout is
+    what gives the new session fresh contents (a fixed session cannot carry over).
+    """
     locale = session.get("locale")
     session.clear()
+    g.pop("csrf_token", None)
     if locale:
         session["locale"] = locale
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember cookie of ``user`` (they carry the old version)."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def _too_many(form: LoginForm, wait: int):
+    """429 with the Vietnamese message and Retry-After."""
+    message = _(
+        "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+        minutes=limits.minutes(wait),
+    )
+    response = render("auth/login.html", form=form, error=message, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """The login form; the same message for an unknown user and a wrong password."""
+    """The login form; the same message for an unknown user and a wrong password.
+
+    Failed attempts are counted per account name and per address (tracker/security_limits.py);
+    past the limit the answer is 429 without checking the password.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = User.get_or_none(User.username == form.username.data.strip())
+        typed = form.username.data
+        where = {"username": typed[:60], "address": limits.client_address()}
+        wait = limits.retry_after(typed)
+        if wait:
+            record_security("login.blocked", None, **where)
+            return _too_many(form, wait)
+        user = User.get_or_none(User.username == typed.strip())
         # The password is checked first, so a locked account answers no faster than others.
         if _password_matches(user, form.password.data) and user.active:
             _clear_session()
-            login_user(user)
+            login_user(user, remember=bool(form.remember.data))
             with database.atomic():
-                record(user, "login", user)
+                limits.forget_account(typed)
+                record(user, "login", user, after={"address": where["address"]})
             return redirect(_next_or_home(request.args.get("next")))
+        with database.atomic():
+            limits.record_failure(typed)
+        record_security("login.failed", None, **where)
+        wait = limits.retry_after(typed)
+        if wait:
+            return _too_many(form, wait)
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     status = 200 if not error else 401
     return render("auth/login.html", form=form, error=error, status=status)
@@ -99,9 +143,15 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session (POST with CSRF, so no link can log a user out)."""
-    logout_user()
+    """End the session and every other session of the user (POST with CSRF, so no link can
+    log a user out); a copy of the old session or remember cookie no longer logs anyone in."""
+    if current_user.is_authenticated:
+        user = current_account()
+        with database.atomic():
+            end_sessions(user)
+            record(user, "logout", user)
     _clear_session()
+    logout_user()  # after clearing: it marks the remember cookie for deletion in the session
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -115,10 +165,16 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         else:
+            user = current_account()
             with database.atomic():
-                current_user.set_password(form.new.data)
-                current_user.save()
-                record(current_user, "password", current_user)
+                user.set_password(form.new.data)
+                User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+                end_sessions(user)
+                record(user, "password", user)
+            # Every other session has ended; this one goes on under a new session.
+            remember = _has_remember_cookie()
+            _clear_session()
+            login_user(User.get_by_id(user.id), remember=remember)
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("home.index"))
     return render("auth/password.html", form=form)
