@@ -26,7 +26,7 @@ def snapshot() -> tuple:
         rows(UnitGroup),
         rows(UnitGroupMember),
         rows(User),
-        AuditEvent.select().where(AuditEvent.action != "login").count(),
+        AuditEvent.select().where(AuditEvent.action.not_in(("login", "denied"))).count(),
     )
 
 
@@ -91,6 +91,10 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("GET", "/admin/calendar", {}),
         ("POST", "/admin/calendar", {"day": "2026-06-06", "kind": "work", "note": "Làm bù"}),
         ("POST", f"/admin/calendar/{_calendar_day(world)}/delete", {"confirm": "yes"}),
+        # Import: the full matrix (with real files and previews) is in test_import.py.
+        ("POST", "/admin/import", {"kind": "units"}),
+        ("POST", "/admin/import/confirm", {"payload": "x", "only_valid": "1"}),
+        ("GET", "/admin/import/template/units.xlsx", {}),
     ]
 
 

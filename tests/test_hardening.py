@@ -42,6 +42,10 @@ def test_every_id_route_answers_404_to_an_id_it_cannot_hold(app, client, auth, w
     for rule, method in routes:
         url = _fill(rule, value)
         response = client.get(url) if method == "GET" else client.post(url)
+        if rule.startswith("/api/") and value == str(MAX_ID):
+            # The id is valid, so the route matches: the API asks for its token first.
+            assert response.status_code == 401, (rule, response.status_code)
+            continue
         assert response.status_code == 404, (rule, response.status_code)
 
 

@@ -29,7 +29,8 @@ def _task_data(**change) -> dict:
 
 
 def _snapshot() -> tuple[int, int, int]:
-    return Task.select().count(), Assignment.select().count(), AuditEvent.select().count()
+    events = AuditEvent.select().where(AuditEvent.action != "denied")  # refusals are audited
+    return Task.select().count(), Assignment.select().count(), events.count()
 
 
 def _roles(task: Task) -> dict[str, str]:

@@ -136,7 +136,7 @@ def _beside(page: str, field_id: str, message: str) -> bool:
 
 
 def _snapshot() -> tuple[int, int, int]:
-    events = AuditEvent.select().where(AuditEvent.action.not_in(("login", "logout")))
+    events = AuditEvent.select().where(AuditEvent.action.not_in(("login", "logout", "denied")))
     return Task.select().count(), Assignment.select().count(), events.count()
 
 

@@ -35,11 +35,15 @@ def upload(content: bytes, name: str) -> tuple[io.BytesIO, str]:
 
 def db_snapshot() -> dict[str, list[tuple]]:
     """Every row of every table: what a refused request must leave as it was."""
-    from tracker.models import MODELS
+    from tracker.models import MODELS, AuditEvent
+
+    def rows(model):
+        if model is AuditEvent:  # a refusal is itself audited ("denied"): not a data change
+            return model.select().where(AuditEvent.action != "denied")
+        return model.select()
 
     return {
-        m._meta.table_name: sorted(tuple(map(str, row)) for row in m.select().tuples())
-        for m in MODELS
+        m._meta.table_name: sorted(tuple(map(str, row)) for row in rows(m).tuples()) for m in MODELS
     }
 
 

@@ -24,13 +24,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["clock"] = Clock(app.config["TIMEZONE"])
 
-    db.init_app(app)
+    from . import concurrency, extensions, i18n, logs, security, web
 
-    from . import extensions, i18n, web
+    logs.init_app(app)  # JSON log lines and request ids, before anything logs
+    security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*
+    db.init_app(app)
 
     extensions.csrf.init_app(app)
     extensions.htmx.init_app(app)
     extensions.login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    concurrency.init_app(app)
     return app

@@ -6,11 +6,12 @@ plus the unit's counters out of band, and a plain request with a redirect back.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 
-from . import submission_flow, workflow
+from . import concurrency, submission_flow, workflow
 from .assignment_forms import (
     ReportForm,
     StatusForm,
@@ -105,6 +106,24 @@ def view(assignment_id: int) -> Response:
     return _page(a)
 
 
+@bp.route("/assignments/<int:assignment_id>/actions")
+@login_required
+def actions(assignment_id: int) -> Response:
+    """A list row's forms, fetched by htmx when its "Cập nhật" opens; else the page has them."""
+    a = _get(assignment_id)
+    require(may_change_status(current_user, a) or may_post_report(current_user, a))
+    next_url = safe_next(request.args.get("next")) or url_for("units.view", unit_id=a.unit_id)
+    body = render_block(
+        "partials/assignment_row.html",
+        "actions",
+        row=build_row(a, current_user),
+        next_url=next_url,
+    )
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
 @bp.route("/assignments/<int:assignment_id>/reports", methods=["POST"])
 @login_required
 def post_report(assignment_id: int) -> Response:
@@ -115,7 +134,7 @@ def post_report(assignment_id: int) -> Response:
     if form.validate():
         try:
             workflow.post_report(
-                a,
+                concurrency.expect_from_request(a),
                 current_user,
                 text=form.text.data.strip(),
                 progress=form.progress.data,
@@ -138,7 +157,12 @@ def change_status(assignment_id: int) -> Response:
     form = StatusForm()
     if form.validate():
         try:
-            submission_flow.change_status(a, current_user, form.status.data or "", form.reason.data)
+            submission_flow.change_status(
+                concurrency.expect_from_request(a),
+                current_user,
+                form.status.data or "",
+                form.reason.data,
+            )
         except workflow.WorkflowError as exc:
             attach_error(form, exc)
         else:

@@ -175,6 +175,10 @@ def _insert(model, fields: list, rows: list[tuple]) -> list[int]:
     time building the SQL of every value, which would triple the seeding time.
     """
     db = database.obj
+    if "search_text" in model._meta.fields:  # the folded search column (tracker/search_index.py)
+        names = [f.name for f in fields]
+        rows = [(*r, model.search_text_from(dict(zip(names, r, strict=True)))) for r in rows]
+        fields = [*fields, model.search_text]
     # The fields left out take their defaults, as insert_many would give them.
     given = {f.name for f in fields} | {model._meta.primary_key.name}
     rest = [f for f in model._meta.sorted_fields if f.name not in given]

@@ -194,3 +194,18 @@ def send_outbox(limit: int) -> None:
 
     stats = send_pending(current_app._get_current_object(), limit=limit)
     click.echo(stats.report())
+
+
+def _add_ops_commands() -> None:
+    from .ops_backup import backup_command, restore_command
+
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
+
+
+_add_ops_commands()
+
+from .admin.imports_cli import import_commands  # noqa: E402
+
+for _command in import_commands:
+    cli.add_command(_command)

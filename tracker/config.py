@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .mail.smtp import SmtpUrlError, parse_smtp_url
+from .security import security_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +78,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         vars(self).update(reminder_settings(env))
         vars(self).update(upload_settings(env))
+        vars(self).update(security_settings(env, self.BASE_URL))
 
     def as_dict(self) -> dict[str, object]:
         """The settings as a mapping for ``app.config.update``."""

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from math import ceil
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, make_response, request, url_for
 from flask_babel import format_percent
 from flask_login import login_required
+from jinja2_fragments.flask import render_block
 
 from . import dashboard_queries as queries
 from . import timeliness
 from .dashboard_queries import Filters, InvalidFilter, parse_filters
 from .models import UNIT_KINDS, Assignment, Unit
-from .pagination import paginate, sort_key
+from .pagination import Page, page_number, paginate, sort_key
 from .permissions import require_role
 from .rendering import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 OVERDUE_PER_PAGE = 10
+# Rows of the list behind a number: twelve keep it within the 15 KB page budget.
+LIST_PER_PAGE = 12
 
 # CSS modifier of each overdue band (timeliness.overdue_band).
 BAND_CLASSES = {"1–7": "band-1", "8–30": "band-2", ">30": "band-3"}
@@ -72,7 +76,13 @@ def leader_home() -> Response:
             **context,
         )
     rows, totals = queries.summary(filters, today, window)
-    page = paginate(queries.overdue(filters, today, window), per_page=OVERDUE_PER_PAGE)
+    # The overdue list covers the summary's units: its length is the total's overdue count.
+    total = totals.counts["overdue"]
+    number = min(page_number(), max(1, ceil(total / OVERDUE_PER_PAGE)))
+    items = queries.overdue_page(
+        [r.unit for r in rows], filters, today, window, number, OVERDUE_PER_PAGE
+    )
+    page = Page(items=items, page=number, per_page=OVERDUE_PER_PAGE, total=total)
     return render(
         "home/leader.html",
         block="overdue",
@@ -84,6 +94,24 @@ def leader_home() -> Response:
         link=lambda **kw: _link(filters, **kw),
         **context,
     )
+
+
+@bp.route("/meeting-options")
+@login_required
+def meeting_options() -> Response:
+    """The meeting filter's options for what was typed in its search field (htmx)."""
+    require_role("dashboard.view")
+    search = request.args.get("mq", "").strip()[:100]
+    meetings = queries.meetings_for_select(request.args.get("meeting"), search)
+    try:
+        chosen = queries.parse_filters(request.args, ("meeting",))
+    except InvalidFilter:
+        chosen = Filters()
+    # Only the options, whether htmx asks or not: it is never a page of its own.
+    body = render_block("home/leader.html", "meeting_options", meetings=meetings, filters=chosen)
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.route("/assignments")
@@ -116,7 +144,7 @@ def assignments() -> Response:
     if filters.unit is not None and not filters.unit.active:
         context["units"].insert(0, filters.unit)
     query = queries.assignments(filters, today, window).order_by(*terms, Assignment.id)
-    page = paginate(query)
+    page = paginate(query, per_page=min(current_app.config["PAGE_SIZE"], LIST_PER_PAGE))
     rows = [(a, a.category()) for a in page.items]
     return render(
         "dashboard/assignments.html",

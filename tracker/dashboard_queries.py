@@ -12,7 +12,7 @@ from typing import Any
 
 from peewee import Case, fn
 
-from . import timeliness
+from . import cache, timeliness
 from .assignment_queries import category_counts, category_sums, listing
 from .models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
 from .pagination import NullsLast
@@ -116,22 +116,25 @@ class SummaryRow:
 
 
 def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow], SummaryRow]:
-    """Counts per active unit and category in one grouped query, and their totals row."""
-    counts = (
-        Assignment.select(Assignment.unit.alias("unit_id"), *category_sums(today, window))
-        .join(Unit)
-        .where(Assignment.status != "cancelled")
-        .group_by(Assignment.unit)
-    )
-    if filters.meeting is not None:
-        counts = counts.switch(Assignment).join(Task)
-    by_unit = {
-        row["unit_id"]: category_counts(row)
-        for row in _scope(counts, Filters(kind=filters.kind, meeting=filters.meeting)).dicts()
-    }
-    units = Unit.active_ordered()
+    """Counts per active unit and category, and their totals row.
+
+    Without a meeting filter the counts come from the per-unit cache (tracker/cache.py: never
+    stale, recomputed for the units whose rows changed); a meeting's counts are one grouped
+    query over that meeting's tasks.
+    """
+    units = list(Unit.active_ordered())
     if filters.kind:
-        units = units.where(Unit.kind == filters.kind)
+        units = [u for u in units if u.kind == filters.kind]
+    if filters.meeting is None:
+        by_unit = cache.category_counts_by_unit([u.id for u in units], today, window)
+    else:
+        counts = (
+            Assignment.select(Assignment.unit.alias("unit_id"), *category_sums(today, window))
+            .join(Task)
+            .where(Assignment.status != "cancelled", Task.meeting == filters.meeting)
+            .group_by(Assignment.unit)
+        )
+        by_unit = {row["unit_id"]: category_counts(row) for row in counts.dicts()}
     zero = dict.fromkeys(timeliness.ORDER, 0)
     rows = [SummaryRow(unit, by_unit.get(unit.id, dict(zero))) for unit in units]
     totals = SummaryRow(None, {cat: sum(r.counts[cat] for r in rows) for cat in timeliness.ORDER})
@@ -146,6 +149,39 @@ def overdue(filters: Filters, today: date, window: int):
     return query.order_by(
         Assignment.stats_deadline.asc(), Unit.sort_order, Unit.name, Assignment.id
     )
+
+
+def overdue_page(
+    units: list[Unit], filters: Filters, today: date, window: int, page: int, per_page: int
+) -> list[Assignment]:
+    """One page of ``overdue`` for the summary's ``units`` (active, of the chosen kind).
+
+    The page's ids are chosen on the assignment table alone: the units' order becomes a CASE
+    over their ids, so the database walks the statistics-deadline index and stops after the
+    page instead of joining and sorting every overdue row. Then only those rows are joined.
+    """
+    ranked = sorted(units, key=lambda u: (u.sort_order, u.name, u.id))
+    if not ranked:
+        return []
+    rank = Case(Assignment.unit, [(u.id, i) for i, u in enumerate(ranked)], len(ranked))
+    ids = Assignment.select(Assignment.id)
+    if filters.meeting is not None:
+        ids = ids.join(Task).where(Task.meeting == filters.meeting)
+    ids = (
+        ids.where(
+            # "+ 0" keeps the planner off the unit index: walking the deadline index in order
+            # and stopping after the page is the fast plan, statistics or not.
+            (Assignment.unit + 0).in_([u.id for u in ranked]),
+            timeliness.condition(Assignment, "overdue", today, window),
+        )
+        .order_by(Assignment.stats_deadline.asc(), rank, Assignment.id)
+        .paginate(page, per_page)
+    )
+    # Queried even for no ids, so the page's number of queries never depends on its rows.
+    wanted = [row.id for row in ids]
+    position = {assignment_id: i for i, assignment_id in enumerate(wanted)}
+    rows = listing().where(Assignment.id.in_(wanted))
+    return sorted(rows, key=lambda a: position[a.id])
 
 
 def assignments(filters: Filters, today: date, window: int):
@@ -173,22 +209,29 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-# The meeting filter offers the newest meetings; an older one stays reachable by its link.
-MEETINGS_IN_SELECT = 100
+# The meeting filter offers the newest meetings, and any other through its search field.
+MEETINGS_IN_SELECT = 10
 
 
-def meetings_for_select(selected: object = None) -> list[Meeting]:
-    """The newest meetings for the filter's select, plus the ``selected`` one if older."""
+def meetings_for_select(selected: object = None, search: str = "") -> list[Meeting]:
+    """The newest meetings (whose title contains ``search``) for the filter's select, plus
+    the ``selected`` one if it is not among them."""
     query = Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
         Meeting.held_on.desc(), Meeting.id.desc()
     )
+    if search:
+        query = query.where(fn.LOWER(Meeting.title).contains(search.lower()))
     rows = list(query.limit(MEETINGS_IN_SELECT))
     try:
         wanted = optional_id(selected)
     except ValueError:
         wanted = None
     if wanted and all(m.id != wanted for m in rows):
-        older = query.where(Meeting.id == wanted).first()
+        older = (
+            Meeting.select(Meeting.id, Meeting.title, Meeting.held_on)
+            .where(Meeting.id == wanted)
+            .first()
+        )
         if older is not None:
             rows.insert(0, older)
     return rows

@@ -64,6 +64,19 @@ def open_database(url: str):
     return connect(url)
 
 
+def write_transaction():
+    """A transaction that reads and then writes: on SQLite it takes the write lock at BEGIN.
+
+    A deferred SQLite transaction that read first cannot wait for the lock when it comes to
+    write after another worker committed (SQLITE_BUSY at once, busy_timeout or not);
+    ``BEGIN IMMEDIATE`` waits its turn at the start instead. PostgreSQL needs a plain
+    transaction (its conditional UPDATEs lock the rows they change). Nested, it is a savepoint.
+    """
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
+
+
 def bind(url: str) -> None:
     """Point the proxy at ``url`` (closing any previous database)."""
     current = database.obj

@@ -41,6 +41,11 @@ DEPARTMENTS = [
     ("thanhtra", "Thanh tra quận", "Thanh tra quận"),
 ]
 AGENCIES = [("buudien", "Bưu điện quận Hồng Bàng", "Bưu điện quận")]
+# Other names the notices use (read by the notice parser, tracker/notice).
+ALIASES = {
+    "vanphong": "Văn phòng UBND quận; Văn phòng HĐND-UBND quận",
+    "buudien": "Bưu điện Hồng Bàng",
+}
 # The eleven wards of quận Hồng Bàng before the 2024 rearrangement.
 WARDS = [
     ("hoangvanthu", "Hoàng Văn Thụ"),
@@ -420,6 +425,7 @@ def _units() -> dict[str, Unit]:
             kind=kind,
             email=f"{code}@{EMAIL_DOMAIN}",
             sort_order=order,
+            aliases=ALIASES.get(code, ""),
         )
     departments = UnitGroup.create(
         name=DEPARTMENTS_GROUP, description="Các phòng, ban chuyên môn thuộc UBND quận"

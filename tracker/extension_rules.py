@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import concurrency
 from .audit import record
 from .clock import get_clock
-from .db import database
+from .db import write_transaction
 from .i18n import N_
 from .models import Assignment, ExtensionRequest, User
 from .permissions import is_own_unit
@@ -74,7 +75,7 @@ def request_extension(
     if not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
     now = get_clock().now()
-    with database.atomic():
+    with write_transaction():
         # Touching the row first serialises two requests for the same assignment (row lock on
         # PostgreSQL, the write lock on SQLite), so the check for a pending one below holds.
         touched = (
@@ -125,13 +126,18 @@ def _mark_decided(req: ExtensionRequest, actor: User, status: str, reason: str) 
     req.status, req.decided_by, req.decided_at, req.decision_reason = status, actor, now, reason
 
 
-def approve(req: ExtensionRequest, actor: User, note: str = "") -> Assignment:
-    """Move the deadline to the requested one; statistics follow only if approved in time."""
+def approve(
+    req: ExtensionRequest, actor: User, note: str = "", version: int | None = None
+) -> Assignment:
+    """Move the deadline to the requested one; statistics follow only if approved in time.
+
+    ``version``: the assignment's version the decider's page showed (None: no check).
+    """
     note = (note or "").strip()
     clock = get_clock()
-    with database.atomic():
+    with write_transaction():
         _mark_decided(req, actor, "approved", note)
-        a = Assignment.get_by_id(req.assignment_id)
+        a = concurrency.expect(Assignment.get_by_id(req.assignment_id), version)
         if a.status in CLOSED:
             raise WorkflowError(CLOSED_ASSIGNMENT)
         # Approved while the deadline statistics use had not passed: the new one counts.
@@ -144,12 +150,14 @@ def approve(req: ExtensionRequest, actor: User, note: str = "") -> Assignment:
         if in_time:
             values["stats_deadline"] = req.requested_deadline
         changed = (
-            Assignment.update(values)
-            .where(Assignment.id == a.id, Assignment.status.not_in(CLOSED))
+            Assignment.update({**values, **concurrency.bump()})
+            .where(Assignment.id == a.id, Assignment.status.not_in(CLOSED), *concurrency.guard(a))
             .execute()
         )
         if changed != 1:
+            concurrency.check_stale(a)
             raise WorkflowError(CLOSED_ASSIGNMENT)
+        concurrency.bumped(a)
         event = record(
             actor,
             "extension_approve",
@@ -164,14 +172,17 @@ def approve(req: ExtensionRequest, actor: User, note: str = "") -> Assignment:
     return a
 
 
-def reject(req: ExtensionRequest, actor: User, reason: str) -> None:
+def reject(req: ExtensionRequest, actor: User, reason: str, version: int | None = None) -> None:
     """Refuse the request with a reason; the deadlines stay as they are."""
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
-    with database.atomic():
+    with write_transaction():
         _mark_decided(req, actor, "rejected", reason)
-        a = Assignment.get_by_id(req.assignment_id)
+        a = concurrency.expect(Assignment.get_by_id(req.assignment_id), version)
+        # The assignment itself does not change (its version neither), but a decision taken
+        # on a page older than its last change is refused like any other.
+        concurrency.check_stale(a)
         event = record(
             actor,
             "extension_reject",

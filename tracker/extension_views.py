@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from . import extension_rules as rules
 from .assignment_forms import attach_error
 from .assignment_queries import listing
+from .concurrency import parse_version
 from .extension_forms import DecisionForm, RequestForm, decision_form
 from .forms import BaseForm
 from .models import Assignment, ExtensionRequest, Task, Unit, User
@@ -161,12 +162,13 @@ def _decide(request_id: int, approve: bool) -> Response:
     require(rules.may_decide(current_user))
     form = DecisionForm()
     decision_form(req, form)
+    version = parse_version(request.form.get("version"))
     if form.validate():
         try:
             if approve:
-                rules.approve(req, current_user, form.reason.data)
+                rules.approve(req, current_user, form.reason.data, version)
             else:
-                rules.reject(req, current_user, form.reason.data)
+                rules.reject(req, current_user, form.reason.data, version)
         except WorkflowError as exc:
             attach_error(form, exc)
         else:

@@ -17,12 +17,12 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 from wtforms import SelectField, TextAreaField
 
-from . import workflow
+from . import concurrency, workflow
 from .assignment_forms import REASON_MAX, attach_error
 from .assignment_queries import listing
 from .audit import record
 from .clock import get_clock
-from .db import database
+from .db import write_transaction
 from .forms import BaseForm, max_len, required
 from .i18n import N_
 from .models import Assignment, Unit, User
@@ -72,7 +72,7 @@ def reassign(a: Assignment, actor: User, unit: Unit | None, reason: str) -> Assi
     now = get_clock().now()
     old_unit = a.unit.name
     try:
-        with database.atomic():
+        with write_transaction():
             # Stored as written: the reason is the leader's own text, the unit a name.
             workflow.change_status(a, actor, "cancelled", f"Chuyển giao cho {unit.name}. {reason}")
             new = Assignment.create(
@@ -150,7 +150,7 @@ def create(assignment_id: int) -> Response:
             unit_id = None
         unit = Unit.get_or_none(Unit.id == unit_id) if unit_id else None
         try:
-            new = reassign(a, current_user, unit, form.reason.data)
+            new = reassign(concurrency.expect_from_request(a), current_user, unit, form.reason.data)
         except WorkflowError as exc:
             attach_error(form, exc)
         else:

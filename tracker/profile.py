@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from wtforms import SelectMultipleField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .api import tokens as api_tokens
 from .audit import record
 from .auth import current_account
 from .db import database
-from .forms import BaseForm
-from .models import MAIL_KINDS, MailPreference, User
+from .forms import BaseForm, max_len, required
+from .models import MAIL_KINDS, ApiToken, MailPreference, User
 from .rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("profile", __name__)
@@ -111,5 +112,87 @@ def index() -> Response:
         saved = True
     status = form_error_status() if form.errors else 200
     return render(
-        "profile/index.html", block="prefs", status=status, form=form, account=user, saved=saved
+        "profile/index.html",
+        block="prefs",
+        status=status,
+        form=form,
+        account=user,
+        saved=saved,
+        **_token_context(user, TokenForm(formdata=None)),
+    )
+
+
+class TokenForm(BaseForm):
+    name = StringField(_l("Tên mã (ví dụ: Phần mềm quản lý văn bản)"), [required(), max_len(100)])
+
+
+def _token_context(user: User, token_form: TokenForm, secret: str = "") -> dict[str, object]:
+    tokens = (
+        ApiToken.select()
+        .where(ApiToken.user == user)
+        .order_by(ApiToken.revoked_at.is_null(False), ApiToken.created_at.desc(), ApiToken.id)
+    )
+    return {"tokens": list(tokens), "token_form": token_form, "new_secret": secret}
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token() -> Response:
+    """A new personal API token; the secret is shown on this answer only, never again."""
+    user = current_account()
+    token_form = TokenForm()
+    secret = ""
+    if token_form.validate_on_submit():
+        if api_tokens.active_count(user) >= api_tokens.MAX_ACTIVE:
+            token_form.name.errors.append(
+                _(
+                    "Bạn đã có %(n)d mã đang dùng; hãy thu hồi bớt trước khi tạo mã mới.",
+                    n=api_tokens.MAX_ACTIVE,
+                )
+            )
+        else:
+            _token, secret = api_tokens.create_token(user, token_form.name.data.strip())
+            token_form = TokenForm(formdata=None)
+    status = form_error_status() if token_form.errors else 200
+    kinds = kinds_for(user)
+    response = render(
+        "profile/index.html",
+        block="tokens",
+        status=status,
+        form=_form(kinds, enabled_kinds(user, kinds)),
+        account=user,
+        saved=False,
+        **_token_context(user, token_form, secret),
+    )
+    # The secret is in this page: no cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _own_token(token_id: int) -> ApiToken:
+    """One of the current user's tokens, or 404 (another user's token does not exist here)."""
+    token = ApiToken.get_or_none(ApiToken.id == token_id, ApiToken.user == current_account().id)
+    if token is None:
+        abort(404)
+    return token
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """A confirmation page, then the token stops working at once (with an audit event)."""
+    token = _own_token(token_id)
+    confirmed = request.method == "POST" and request.form.get("confirm") == "yes"
+    if confirmed and token.revoked_at is None:
+        api_tokens.revoke_token(token, current_account())
+        flash(_("Đã thu hồi mã truy cập “%(name)s”.", name=token.name), "success")
+        return redirect(url_for("profile.index"))
+    if token.revoked_at is not None:
+        return redirect(url_for("profile.index"))
+    return render(
+        "profile/revoke_token.html",
+        block="confirm",
+        status=400 if request.method == "POST" else 200,
+        token=token,
+        unconfirmed=request.method == "POST",
     )

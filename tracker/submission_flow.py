@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from . import workflow
 from .attachments import record_files, staged_files
 from .clock import get_clock
-from .db import database
+from .db import write_transaction
 from .i18n import N_
 from .models import Assignment, Submission, User
 from .permissions import is_own_unit
@@ -86,7 +86,7 @@ def submit(
         raise WorkflowError(DOC_DATE_FUTURE, "doc_date")
     if assignment.task.evidence_required and not files and not doc_number:
         raise WorkflowError(EVIDENCE_MISSING, "files")
-    with staged_files(files) as staged, database.atomic():
+    with staged_files(files) as staged, write_transaction():
         submission = Submission.create(
             assignment=assignment,
             author=actor,
@@ -123,7 +123,7 @@ def _decide(submission: Submission | None, actor: User, decision: str, reason: s
 def confirm(assignment: Assignment, actor: User) -> None:
     """Confirm the submitted work: done, completed when it was submitted; mail the unit."""
     _check_decision(assignment, actor, "done")
-    with database.atomic():
+    with write_transaction():
         submission = pending_submission(assignment)
         event = workflow.move(assignment, actor, "done", action="confirm", obj=submission)
         _decide(submission, actor, "confirmed")
@@ -136,7 +136,7 @@ def return_submission(assignment: Assignment, actor: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
-    with database.atomic():
+    with write_transaction():
         submission = pending_submission(assignment)
         event = workflow.move(
             assignment, actor, "returned", reason, action="return", obj=submission

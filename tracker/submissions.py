@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import submission_flow
+from . import concurrency, submission_flow
 from .assignment_queries import listing
 from .attachments import UploadError, uploads_from
 from .models import DECISIONS, Assignment, AuditEvent, Submission, User
@@ -126,7 +126,7 @@ def submit(assignment_id: int) -> Response:
     if request.method == "POST" and allowed and form.validate():
         try:
             submission_flow.submit(
-                a,
+                concurrency.expect_from_request(a),
                 current_user,
                 summary=form.summary.data,
                 doc_number=form.doc_number.data or "",
@@ -179,6 +179,7 @@ def _decide(assignment_id: int, returning: bool) -> Response:
     require(submission_flow.may_decide(current_user))
     next_url = safe_next(request.form.get("next"))
     form = DecisionForm()
+    concurrency.expect_from_request(a)
     if form.validate():
         try:
             if returning:

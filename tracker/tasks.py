@@ -47,6 +47,23 @@ def _give(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:
     return created
 
 
+def create_task(
+    meeting: Meeting, actor: User, values: dict[str, object], form: UnitChoice
+) -> tuple[Task, list[Assignment]]:
+    """A new task of ``meeting`` (with its audit event), given to the units ``form`` chose.
+
+    The page and the JSON API both create tasks through here.
+    """
+    now = get_clock().now()
+    with database.atomic():
+        task = Task.create(
+            meeting=meeting, created_by=actor, created_at=now, updated_at=now, **values
+        )
+        record(actor, "create", task, after=values)
+        created = _give(task, actor, form)
+    return task, created
+
+
 @bp.route("/meetings/<int:meeting_id>/tasks/new", methods=["GET", "POST"])
 @login_required
 def create(meeting_id: int) -> Response:
@@ -61,15 +78,7 @@ def create(meeting_id: int) -> Response:
     if request.method == "POST":
         if not form.validate():
             return _form_page(form, meeting, None)
-        user = current_account()
-        now = get_clock().now()
-        values = form.task_values()
-        with database.atomic():
-            task = Task.create(
-                meeting=meeting, created_by=user, created_at=now, updated_at=now, **values
-            )
-            record(user, "create", task, after=values)
-            created = _give(task, user, form)
+        task, created = create_task(meeting, current_account(), form.task_values(), form)
         if created:
             flash(_("Đã thêm nhiệm vụ và giao cho %(n)s đơn vị.", n=len(created)), "success")
         else:

@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import TextAreaField
 
+from . import concurrency
 from .assignment_forms import attach_error
 from .assignment_queries import listing
 from .audit import record
-from .db import database
+from .db import write_transaction
 from .forms import BaseForm, max_len
 from .i18n import N_
 from .models import Assignment, User
@@ -50,14 +51,20 @@ def urge(assignment: Assignment, actor: User, message: str = "") -> None:
     message = (message or "").strip()
     if assignment.status not in URGEABLE:
         raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
-    with database.atomic():
+    with write_transaction():
         changed = (
-            Assignment.update(urge_count=Assignment.urge_count + 1)
-            .where(Assignment.id == assignment.id, Assignment.status.in_(URGEABLE))
+            Assignment.update(urge_count=Assignment.urge_count + 1, **concurrency.bump())
+            .where(
+                Assignment.id == assignment.id,
+                Assignment.status.in_(URGEABLE),
+                *concurrency.guard(assignment),
+            )
             .execute()
         )
         if changed != 1:
+            concurrency.check_stale(assignment)
             raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
+        concurrency.bumped(assignment)
         assignment.urge_count += 1
         event = record(actor, "urge", assignment, message=message)
         # The event's id is in the mail's key: each urge mails once, however many there are.
@@ -98,7 +105,7 @@ def create(assignment_id: int) -> Response:
     form = UrgeForm()
     if form.validate():
         try:
-            urge(a, current_user, form.message.data)
+            urge(concurrency.expect_from_request(a), current_user, form.message.data)
         except WorkflowError as exc:
             attach_error(form, exc)
         else:

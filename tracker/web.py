@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib
 from datetime import date, datetime
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import cadence, permissions, timeliness
+from . import cadence, permissions, security, security_errors, timeliness
 from .extensions import login_manager
 from .models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS, User
 from .pagination import url_with
@@ -21,12 +21,31 @@ from .params import MAX_ID, optional_id
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The logged-in user, or None; Flask-Login refuses inactive users on every request."""
+    """The user of a session or remember cookie holding ``id:version`` (``User.get_id``).
+
+    None, so the request is anonymous, for an inactive user or an old version: logging out,
+    changing the password or an admin's lock or reset raised the version and so ended every
+    session and remember cookie issued before.
+    """
+    raw_id, _sep, raw_version = user_id.partition(":")
     try:
-        row_id = optional_id(user_id)
+        row_id, version = optional_id(raw_id), optional_id(raw_version)
     except ValueError:
+        row_id = version = None
+    user = User.get_or_none(User.id == row_id) if row_id and version else None
+    if user is None or not user.active or user.session_version != version:
+        _forget(user_id)
         return None
-    return User.get_or_none(User.id == row_id) if row_id is not None else None
+    return user
+
+
+def _forget(user_id: str) -> None:
+    """Drop an ended login from the session, and have the browser drop its remember cookie."""
+    if session.get("_user_id") == user_id:
+        session.pop("_user_id", None)
+        session.pop("_fresh", None)
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        session["_remember"] = "clear"
 
 
 class IdConverter(IntegerConverter):
@@ -71,6 +90,13 @@ def init_app(app: Flask) -> None:
         "urges",
         "leader_actions",
         "queues",
+        "notice.views",
+        "api",
+        "reports",
+        "search",
+        "calendar_views",
+        "calendar_feeds",
+        "ops_health",
     ]
     # Before any blueprint: each rule picks its converter when it is added to the map.
     app.url_map.converters["int"] = IdConverter
@@ -98,16 +124,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+        return security.set_headers(response, https=app.config["HTTPS"])
 
     def _error(code: int, message: str):
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(403)
     def _forbidden(_e):
+        security_errors.audit_denied()
         return _error(403, _("Bạn không có quyền thực hiện thao tác này."))
 
     @app.errorhandler(404)
@@ -122,8 +146,11 @@ def init_app(app: Flask) -> None:
     def _too_large(_e):
         return _error(413, _("Dữ liệu gửi lên quá lớn."))
 
+    security_errors.init_app(app)  # 500: an error id on the page, the trace in the log
+
     @app.errorhandler(CSRFError)
-    def _csrf(_e):
+    def _csrf(e):
+        security_errors.logger.warning("CSRF check failed: %s", e.description)
         return _error(
             400,
             _(

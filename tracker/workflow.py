@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import concurrency
 from .audit import record
 from .clock import get_clock
-from .db import database
+from .db import write_transaction
 from .i18n import N_
 from .models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
 from .reminders import events
@@ -45,6 +46,10 @@ class WorkflowError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class StaleVersion(WorkflowError):
+    """The form showed an older version of the assignment: someone changed it meanwhile."""
 
 
 def _acts_as(user: User, assignment: Assignment) -> str | None:
@@ -102,15 +107,22 @@ def move(
         )
     else:
         values.update(completed_at=None, completed_on=None)
-    # Conditional on the status this decision was made from: of two people acting on the
-    # same assignment at once, the second is told instead of silently overwriting.
+    # Conditional on the status this decision was made from (and on the version the form
+    # showed): of two people acting on the same assignment at once, the second is told
+    # instead of silently overwriting.
     changed = (
-        Assignment.update(values)
-        .where(Assignment.id == assignment.id, Assignment.status == assignment.status)
+        Assignment.update({**values, **concurrency.bump()})
+        .where(
+            Assignment.id == assignment.id,
+            Assignment.status == assignment.status,
+            *concurrency.guard(assignment),
+        )
         .execute()
     )
     if changed != 1:
+        concurrency.check_stale(assignment)
         raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
+    concurrency.bumped(assignment)
     before = {"status": assignment.status}
     for key, value in values.items():
         setattr(assignment, key, value)
@@ -128,7 +140,7 @@ def move(
 def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:
     """Move ``assignment`` to status ``to`` if the graph allows it for ``actor``."""
     reason = check_move(assignment, actor, to, reason)
-    with database.atomic():
+    with write_transaction():
         move(assignment, actor, to, reason)
 
 
@@ -144,7 +156,7 @@ def post_report(
     if assignment.status not in REPORTABLE:
         raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
     now = get_clock().now()
-    with database.atomic():
+    with write_transaction():
         report = ProgressReport.create(
             assignment=assignment,
             author=actor,
@@ -159,12 +171,18 @@ def post_report(
         if assignment.status == "new":
             values["status"] = "in_progress"
         changed = (
-            Assignment.update(values)
-            .where(Assignment.id == assignment.id, Assignment.status.in_(REPORTABLE))
+            Assignment.update({**values, **concurrency.bump()})
+            .where(
+                Assignment.id == assignment.id,
+                Assignment.status.in_(REPORTABLE),
+                *concurrency.guard(assignment),
+            )
             .execute()
         )
         if changed != 1:
+            concurrency.check_stale(assignment)
             raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
+        concurrency.bumped(assignment)
         for key, value in values.items():
             setattr(assignment, key, value)
         record(
@@ -184,7 +202,7 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
         raise WorkflowError(N_("Vai trò không hợp lệ."), "role")
     now = get_clock().now()
     created = []
-    with database.atomic():
+    with write_transaction():
         existing = {
             a.unit_id for a in Assignment.select(Assignment.unit).where(Assignment.task == task)
         }

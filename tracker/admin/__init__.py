@@ -28,4 +28,4 @@ def index() -> Response:
 
 
 # The views register themselves on ``bp``.
-from . import calendar, groups, units, users  # noqa: E402, F401
+from . import calendar, groups, imports, units, users  # noqa: E402, F401

@@ -79,6 +79,16 @@ class UnitForm(BaseForm):
         default=0,
         invalid_value_message=_l("Thứ tự phải là số nguyên."),
     )
+    aliases = TextAreaField(
+        _l("Tên gọi khác"),
+        [max_len(2000)],
+        filters=[_strip],
+        render_kw={"rows": 2},
+        description=_l(
+            "Các tên khác dùng trong thông báo kết luận, mỗi tên một dòng hoặc cách nhau bởi "
+            "dấu “;”, ví dụ: Phòng VHTT; Phòng Văn hóa - Thông tin."
+        ),
+    )
 
 
 class GroupForm(BaseForm):

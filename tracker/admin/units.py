@@ -21,7 +21,7 @@ from . import bp
 from .common import confirm_page, confirmed, finish, get_or_404, search, set_active, taken
 from .forms import UnitForm
 
-FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order"]
+FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
 
 # Kinds in the order of UNIT_KINDS (departments, wards, agencies), as Unit.ordered shows them.
 KIND_ORDER = Unit.kind_order()
@@ -45,6 +45,7 @@ def _values(form: UnitForm) -> dict[str, Any]:
         "kind": form.kind.data,
         "email": form.email.data or "",
         "sort_order": form.sort_order.data or 0,
+        "aliases": form.aliases.data or "",
     }
 
 

@@ -11,6 +11,7 @@ from peewee import JOIN
 from wtforms import SelectChoice
 
 from ..audit import changes, record
+from ..auth import end_sessions
 from ..clock import get_clock
 from ..db import database
 from ..i18n import N_
@@ -173,6 +174,7 @@ def user_edit(user_id: int) -> Response:
                     User.update(password_hash=account.password_hash).where(
                         User.id == account.id
                     ).execute()
+                    end_sessions(account)  # a reset password logs the account out everywhere
                     after["password"] = "đã đặt lại"
                 if after:
                     record(current_user, "update", account, before=before, after=after)
@@ -194,6 +196,8 @@ def _set_active(user_id: int, active: bool) -> Response:
         refusal = _admin_refusal(account, _("Bạn không thể tự khóa tài khoản của chính mình."))
     if request.method == "POST" and confirmed() and not refusal:
         set_active(account, active)
+        if not active:
+            end_sessions(account)  # unlocking later must not revive the old sessions
         if active:
             return finish(back, _("Đã mở khóa tài khoản %(name)s.", name=account.username))
         return finish(back, _("Đã khóa tài khoản %(name)s.", name=account.username))

@@ -32,11 +32,13 @@ def unit_recipients(
     """
     if officers is None:
         officers = list(
-            User.select().where(
+            User.select()
+            .where(
                 User.unit == unit,
                 User.role == "officer",
                 User.active == True,  # noqa: E712
             )
+            .order_by(User.id)  # a stable order of addresses, on PostgreSQL too
         )
     if skip is None:
         skip = opted_out(kind)

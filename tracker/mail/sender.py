@@ -23,7 +23,7 @@ from email.utils import format_datetime, getaddresses, parseaddr
 from flask import Flask
 
 from ..clock import get_clock
-from ..db import database
+from ..db import database, write_transaction
 from ..models import OutboxMessage
 from .smtp import SmtpSettings, connect, describe_error, disconnect, is_permanent, parse_smtp_url
 
@@ -106,7 +106,7 @@ def _claim(seen: OutboxMessage, now: datetime) -> OutboxMessage | None:
         still &= OutboxMessage.claimed_until < now
     else:
         still &= OutboxMessage.next_attempt_at <= now
-    with database.atomic():
+    with write_transaction():
         taken = (
             OutboxMessage.update(
                 status="sending",
@@ -123,7 +123,7 @@ def _claim(seen: OutboxMessage, now: datetime) -> OutboxMessage | None:
 def _finish(message: OutboxMessage, **values) -> None:
     """Record the outcome of this sender's claim in its own short transaction."""
     values.update(claimed_until=None, updated_at=get_clock().now())
-    with database.atomic():
+    with write_transaction():
         OutboxMessage.update(**values).where(
             OutboxMessage.id == message.id, OutboxMessage.status == "sending"
         ).execute()

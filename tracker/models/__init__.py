@@ -1,9 +1,15 @@
 """All models, importable from one place, in dependency order."""
 
+from .api_tokens import ApiToken
 from .assignments import STATUSES, Assignment, AuditEvent, ProgressReport
+from .calendar_feeds import CalendarFeed
+from .counters import CounterVersion
 from .followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
 from .mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from .meetings import Meeting
+from .notice_drafts import NoticeDraft
+from .reports import FrozenReport
+from .security import LoginAttempt
 from .tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from .units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from .users import ROLES, User
@@ -25,9 +31,20 @@ MODELS = [
     ExtensionRequest,
     Attachment,
     CalendarDay,
+    NoticeDraft,
+    CalendarFeed,
+    ApiToken,
+    FrozenReport,
+    LoginAttempt,
+    CounterVersion,
 ]
 
 __all__ = [
+    "CounterVersion",
+    "CalendarFeed",
+    "LoginAttempt",
+    "FrozenReport",
+    "ApiToken",
     "DEADLINE_KINDS",
     "FIELDS",
     "MAIL_KINDS",
@@ -47,6 +64,7 @@ __all__ = [
     "JobRun",
     "MailPreference",
     "Meeting",
+    "NoticeDraft",
     "OutboxMessage",
     "ProgressReport",
     "Task",

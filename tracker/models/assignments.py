@@ -14,6 +14,7 @@ from peewee import (
 from .. import timeliness
 from ..db import BaseModel, InstantField
 from ..i18n import N_
+from ..search_index import Searchable, search_index
 from .tasks import Task
 from .units import Unit
 from .users import User
@@ -54,6 +55,8 @@ class Assignment(BaseModel):
     last_report_at = InstantField(null=True)
     created_at = InstantField()
     updated_at = InstantField()
+    # Incremented by every change; forms send the version they showed (tracker/concurrency.py).
+    version = IntegerField(default=1)
 
     class Meta:
         table_name = "assignment"
@@ -61,6 +64,10 @@ class Assignment(BaseModel):
             (("task", "unit"), True),
             (("unit", "status", "deadline"), False),
             (("status", "deadline"), False),
+            # The overdue list and the statistics filter on it (migration 0011).
+            (("stats_deadline",), False),
+            # A unit's list sorted by deadline, counted and paged from the index alone.
+            (("unit", "deadline"), False),
         )
 
     @property
@@ -95,7 +102,7 @@ class Assignment(BaseModel):
         return timeliness.condition(cls, category, today, window)
 
 
-class ProgressReport(BaseModel):
+class ProgressReport(Searchable, BaseModel):
     """Báo cáo tiến độ: what a unit did, how far it is, its difficulties and proposals."""
 
     assignment = ForeignKeyField(Assignment, backref="reports", on_delete="CASCADE")
@@ -105,10 +112,17 @@ class ProgressReport(BaseModel):
     difficulties = TextField(default="")
     proposals = TextField(default="")
     created_at = InstantField()
+    # Folded text, difficulties and proposals (tracker/search_index.py).
+    search_text = TextField(default="")
+
+    SEARCH_FIELDS = ("text", "difficulties", "proposals")
 
     class Meta:
         table_name = "progress_report"
         indexes = ((("assignment", "created_at"), False),)
+
+
+ProgressReport.add_index(search_index(ProgressReport))
 
 
 class AuditEvent(BaseModel):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from peewee import CharField, DateField, ForeignKeyField, TextField, fn
 
 from ..db import BaseModel, InstantField
+from ..search_index import Searchable, search_index
 from .users import User
 
 
-class Meeting(BaseModel):
+class Meeting(Searchable, BaseModel):
     """Cuộc họp, with its conclusion notice ("Thông báo kết luận")."""
 
     title = CharField(max_length=300)
@@ -23,6 +24,10 @@ class Meeting(BaseModel):
     created_by = ForeignKeyField(User, null=True, backref="meetings", on_delete="SET NULL")
     created_at = InstantField()
     updated_at = InstantField()
+    # Folded title, notice, place, chair and conclusion (tracker/search_index.py).
+    search_text = TextField(default="")
+
+    SEARCH_FIELDS = ("title", "notice_number", "place", "chair_name", "conclusion")
 
     class Meta:
         table_name = "meeting"
@@ -43,3 +48,6 @@ class Meeting(BaseModel):
                 | fn.LOWER(cls.conclusion).contains(needle)
             )
         return query
+
+
+Meeting.add_index(search_index(Meeting))

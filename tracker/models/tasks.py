@@ -7,6 +7,7 @@ from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerF
 
 from ..db import BaseModel, InstantField
 from ..i18n import N_
+from ..search_index import Searchable, search_index
 from .meetings import Meeting
 from .users import User
 
@@ -33,7 +34,7 @@ DEADLINE_KINDS = {
 }
 
 
-class Task(BaseModel):
+class Task(Searchable, BaseModel):
     """Nhiệm vụ: one directive, given to one or more units."""
 
     meeting = ForeignKeyField(Meeting, null=True, backref="tasks", on_delete="RESTRICT")
@@ -51,6 +52,10 @@ class Task(BaseModel):
     created_by = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
     created_at = InstantField()
     updated_at = InstantField()
+    # Folded title and content (tracker/search_index.py).
+    search_text = TextField(default="")
+
+    SEARCH_FIELDS = ("title", "content")
 
     class Meta:
         table_name = "task"
@@ -79,3 +84,6 @@ class Task(BaseModel):
             .scalar()
         )
         return (last or 0) + 1
+
+
+Task.add_index(search_index(Task))

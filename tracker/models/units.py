@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField
+from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
 
 from ..db import BaseModel
 from ..i18n import N_
@@ -24,6 +24,8 @@ class Unit(BaseModel):
     email = CharField(max_length=200, default="")
     active = BooleanField(default=True)
     sort_order = IntegerField(default=0)
+    # Other names notices use for the unit: one per line or separated by ";".
+    aliases = TextField(default="")
 
     class Meta:
         table_name = "unit"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 from flask_babel import gettext
 from flask_login import UserMixin
-from peewee import BooleanField, CharField, ForeignKeyField
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import BaseModel, InstantField
@@ -40,12 +40,19 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     locale = CharField(max_length=5, default="")
     created_at = InstantField()
+    # Part of the login id kept in session and remember cookies (``get_id``): raising it
+    # ends every session of the user (logout, password change, admin lock or reset).
+    session_version = IntegerField(default=1)
 
     class Meta:
         table_name = "user"
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and remember cookies: ``id:version``."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users on every request

@@ -12,10 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import SqliteDatabase
-
 from ..clock import get_clock
-from ..db import database
+from ..db import write_transaction
 from ..models import JobRun
 from . import digest, due_soon, periods, summary
 from .common import Mail
@@ -50,13 +48,6 @@ def build(job: str, at: datetime) -> list[Mail]:
     return JOBS[job].build(at)
 
 
-def _write_transaction():
-    # SQLite: take the write lock at BEGIN, so two runs queue up instead of failing later.
-    if isinstance(database.obj, SqliteDatabase):
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
-
-
 @dataclass
 class Outcome:
     """What one call of ``run_job`` did."""
@@ -79,7 +70,7 @@ def run_job(job: str, at: datetime) -> Outcome:
         return Outcome(job, period, ran=False)
     mails = build(job, at)
     clock = get_clock()
-    with _write_transaction():
+    with write_transaction():
         claimed = (
             JobRun.insert(job=job, period=period, started_at=clock.now())
             .on_conflict_ignore()
