@@ -91,6 +91,10 @@ def migrate() -> list[str]:
         runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
         pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
         runner.up()
+        if isinstance(database.obj, SqliteDatabase):
+            from .search_index import ensure_sqlite_fts
+
+            ensure_sqlite_fts(database.obj)
     return pending
 
 
