@@ -24,6 +24,7 @@ from .assignment_forms import (
 from .assignment_queries import listing
 from .assignment_timeline import timeline
 from .models import Assignment, Unit
+from .page_cache import cached_page
 from .permissions import can_view_assignment, can_view_unit, require
 from .rendering import render, wants_fragment
 from .unit_work import COUNTERS, counters
@@ -99,6 +100,7 @@ def _invalid(a: Assignment, **forms) -> Response:
 
 @bp.route("/assignments/<int:assignment_id>")
 @login_required
+@cached_page
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
     a = _get(assignment_id)

@@ -9,6 +9,7 @@ from flask import Flask
 from peewee import DatabaseProxy, DateTimeField, Model, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
+from playhouse.pool import PooledDatabase
 
 database = DatabaseProxy()
 
@@ -52,16 +53,32 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
+# Connections are kept open between requests (playhouse.pool): opening one costs more than a
+# page read from the page cache (SQLite sets its pragmas anew, PostgreSQL starts a backend).
+# A connection returned after this many idle seconds is closed instead of reused.
+POOL_STALE_SECONDS = 300
+
+
+def _pooled(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.endswith("+pool") or rest.endswith(":memory:"):
+        return url  # an in-memory SQLite database exists only in its one connection
+    return f"{scheme}+pool://{rest}"
+
+
 def open_database(url: str):
     """A peewee database for ``url`` with the settings this application relies on."""
+    pool = {"max_connections": None, "stale_timeout": POOL_STALE_SECONDS}
     if url.startswith("sqlite"):
-        db = connect(url, pragmas=SQLITE_PRAGMAS, autoconnect=True)
+        # A pooled connection may serve another thread later (one thread at a time).
+        options = {**pool, "check_same_thread": False} if _pooled(url) != url else {}
+        db = connect(_pooled(url), pragmas=SQLITE_PRAGMAS, autoconnect=True, **options)
         if not isinstance(db, SqliteDatabase):
             raise ValueError(url)
         # SQLite's own lower() folds ASCII only; Vietnamese search needs Unicode case folding.
         db.register_function(_unicode_lower, "lower", 1, deterministic=True)
         return db
-    return connect(url)
+    return connect(_pooled(url), **pool)
 
 
 def write_transaction():
@@ -77,11 +94,24 @@ def write_transaction():
     return database.atomic()
 
 
+def close_all() -> None:
+    """Close this thread's connection and every idle pooled one.
+
+    Before the database file is copied or replaced, and when the proxy is bound anew: a pooled
+    SQLite connection left open keeps the last writes in the -wal file, not in the file.
+    """
+    current = database.obj
+    if current is None:
+        return
+    if not current.is_closed():
+        current.close()
+    if isinstance(current, PooledDatabase):
+        current.close_all()
+
+
 def bind(url: str) -> None:
     """Point the proxy at ``url`` (closing any previous database)."""
-    current = database.obj
-    if current is not None and not current.is_closed():
-        current.close()
+    close_all()
     database.initialize(open_database(url))
 
 
@@ -95,6 +125,9 @@ def migrate() -> list[str]:
             from .search_index import ensure_sqlite_fts
 
             ensure_sqlite_fts(database.obj)
+        from .page_cache import ensure_triggers
+
+        ensure_triggers(database.obj)
     return pending
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from . import dashboard, unit_work
+from .page_cache import cached_page
 from .permissions import can
 
 bp = Blueprint("home", __name__)
@@ -11,6 +12,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @login_required
+@cached_page
 def index():
     """Officers see "Việc của đơn vị"; leaders, secretaries, viewers and admins the overview."""
     if current_user.role == "officer" and current_user.unit_id:

@@ -27,7 +27,7 @@ from flask.cli import with_appcontext
 from peewee import SqliteDatabase
 
 from .clock import get_clock
-from .db import database
+from .db import close_all, database
 
 
 class BackupError(click.ClickException):
@@ -156,7 +156,7 @@ def _refuse_if_in_use(path: Path) -> None:
 def restore_sqlite(backup: Path, live: Path) -> Path:
     """Put ``backup`` in place of ``live``; returns the safety copy of what was there."""
     _check(backup)
-    database.close()
+    close_all()
     safety = None
     if live.exists():
         _refuse_if_in_use(live)

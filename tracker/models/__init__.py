@@ -3,7 +3,7 @@
 from .api_tokens import ApiToken
 from .assignments import STATUSES, Assignment, AuditEvent, ProgressReport
 from .calendar_feeds import CalendarFeed
-from .counters import CounterVersion
+from .counters import CounterVersion, DataVersion
 from .followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
 from .mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from .meetings import Meeting
@@ -37,10 +37,12 @@ MODELS = [
     FrozenReport,
     LoginAttempt,
     CounterVersion,
+    DataVersion,
 ]
 
 __all__ = [
     "CounterVersion",
+    "DataVersion",
     "CalendarFeed",
     "LoginAttempt",
     "FrozenReport",

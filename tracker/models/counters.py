@@ -28,3 +28,13 @@ class CounterVersion(BaseModel):
         from ..cache import create_triggers
 
         create_triggers(cls._meta.database)
+
+
+class DataVersion(BaseModel):
+    """One row (id 1): raised by triggers on every write to page data (tracker/page_cache.py)."""
+
+    id = IntegerField(primary_key=True)
+    version = BigIntegerField()
+
+    class Meta:
+        table_name = "data_version"
