@@ -282,7 +282,24 @@ def _ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_wrk(port: int, path: str, cookie: str, seconds: float, connections: int) -> dict:
+def _fresh_script(path: str) -> str:
+    """A wrk script that asks ``path`` with a new query string each time (no cached page)."""
+    sep = "&" if "?" in path else "?"
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    with script:
+        script.write(
+            "counter = 0\n"
+            "request = function()\n"
+            "  counter = counter + 1\n"
+            f'  return wrk.format("GET", "{path}{sep}fresh=" .. counter)\n'
+            "end\n"
+        )
+    return script.name
+
+
+def run_wrk(
+    port: int, path: str, cookie: str, seconds: float, connections: int, fresh: bool = False
+) -> dict:
     cmd = [
         "wrk",
         "-t1",
@@ -294,9 +311,16 @@ def run_wrk(port: int, path: str, cookie: str, seconds: float, connections: int)
     ]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(
-        [*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
-    ).stdout
+    script = _fresh_script(path) if fresh else None
+    if script:
+        cmd += ["-s", script]
+    try:
+        out = subprocess.run(
+            [*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        if script:
+            os.unlink(script)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
@@ -311,9 +335,13 @@ def run_wrk(port: int, path: str, cookie: str, seconds: float, connections: int)
     }
 
 
-def run_python(port: int, path: str, cookie: str, seconds: float, connections: int) -> dict:
+def run_python(
+    port: int, path: str, cookie: str, seconds: float, connections: int, fresh: bool = False
+) -> dict:
     """The fallback: ``connections`` threads, one request per connection (as sync workers)."""
     samples: list[float] = []
+    counter = iter(range(1, 10**9))
+    sep = "&" if "?" in path else "?"
     errors = [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -322,7 +350,8 @@ def run_python(port: int, path: str, cookie: str, seconds: float, connections: i
         mine, bad = [], 0
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, _, _ = request(port, "GET", path, {"Cookie": cookie} if cookie else {})
+            url = f"{path}{sep}fresh={next(counter)}" if fresh else path
+            status, _, _ = request(port, "GET", url, {"Cookie": cookie} if cookie else {})
             mine.append((time.perf_counter() - started) * 1000)
             bad += status != 200
         with lock:
@@ -376,6 +405,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--compare-sqlite", default="", help="SQLite rps per page, comma-separated")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--no-rendered",
+        dest="rendered",
+        action="store_false",
+        help="skip the informative rows of pages rendered anew (page cache missed)",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -395,24 +430,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         officer = login(port, bench_seed.OFFICER)
         leader = login(port, bench_seed.LEADER)
+        assignment = f"/assignments/{assignment_id}"
         pages = [
-            ("minimal Flask page", MINIMAL_PREFIX + "/", "", None),
-            ("officer home /", "/", officer, 0.17),
-            (
-                f"assignment /assignments/{assignment_id}",
-                f"/assignments/{assignment_id}",
-                officer,
-                0.17,
-            ),
-            ("leader home /", "/", leader, 0.15),
+            ("minimal Flask page", MINIMAL_PREFIX + "/", "", None, False),
+            ("officer home /", "/", officer, 0.17, False),
+            (f"assignment {assignment}", assignment, officer, 0.17, False),
+            ("leader home /", "/", leader, 0.15, False),
         ]
+        if args.rendered:
+            # The same pages with a new query string each time: every answer rendered anew,
+            # as after a change of data (no target: what the page cache saves).
+            pages += [
+                ("  rendered: officer home", "/", officer, None, True),
+                ("  rendered: assignment", assignment, officer, None, True),
+                ("  rendered: leader home", "/", leader, None, True),
+            ]
         results = []
-        for name, path, cookie, target in pages:
+        for name, path, cookie, target, fresh in pages:
             status, _, body = request(port, "GET", path, {"Cookie": cookie} if cookie else {})
             if status != 200:
                 sys.exit(f"{name}: HTTP {status}")
             warm_up(port, path, cookie, args.warmup, args.workers)
-            m = drive(port, path, cookie, args.duration, args.connections)
+            m = drive(port, path, cookie, args.duration, args.connections, fresh=fresh)
             m.update(name=name, bytes=len(body), target=target)
             results.append(m)
     finally:

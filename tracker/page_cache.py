@@ -41,6 +41,7 @@ from peewee import Database, PostgresqlDatabase
 
 from . import timeliness
 from .db import database
+from .models import DataVersion, User
 
 # Tables no page shows, or written by the triggers themselves.
 EXCLUDED = frozenset({"login_attempt", "counter_version", "data_version", "schema_migration"})
@@ -131,9 +132,40 @@ def ensure_triggers(db: Database) -> None:
 
 
 def data_version() -> int | None:
-    """The current data version (None before migration 0012)."""
+    """The current data version (None before migration 0012).
+
+    The version read with this request's user (``load_user_row``) if there was one: that was
+    before any page was rendered.
+    """
+    if g.get("data_version") is not None:
+        return g.data_version
     row = database.execute_sql("SELECT version FROM data_version WHERE id = 1").fetchone()
     return row[0] if row else None
+
+
+def load_user_row(row_id: int) -> User | None:
+    """``User.get_or_none(User.id == row_id)``, and the data version in the same statement.
+
+    Every request loads its user: the SQL is built once per database, and a page served from
+    the store then costs this one statement.
+    """
+    db = database.obj
+    fields = User._meta.sorted_fields
+    prepared = getattr(db, "_tracker_user_sql", None)
+    if prepared is None:
+        current = DataVersion.select(DataVersion.version).where(DataVersion.id == 1)
+        sql, params = User.select(*fields, current).where(User.id == 0).sql()
+        prepared = (sql, tuple(params[:-1]))
+        db._tracker_user_sql = prepared
+    sql, params = prepared
+    row = database.execute_sql(sql, (*params, row_id)).fetchone()
+    if row is None:
+        return None
+    g.data_version = row[-1]  # None without the version's row: nothing is then kept
+    values = {f.name: f.python_value(v) for f, v in zip(fields, row[:-1], strict=True)}
+    user = User(__no_default__=1, **values)
+    user._dirty.clear()
+    return user
 
 
 def _store() -> OrderedDict:
@@ -148,14 +180,18 @@ def _store() -> OrderedDict:
 
 def _key(version: int) -> tuple:
     today, window = timeliness.context()
-    htmx = tuple(sorted((k, v) for k, v in request.headers.items() if k.lower().startswith("hx-")))
+    environ = request.environ
+    htmx = tuple(sorted((k, v) for k, v in environ.items() if k.startswith("HTTP_HX_")))
     return (
         current_user.get_id(),
         str(get_locale()),
         today,
         window,
-        request.host_url,
-        request.full_path,
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST", ""),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
         htmx,
         version,
     )

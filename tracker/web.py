@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from . import cadence, permissions, security, security_errors, timeliness
+from . import cadence, page_cache, permissions, security, security_errors, timeliness
 from .extensions import login_manager
 from .models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS, User
 from .pagination import url_with
@@ -32,21 +32,11 @@ def load_user(user_id: str) -> User | None:
         row_id, version = optional_id(raw_id), optional_id(raw_version)
     except ValueError:
         row_id = version = None
-    user = _user_by_id(row_id) if row_id and version else None
+    user = page_cache.load_user_row(row_id) if row_id and version else None
     if user is None or not user.active or user.session_version != version:
         _forget(user_id)
         return None
     return user
-
-
-def _user_by_id(row_id: int) -> User | None:
-    """``User.get_or_none(User.id == row_id)``, with its SQL built once (every request asks)."""
-    db = User._meta.database.obj
-    sql = getattr(db, "_tracker_user_sql", None)
-    if sql is None:
-        sql = User.select().where(User.id == 0).sql()[0]
-        db._tracker_user_sql = sql
-    return next(iter(User.raw(sql, row_id)), None)
 
 
 def _forget(user_id: str) -> None:
