@@ -20,16 +20,13 @@ PAGED = {
     "admin users",
 }
 
-# Pages still over the budget (measured 27 Nov 2026 with 30 rows); each is another feature's
+# Pages still over the budget (measured 5 Dec 2026 with 30 rows); each is another feature's
 # page and is listed here until it is made smaller, so that this test says when it is.
 OVER_BUDGET = {
     "meeting",
     "task",
     "submitted queue",
     "extensions queue",
-    "outbox",
-    "admin units",
-    "admin users",
 }
 
 

@@ -16,6 +16,7 @@ from . import cadence, page_cache, permissions, security, security_errors, timel
 from .extensions import login_manager
 from .models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS, User
 from .pagination import url_with
+from .rendering import StripIndentation
 from .params import MAX_ID, optional_id
 
 
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
     for name in blueprints:
         app.register_blueprint(importlib.import_module(f"{__package__}.{name}").bp)
 
+    app.jinja_env.add_extension(StripIndentation)
     app.jinja_env.filters["d"] = _fmt_date
     app.jinja_env.filters["dt"] = _fmt_datetime
     app.jinja_env.globals.update(
