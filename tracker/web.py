@@ -16,8 +16,8 @@ from . import cadence, page_cache, permissions, security, security_errors, timel
 from .extensions import login_manager
 from .models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS, User
 from .pagination import url_with
-from .rendering import StripIndentation
 from .params import MAX_ID, optional_id
+from .rendering import StripIndentation
 
 
 @login_manager.user_loader
