@@ -90,6 +90,15 @@ def test_an_unchanged_page_is_served_without_rendering(officer, world):
     assert again == first.replace(_token(first), _token(again))
 
 
+def test_a_unit_page_is_kept_for_its_reader_only(client, auth, world, app):
+    auth.login("lanhdao")
+    url = f"/units/{world.ward_a.id}"
+    assert "Tăng cường tuyên truyền CCHC" in get(client, url)
+    assert served_from_cache(client, url)
+    other = signed_in(app, "p.hoangvanthu")  # another ward's officer: refused, not served
+    assert other.get(url).status_code in (403, 404)
+
+
 def test_a_write_from_another_connection_shows_at_once(officer, world, database_url):
     assert "Tăng cường tuyên truyền CCHC" in get(officer, "/")
     raw_write(database_url, "UPDATE task SET title = ? WHERE id = ?", "Tiêu đề mới", world.task.id)

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from .models import Unit
+from .page_cache import cached_page
 from .permissions import can_view_unit, require
 from .unit_work import work_page
 
@@ -14,6 +15,7 @@ bp = Blueprint("units", __name__)
 
 @bp.route("/units/<int:unit_id>")
 @login_required
+@cached_page
 def view(unit_id: int) -> Response:
     """The unit's assignments: everyone who sees everything, or the unit's own officers."""
     unit = Unit.get_or_none(Unit.id == unit_id)
