@@ -26,6 +26,7 @@ from .file_types import matches_name, sniff
 from .i18n import N_
 from .models import Assignment, Attachment, Submission, User
 from .permissions import can_view_assignment
+from .security_errors import refuse_hidden
 
 bp = Blueprint("attachments", __name__)
 
@@ -189,8 +190,10 @@ def download(attachment_id: int) -> Response:
         .get_or_none()
     )
     # Not 403: whether a file exists is itself none of an outsider's business.
-    if attachment is None or not can_view_assignment(current_user, attachment.assignment):
+    if attachment is None:
         abort(404)
+    if not can_view_assignment(current_user, attachment.assignment):
+        refuse_hidden()
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
         abort(404)

@@ -23,6 +23,7 @@ from .db import database
 from .models import CalendarFeed, Unit, User
 from .params import optional_id
 from .rendering import form_error_status, render
+from .security_errors import refuse_hidden
 
 bp = Blueprint("calendar_feeds", __name__)
 
@@ -104,6 +105,8 @@ def _owned_feed(feed_id: int) -> CalendarFeed:
         CalendarFeed.id == feed_id, CalendarFeed.user == current_account().id
     )
     if feed is None:
+        if CalendarFeed.select().where(CalendarFeed.id == feed_id).exists():
+            refuse_hidden()  # another user's feed
         abort(404)
     return feed
 

@@ -17,6 +17,7 @@ from .db import database
 from .forms import BaseForm, max_len, required
 from .models import MAIL_KINDS, ApiToken, MailPreference, User
 from .rendering import form_error_status, render, wants_fragment
+from .security_errors import refuse_hidden
 
 bp = Blueprint("profile", __name__)
 
@@ -173,6 +174,8 @@ def _own_token(token_id: int) -> ApiToken:
     """One of the current user's tokens, or 404 (another user's token does not exist here)."""
     token = ApiToken.get_or_none(ApiToken.id == token_id, ApiToken.user == current_account().id)
     if token is None:
+        if ApiToken.select().where(ApiToken.id == token_id).exists():
+            refuse_hidden()  # another user's token
         abort(404)
     return token
 

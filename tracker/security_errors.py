@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 from types import MethodType
+from typing import NoReturn
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +27,17 @@ def audit_denied() -> None:
         method=request.method,
         address=client_address(),
     )
+
+
+def refuse_hidden() -> NoReturn:
+    """Refuse with 404, so the object's existence stays hidden, and audit it as a refusal.
+
+    For an object that exists but is not the user's to see (another unit's evidence file or
+    assignment, another user's token or feed): what an outsider gets is the same 404 as for an
+    id that exists nowhere, while the audit trail records the refused access.
+    """
+    audit_denied()
+    abort(404)
 
 
 def _log_exception(app: Flask, exc_info) -> None:

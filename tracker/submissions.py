@@ -20,6 +20,7 @@ from .attachments import UploadError, uploads_from
 from .models import DECISIONS, Assignment, AuditEvent, Submission, User
 from .permissions import can_view_assignment, is_own_unit, require
 from .rendering import form_error_status, render, wants_fragment
+from .security_errors import refuse_hidden
 from .submission_forms import DecisionForm, SubmitForm, show_error
 from .submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from .urls import safe_next
@@ -106,7 +107,7 @@ def _viewable(assignment_id: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
     a = _get(assignment_id)
     if not can_view_assignment(current_user, a):
-        abort(404)
+        refuse_hidden()
     return a
 
 

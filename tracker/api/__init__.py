@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from ..extensions import csrf, login_manager
 from ..i18n import N_
 from ..models import User
+from ..security_errors import audit_denied
 from .tokens import user_for_request
 from .validation import ApiError
 
@@ -61,6 +62,8 @@ def api_user() -> User:
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
+    if error.status == 403:
+        audit_denied()  # the API's refusals are audited as the pages' are
     return error_response(error)
 
 

@@ -27,6 +27,7 @@ from ..models import (
 from ..models.assignments import ROLES as ASSIGNMENT_ROLES
 from ..params import MAX_ID
 from ..permissions import can_view_assignment, visible_meetings, visible_tasks
+from ..security_errors import audit_denied
 from . import api_user, bp, serialize
 from .validation import ApiError, check_args
 
@@ -95,6 +96,13 @@ def not_found() -> ApiError:
     return ApiError(404, "not_found", _("Không tìm thấy dữ liệu yêu cầu."))
 
 
+def hidden(model, row_id: int) -> ApiError:
+    """404 for a row the token's user may not read; if it exists, an audited refusal."""
+    if model.select().where(model.id == row_id).exists():
+        audit_denied()
+    return not_found()
+
+
 def _page(query, args: dict[str, Any], dump) -> Any:
     total = query.order_by().count()
     rows = query.paginate(args["page"], args["per_page"])
@@ -161,7 +169,7 @@ def meetings():
 def meeting(meeting_id: int):
     row = visible_meetings(api_user()).where(Meeting.id == meeting_id).get_or_none()
     if row is None:
-        raise not_found()
+        raise hidden(Meeting, meeting_id)
     check_args()
     return jsonify(serialize.meeting(row))
 
@@ -201,7 +209,7 @@ def task(task_id: int):
     """A task with all its assignments (as the task page shows them)."""
     row = visible_tasks(api_user()).where(Task.id == task_id).get_or_none()
     if row is None:
-        raise not_found()
+        raise hidden(Task, task_id)
     check_args()
     body = serialize.task(row)
     body["assignments"] = [serialize.assignment(a) for a in assignments_of([row.id])]
@@ -235,7 +243,10 @@ def assignments():
 def visible_assignment(assignment_id: int) -> Assignment:
     """The assignment if the token's user may read it (as the assignment page), else 404."""
     row = listing().where(Assignment.id == assignment_id).get_or_none()
-    if row is None or not can_view_assignment(api_user(), row):
+    if row is None:
+        raise not_found()
+    if not can_view_assignment(api_user(), row):
+        audit_denied()
         raise not_found()
     return row
 

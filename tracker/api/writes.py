@@ -23,7 +23,7 @@ from ..tasks import _give as give_units
 from ..tasks import create_task
 from ..workdays import MAX_WORKING_DAYS
 from . import api_user, bp, serialize
-from .reads import ID, assignments_of, not_found, visible_assignment
+from .reads import ID, assignments_of, hidden, visible_assignment
 from .validation import ApiError, check_args, check_body
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}
@@ -124,7 +124,7 @@ def create_meeting_task(meeting_id: int):
     user = api_user()
     meeting = visible_meetings(user).where(Meeting.id == meeting_id).get_or_none()
     if meeting is None:
-        raise not_found()
+        raise hidden(Meeting, meeting_id)
     if not can(user, "task.create"):
         raise _forbidden()
     check_args()
@@ -147,7 +147,7 @@ def assign_task(task_id: int):
     user = api_user()
     task = visible_tasks(user).where(Task.id == task_id).get_or_none()
     if task is None:
-        raise not_found()
+        raise hidden(Task, task_id)
     if not can(user, "task.assign"):
         raise _forbidden()
     check_args()
