@@ -618,6 +618,21 @@ def test_edit_user_sets_new_password(client, auth, world):
     assert json.loads(event.after) == {"password": "đã đặt lại"}
 
 
+def test_admin_resetting_own_password_stays_signed_in_here_only(client, auth, world, app):
+    from conftest import AuthActions, CsrfClient
+
+    app.test_client_class = CsrfClient
+    elsewhere = app.test_client()
+    AuthActions(elsewhere).login("admin")
+    auth.login("admin")
+    url = f"/admin/users/{world.admin.id}/edit"
+    data = {"full_name": "Admin", "role": "admin", "password": "matkhaumoi1"}
+    assert client.post(url, data=data).status_code == 302
+    assert User.get_by_id(world.admin.id).check_password("matkhaumoi1")
+    assert client.get("/admin/users").status_code == 200  # this session goes on
+    assert elsewhere.get("/admin/users").status_code == 302  # the other one has ended
+
+
 def test_edit_user_moving_to_another_role_drops_the_unit(client, auth, world):
     auth.login("admin")
     data = {"full_name": "P.Sodau", "role": "viewer", "unit": str(world.ward_a.id)}

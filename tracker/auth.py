@@ -156,6 +156,14 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def continue_session(user: User) -> None:
+    """After ``end_sessions(user)`` by ``user`` themself: every other session has ended, and
+    this one goes on under a new session (and a new remember cookie, if it had one)."""
+    remember = _has_remember_cookie()
+    _clear_session()
+    login_user(User.get_by_id(user.id), remember=remember)
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -171,10 +179,7 @@ def change_password():
                 User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
                 end_sessions(user)
                 record(user, "password", user)
-            # Every other session has ended; this one goes on under a new session.
-            remember = _has_remember_cookie()
-            _clear_session()
-            login_user(User.get_by_id(user.id), remember=remember)
+            continue_session(user)
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("home.index"))
     return render("auth/password.html", form=form)

@@ -11,7 +11,7 @@ from peewee import JOIN
 from wtforms import SelectChoice
 
 from ..audit import changes, record
-from ..auth import end_sessions
+from ..auth import continue_session, end_sessions
 from ..clock import get_clock
 from ..db import database
 from ..i18n import N_
@@ -178,6 +178,8 @@ def user_edit(user_id: int) -> Response:
                     after["password"] = "đã đặt lại"
                 if after:
                     record(current_user, "update", account, before=before, after=after)
+            if form.password.data and account.id == current_user.id:
+                continue_session(account)  # an admin's own reset keeps this session only
             return finish(
                 url_for("admin.users"), _("Đã lưu tài khoản %(name)s.", name=account.username)
             )
