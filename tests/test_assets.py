@@ -1,0 +1,17 @@
+"""Every asset a page links to is served by the app itself (no CDN), the icon included."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_every_linked_asset_is_local_and_served(client, auth, world):
+    auth.login("p.sodau")
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"', page)
+    assert any(link.endswith("favicon.svg") for link in links)  # no /favicon.ico 404 in the log
+    for link in links:
+        assert link.startswith("/static/"), link
+        response = client.get(link)
+        assert response.status_code == 200, link
+        response.close()
