@@ -15,7 +15,7 @@ from . import dashboard_queries as queries
 from . import timeliness
 from .dashboard_queries import Filters, InvalidFilter, parse_filters
 from .models import UNIT_KINDS, Assignment, Unit
-from .pagination import Page, page_number, paginate, sort_key
+from .pagination import Page, page_number, paginate_ids, sort_key
 from .permissions import require_role
 from .rendering import render
 
@@ -143,8 +143,13 @@ def assignments() -> Response:
         )
     if filters.unit is not None and not filters.unit.active:
         context["units"].insert(0, filters.unit)
-    query = queries.assignments(filters, today, window).order_by(*terms, Assignment.id)
-    page = paginate(query, per_page=min(current_app.config["PAGE_SIZE"], LIST_PER_PAGE))
+    per_page = min(current_app.config["PAGE_SIZE"], LIST_PER_PAGE)
+    page = paginate_ids(
+        queries.assignments(filters, today, window),
+        [*terms, Assignment.id],
+        per_page=per_page,
+        ids_query=queries.assignments(filters, today, window, ids_only=True),
+    )
     rows = [(a, a.category()) for a in page.items]
     return render(
         "dashboard/assignments.html",

@@ -184,9 +184,19 @@ def overdue_page(
     return sorted(rows, key=lambda a: position[a.id])
 
 
-def assignments(filters: Filters, today: date, window: int):
-    """The assignments behind a number of the overview (cancelled ones only when asked)."""
-    query = _scope(listing(), filters)
+def assignments(filters: Filters, today: date, window: int, ids_only: bool = False):
+    """The assignments behind a number of the overview (cancelled ones only when asked).
+
+    ``ids_only``: their ids, joined to the unit always and to the task only when a filter needs
+    it (the list's pages are chosen on this, see ``pagination.paginate_ids``).
+    """
+    if ids_only:
+        query = Assignment.select(Assignment.id).join(Unit)
+        if filters.meeting is not None or filters.q:
+            query = query.switch(Assignment).join(Task)
+    else:
+        query = listing()
+    query = _scope(query, filters)
     if filters.category:
         query = query.where(timeliness.condition(Assignment, filters.category, today, window))
     if filters.status:
