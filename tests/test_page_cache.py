@@ -99,6 +99,15 @@ def test_a_unit_page_is_kept_for_its_reader_only(client, auth, world, app):
     assert other.get(url).status_code in (403, 404)
 
 
+def test_a_served_page_has_its_own_length_and_the_same_headers(officer):
+    rendered = officer.get("/")
+    served = officer.get("/")
+    for response in (rendered, served):
+        assert int(response.headers["Content-Length"]) == len(response.get_data())
+    for name in ("Content-Type", "Vary", "Cache-Control", "Content-Security-Policy"):
+        assert served.headers.get_all(name) == rendered.headers.get_all(name), name
+
+
 def test_a_write_from_another_connection_shows_at_once(officer, world, database_url):
     assert "Tăng cường tuyên truyền CCHC" in get(officer, "/")
     raw_write(database_url, "UPDATE task SET title = ? WHERE id = ?", "Tiêu đề mới", world.task.id)

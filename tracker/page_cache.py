@@ -209,8 +209,10 @@ def _keepable(response: Response, session_before: dict) -> bool:
 
 def _answer(entry: tuple) -> Response:
     body, headers, versions = entry
+    # Its own Content-Length: the fresh token need not be as long as the one it replaces.
     response = make_response(body.replace(TOKEN_SLOT, generate_csrf().encode()))
-    response.headers.clear()
+    for name in {name for name, _ in headers}:
+        del response.headers[name]
     response.headers.extend(headers)
     if versions:
         g.assignment_versions = dict(versions)
@@ -248,7 +250,8 @@ def cached_page(view: Callable[..., Response]) -> Callable[..., Response]:
         if _keepable(response, before):
             body = response.get_data().replace(token.encode(), TOKEN_SLOT)
             versions = g.get("assignment_versions")
-            store[key] = (body, list(response.headers.items()), dict(versions or {}))
+            headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
+            store[key] = (body, headers, dict(versions or {}))
             while len(store) > size:
                 store.popitem(last=False)
         return response
