@@ -29,6 +29,7 @@ keeps (0 turns the cache off).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -49,6 +50,8 @@ EXCLUDED = frozenset({"login_attempt", "counter_version", "data_version", "schem
 ROWS_WITH = {"audit_event": "assignment_id"}
 # Where the CSRF token stood in a kept page: a raw "<" cannot come from escaped user text.
 TOKEN_SLOT = b"<csrf-token/>"
+
+_LOCK = threading.Lock()
 
 _SQLITE_BUMP = "UPDATE data_version SET version = version + 1 WHERE id = 1;"
 
@@ -241,9 +244,11 @@ def cached_page(view: Callable[..., Response]) -> Callable[..., Response]:
         token = generate_csrf()  # in the session before the view runs, so it is no change
         store = _store()
         key = _key(version)
-        entry = store.get(key)
+        with _LOCK:  # a threaded server (tracker run) shares the store between threads
+            entry = store.get(key)
+            if entry is not None:
+                store.move_to_end(key)
         if entry is not None:
-            store.move_to_end(key)
             return _answer(entry)
         before = dict(session)
         response = make_response(view(*args, **kwargs))
@@ -251,9 +256,10 @@ def cached_page(view: Callable[..., Response]) -> Callable[..., Response]:
             body = response.get_data().replace(token.encode(), TOKEN_SLOT)
             versions = g.get("assignment_versions")
             headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
-            store[key] = (body, headers, dict(versions or {}))
-            while len(store) > size:
-                store.popitem(last=False)
+            with _LOCK:
+                store[key] = (body, headers, dict(versions or {}))
+                while len(store) > size:
+                    store.popitem(last=False)
         return response
 
     return wrapper
