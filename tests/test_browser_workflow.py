@@ -84,10 +84,20 @@ def test_submit_return_resubmit_confirm_extension_and_urge(app, world, setting, 
     expect(leader.locator("main")).to_contain_text("Thực hiện lại")
     assert Assignment.get_by_id(a.id).status == "returned"
 
-    # ... submitted again, and confirmed.
+    # ... submitted again, and confirmed from the queue (the row's forms arrive when its
+    # "Xác nhận / trả lại" opens; a return without a reason is refused beside the field).
     submit(officer, base, a, pdf, "Bổ sung danh sách người tham dự.")
+    leader.goto(f"{base}/queues/submitted")
+    expect(leader.locator('#queue-nav [data-queue="submitted"]')).to_have_text("1")
+    row = leader.locator(f"#queue-assignment-{a.id}")
+    row.locator("summary").click()
+    row.get_by_role("button", name="Trả lại, yêu cầu thực hiện lại").click()
+    expect(row.locator(".field-error")).to_have_text("Vui lòng nêu lý do.")
+    assert Assignment.get_by_id(a.id).status == "submitted"
+    row.get_by_role("button", name="Xác nhận hoàn thành").click()
+    expect(row).to_contain_text("Đã xác nhận hoàn thành.")
+    expect(leader.locator('#queue-nav [data-queue="submitted"]')).to_have_count(0)
     leader.goto(f"{base}/assignments/{a.id}")
-    leader.get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(leader.locator("main")).to_contain_text("Hoàn thành")
     shot(leader, "w2-leader-confirmed")
     done = Assignment.get_by_id(a.id)
@@ -107,6 +117,8 @@ def test_submit_return_resubmit_confirm_extension_and_urge(app, world, setting, 
     expect(other.locator("#extension-panel")).to_contain_text("15/06/2026")
     leader.goto(f"{base}/queues/extensions")
     shot(leader, "w3-leader-extension-queue")
+    # The row's forms arrive when its "Cho ý kiến" opens.
+    leader.locator("summary", has_text="Cho ý kiến").click()
     leader.get_by_role("button", name="Đồng ý gia hạn", exact=True).click()
     row = leader.locator("tr", has_text="Chờ kinh phí in tài liệu.")
     expect(row).to_contain_text("Đã duyệt")

@@ -86,7 +86,36 @@ def test_extensions_queue_lists_pending_requests_oldest_first(client, auth, worl
     queue = page.split('id="queue"')[1]
     assert queue.index("UBND phường Sở Dầu") < queue.index("UBND phường Hoàng Văn Thụ")
     assert "Đã từ chối" not in queue and "Lý do A" in queue and "30/06/2026" in queue
-    assert queue.count('action="/extensions/') == 4  # approve and reject, twice
+    # The decision forms are fetched when a row's "Cho ý kiến" opens.
+    assert 'action="/extensions/' not in queue
+    assert queue.count('hx-get="/queues/extensions/') == 2 and "#extension-panel" in queue
+
+
+def test_extension_row_forms_are_fetched_on_demand(client, auth, world):
+    req = extension(world.assignment_a, world.officer_a, NOW)
+    login(auth, "lanhdao")
+    body = client.hx_get(f"/queues/extensions/{req.id}/actions?next=/queues/extensions?page=2")
+    assert body.status_code == 200 and "HX-Request" in body.headers["Vary"]
+    forms = body.get_data(as_text=True)
+    assert "<html" not in forms and forms.count('hx-target="closest tr"') == 2
+    assert f'action="/extensions/{req.id}/approve"' in forms
+    assert f'action="/extensions/{req.id}/reject"' in forms
+    assert 'name="origin" value="queue"' in forms
+    assert 'name="next" value="/queues/extensions?page=2"' in forms
+    ExtensionRequest.update(status="approved").where(ExtensionRequest.id == req.id).execute()
+    decided = client.hx_get(f"/queues/extensions/{req.id}/actions").get_data(as_text=True)
+    assert "Đã duyệt" in decided and "<form" not in decided
+
+
+def test_row_forms_are_for_deciders(client, auth, world):
+    req = extension(world.assignment_a, world.officer_a, NOW)
+    submit(world.assignment_b, NOW)
+    login(auth, "tonghop")
+    assert client.hx_get(f"/queues/extensions/{req.id}/actions").status_code == 403
+    assert client.hx_get(f"/queues/submitted/{world.assignment_b.id}/actions").status_code == 403
+    login(auth, "lanhdao")
+    assert client.hx_get("/queues/extensions/99999/actions").status_code == 404
+    assert client.hx_get("/queues/submitted/99999/actions").status_code == 404
 
 
 def test_closed_work_leaves_the_extensions_queue(client, auth, world):
@@ -193,6 +222,69 @@ def test_submitted_queue_offers_confirm_and_return_to_deciders(client, auth, wor
     login(auth, "lanhdao")
     page = client.get("/queues/submitted?q=CCHC").get_data(as_text=True)
     a = world.assignment_a.id
-    assert f'action="/assignments/{a}/confirm"' in page
-    assert f'action="/assignments/{a}/return"' in page
-    assert 'name="next" value="/queues/submitted?q=CCHC"' in page
+    # The forms are fetched when the row's "Xác nhận / trả lại" opens; the link is the fallback.
+    assert 'action="/assignments/' not in page
+    assert f'href="/assignments/{a}">Xem và xác nhận' in page
+    assert f'hx-get="/queues/submitted/{a}/actions?next=/queues/submitted?q%3DCCHC"' in page
+    forms = client.hx_get(f"/queues/submitted/{a}/actions?next=/queues/submitted?q%3DCCHC")
+    forms = forms.get_data(as_text=True)
+    assert f'action="/assignments/{a}/confirm"' in forms
+    assert f'action="/assignments/{a}/return"' in forms
+    assert 'name="next" value="/queues/submitted?q=CCHC"' in forms
+    assert 'name="origin" value="queue"' in forms and 'hx-target="closest tr"' in forms
+    assert f'id="return-reason-{a}"' in forms
+
+
+def test_secretary_confirms_from_the_queue_when_the_setting_allows(client, auth, world, app):
+    app.config["SECRETARY_MAY_CONFIRM"] = True
+    submit(world.assignment_a, NOW)
+    login(auth, "tonghop")
+    a = world.assignment_a.id
+    assert f"/queues/submitted/{a}/actions" in client.get("/queues/submitted").get_data(
+        as_text=True
+    )
+    assert "/confirm" in client.hx_get(f"/queues/submitted/{a}/actions").get_data(as_text=True)
+
+
+def test_a_confirmation_in_the_queue_answers_with_its_row(client, auth, world):
+    submit(world.assignment_a, NOW)
+    a = world.assignment_a.id
+    login(auth, "lanhdao")
+    response = client.post(
+        f"/assignments/{a}/confirm",
+        data={"origin": "queue", "next": "/queues/submitted"},
+        htmx=True,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith(f'<tr id="queue-assignment-{a}"')
+    assert "Đã xác nhận hoàn thành." in body and "/confirm" not in body
+    assert "queues-changed" in response.headers["HX-Trigger"]
+    assert Assignment.get_by_id(a).status == "done"
+    assert 'data-queue="submitted"' not in client.hx_get("/queues/counts").get_data(as_text=True)
+    done = client.hx_get(f"/queues/submitted/{a}/actions").get_data(as_text=True)
+    assert "<form" not in done and "Hoàn thành" in done
+
+
+def test_a_refused_return_in_the_queue_shows_the_error_beside_the_reason(client, auth, world):
+    submit(world.assignment_a, NOW)
+    a = world.assignment_a.id
+    login(auth, "lanhdao")
+    response = client.post(
+        f"/assignments/{a}/return",
+        data={"origin": "queue", "next": "/queues/submitted", "reason": ""},
+        htmx=True,
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith(f'<tr id="queue-assignment-{a}"') and "<details open>" in body
+    assert f'<small id="return-reason-{a}-error" class="field-error">Vui lòng nêu lý do.' in body
+    assert 'name="next" value="/queues/submitted"' in body
+    assert Assignment.get_by_id(a).status == "submitted"
+    response = client.post(
+        f"/assignments/{a}/return",
+        data={"origin": "queue", "reason": "Thiếu minh chứng"},
+        htmx=True,
+    )
+    assert "Đã trả lại, yêu cầu đơn vị thực hiện lại." in response.get_data(as_text=True)
+    assert Assignment.get_by_id(a).status == "returned"

@@ -11,17 +11,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, current_app, make_response, request
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
-from . import submission_flow
+from . import extension_rules, submission_flow
 from .assignment_queries import listing
 from .extension_forms import DecisionForm, decision_form
 from .models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
 from .pagination import NullsLast, paginate, sort_key
-from .permissions import require
+from .permissions import can_view_assignment, require
 from .rendering import render
+from .submission_forms import DecisionForm as ReturnForm
 from .timeliness import CLOSED
 from .urls import safe_next
 
@@ -30,6 +32,11 @@ bp.add_app_template_global(DECISIONS, "DECISIONS")
 
 ROLES = ("admin", "leader", "secretary")
 EVENT = "queues-changed"
+
+# A row's forms are fetched when its "Xác nhận / trả lại" or "Cho ý kiến" opens (htmx; without
+# JavaScript the row links to the assignment page, which has them); twelve rows a page keep
+# either queue within its 15 KB budget (the other lists show PAGE_SIZE).
+QUEUE_PAGE_SIZE = 12
 
 SUBMITTED_SORTS = {
     "submitted": [NullsLast(Assignment.submitted_at), Assignment.id],
@@ -106,6 +113,17 @@ def counts_fragment() -> Response:
     return render("partials/queue_counts.html")
 
 
+def _per_page() -> int:
+    return min(current_app.config["PAGE_SIZE"], QUEUE_PAGE_SIZE)
+
+
+def _fragment(template: str, block: str, **context) -> Response:
+    """A block alone (a row's forms, fetched by htmx); it differs from the page it came from."""
+    response = make_response(render_block(template, block, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 def _search(query):
     q = request.args.get("q", "").strip()[:200]
     if q:
@@ -116,11 +134,12 @@ def _search(query):
 @bp.route("/submitted")
 @login_required
 def submitted() -> Response:
-    """Chờ xác nhận: work the units report done, oldest submission first."""
+    """Chờ xác nhận: work the units report done, oldest submission first; a row's confirm
+    and return forms are fetched when it opens (``submitted_actions``)."""
     require(sees_queues(current_user))
     query, q = _search(listing().where(Assignment.status == "submitted"))
     sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
-    page = paginate(query.order_by(*terms))
+    page = paginate(query.order_by(*terms), per_page=_per_page())
     return render(
         "queues/submitted.html",
         block="queue",
@@ -130,6 +149,44 @@ def submitted() -> Response:
         # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
         may_decide=submission_flow.may_decide(current_user),
         here=request.full_path.rstrip("?"),
+    )
+
+
+def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
+    """The return form of one row (its reason has an id of its own: a queue shows many)."""
+    form = form if form is not None else ReturnForm(formdata=None)
+    form.reason.id = f"return-reason-{a.id}"
+    return form
+
+
+@bp.route("/submitted/<int:assignment_id>/actions")
+@login_required
+def submitted_actions(assignment_id: int) -> Response:
+    """One row's confirm and return forms, fetched when the row's action opens."""
+    require(sees_queues(current_user) and submission_flow.may_decide(current_user))
+    a = listing().where(Assignment.id == assignment_id).get_or_none()
+    if a is None or not can_view_assignment(current_user, a):
+        abort(404)
+    return _fragment(
+        "queues/_submitted_row.html",
+        "actions",
+        a=a,
+        form=_return_form(a),
+        here=safe_next(request.args.get("next")) or "",
+    )
+
+
+def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
+    """One row of "Chờ xác nhận" after an inline decision (htmx): decided, or its errors."""
+    a = listing().where(Assignment.id == a.id).get()
+    return render(
+        "queues/_submitted_row.html",
+        block="row",
+        a=a,
+        saved=saved,
+        form=_return_form(a, form) if form is not None else None,
+        may_decide=submission_flow.may_decide(current_user),
+        here=safe_next(request.form.get("next")) or "",
     )
 
 
@@ -150,16 +207,17 @@ def _extension_listing():
 @bp.route("/extensions")
 @login_required
 def extensions() -> Response:
-    """Xin gia hạn: pending extension requests, oldest first, with inline decisions."""
+    """Xin gia hạn: pending extension requests, oldest first; a row's decision forms are
+    fetched when it opens (``extension_actions``) and answer with the row."""
     require(sees_queues(current_user))
     query = _extension_listing().where(
         ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED)
     )
     query, q = _search(query)
     sort, terms = sort_key(EXTENSION_SORTS, "created")
-    page = paginate(query.order_by(*terms))
+    page = paginate(query.order_by(*terms), per_page=_per_page())
     may_decide = current_user.decides
-    rows = [Row(req, decision_form(req) if may_decide else None) for req in page.items]
+    rows = [Row(req, None) for req in page.items]
     return render(
         "queues/extensions.html",
         block="queue",
@@ -172,9 +230,26 @@ def extensions() -> Response:
     )
 
 
+@bp.route("/extensions/<int:request_id>/actions")
+@login_required
+def extension_actions(request_id: int) -> Response:
+    """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
+    require(sees_queues(current_user) and extension_rules.may_decide(current_user))
+    req = _extension_listing().where(ExtensionRequest.id == request_id).get_or_none()
+    if req is None or not can_view_assignment(current_user, req.assignment):
+        abort(404)
+    return _fragment(
+        "queues/_extension_row.html",
+        "actions",
+        row=Row(req, decision_form(req) if req.status == "pending" else None),
+        here=safe_next(request.args.get("next")) or "",
+    )
+
+
 @dataclass
 class Row:
-    """One request in the "Xin gia hạn" queue, with its decision form (for deciders)."""
+    """One request in the "Xin gia hạn" queue; its decision form only when it is shown open
+    (after a refused decision) or fetched alone."""
 
     req: ExtensionRequest
     form: DecisionForm | None

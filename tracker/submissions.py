@@ -2,8 +2,9 @@
 and the submission panel shown on the assignment page, the submission page and the queue.
 
 Confirm and return answer an htmx request with the assignment's submission panel (block
-``panel`` of templates/submissions/panel.html) and a plain one with a redirect to ``next``
-(a path on this site) or to the assignment.
+``panel`` of templates/submissions/panel.html), or with its row when the form came from the
+"Chờ xác nhận" queue (``origin=queue``), and a plain one with a redirect to ``next`` (a path
+on this site) or to the assignment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import concurrency, submission_flow
+from . import concurrency, queues, submission_flow
 from .assignment_queries import listing
 from .attachments import UploadError, uploads_from
 from .models import DECISIONS, Assignment, AuditEvent, Submission, User
@@ -156,7 +157,14 @@ def submit(assignment_id: int) -> Response:
     )
 
 
+def _from_queue() -> bool:
+    """An htmx decision from a row of the "Chờ xác nhận" queue (it answers with the row)."""
+    return wants_fragment() and request.form.get("origin") == "queue"
+
+
 def _decided(a: Assignment, message: str, next_url: str | None) -> Response:
+    if _from_queue():
+        return queues.submitted_row(a, saved=message)
     if wants_fragment():
         return _panel_response(a, next_url=next_url)
     flash(message, "success")
@@ -164,7 +172,11 @@ def _decided(a: Assignment, message: str, next_url: str | None) -> Response:
 
 
 def _refused(a: Assignment, form: DecisionForm, next_url: str | None) -> Response:
-    """A refused decision: the panel with the error (htmx, 200) or the submission page (400)."""
+    """A refused decision: the panel with the error (htmx, 200) or the submission page (400).
+
+    From the queue, the row with its forms open and the error beside the reason."""
+    if _from_queue():
+        return queues.submitted_row(a, form=form)
     if wants_fragment():
         return _panel_response(a, form=form, next_url=next_url)
     return render(
