@@ -330,14 +330,37 @@ def test_meeting_page_shows_tasks_and_assignments(client, auth, world):
     assert "Giao các phường tuyên truyền." in page and "45/TB-UBND" in page
     assert "Tăng cường tuyên truyền CCHC" in page and "Nâng cấp hạ tầng số" in page
     assert f'href="/tasks/{world.task.id}"' in page
-    assert f'href="/assignments/{world.assignment_a.id}"' in page
-    assert "UBND phường Sở Dầu" in page and "Phòng Nội vụ" in page
-    assert "Chủ trì" in page and "Chưa thực hiện" in page
+    # Each task in brief: its (first) lead unit, and its units counted by status and timeliness,
+    # with a link to the task's page that lists them all.
+    assert f'href="/assignments/{world.assignment_b.id}"' in page
+    assert "UBND phường Hoàng Văn Thụ" in page and "Phòng Nội vụ" in page
+    assert "(Chủ trì và 1 đơn vị khác)" in page
+    assert f'<a href="/tasks/{world.task.id}#task-assignments">2 đơn vị</a>' in page
+    assert '<span class="badge status-new">Chưa thực hiện: 2</span>' in page
     assert "30/05/2026" in page
-    assert '<span class="badge t-on_time">Trong hạn</span>' in page
-    assert '<span class="badge t-overdue">Quá hạn</span>' in page
+    assert '<span class="badge t-on_time">Trong hạn: 2</span>' in page
+    assert '<span class="badge t-overdue">Quá hạn: 1</span>' in page
     assert f'href="/meetings/{world.meeting.id}/edit"' in page
     assert f'href="/meetings/{world.meeting.id}/tasks/new"' in page
+
+
+def test_meeting_page_pages_its_tasks(client, app, auth, factory, world):
+    for i in range(app.config["PAGE_SIZE"]):
+        task = factory.task(world.meeting, f"Việc thêm {i:02d}", deadline=date(2026, 6, 1))
+        factory.assignment(task, world.ward_a, status="done", completed_on=date(2026, 5, 2))
+    auth.login("lanhdao")
+    url = f"/meetings/{world.meeting.id}"
+    first = _text(client.get(url))
+    assert "Trang 1 / 2" in first and f'href="{url}?page=2"' in first
+    assert "Tăng cường tuyên truyền CCHC" in first and "Việc thêm 17" in first
+    assert "Việc thêm 18" not in first
+    second = client.hx_get(f"{url}?page=2")
+    body = _text(second)
+    # htmx gets only the tasks block; the rest of the meeting's tasks are on page 2.
+    assert body.lstrip().startswith('<section id="meeting-tasks">') and "<html" not in body
+    assert "Việc thêm 18" in body and "Việc thêm 19" in body and "Trang 2 / 2" in body
+    assert '<span class="badge t-done_on_time">Hoàn thành đúng hạn: 1</span>' in body
+    assert "Tăng cường tuyên truyền CCHC" not in body
 
 
 def test_meeting_page_for_viewer_has_no_change_buttons(client, auth, world):

@@ -236,6 +236,29 @@ def test_task_page_shows_all_assignments(client, auth, clock, world):
     assert f'href="/tasks/{world.task.id}/assign"' in page
 
 
+def test_task_page_sums_up_its_units_and_pages_them(client, app, auth, factory, world):
+    size = app.config["PAGE_SIZE"]
+    for i in range(size):
+        unit = factory.unit(f"UBND xã Thử nghiệm {i:02d}", code=f"xa{i:02d}")
+        factory.assignment(world.task, unit, role="coordinating", status="in_progress")
+    auth.login("lanhdao")
+    url = f"/tasks/{world.task.id}"
+    first = _text(client.get(url))
+    # The summary counts every unit, the rows are a page (lead units first).
+    assert f"{size + 2} đơn vị:" in first
+    assert '<span class="badge status-new">Chưa thực hiện: 2</span>' in first
+    assert f'<span class="badge status-in_progress">Đang thực hiện: {size}</span>' in first
+    assert f'<span class="badge t-on_time">Trong hạn: {size + 2}</span>' in first
+    assert f'href="/assignments/{world.assignment_a.id}"' in first
+    assert "Trang 1 / 2" in first and f'href="{url}?page=2"' in first
+    last = f"UBND xã Thử nghiệm {size - 1:02d}"
+    assert last not in first
+    second = _text(client.hx_get(f"{url}?page=2"))
+    assert second.lstrip().startswith('<section id="task-assignments">')
+    assert "<html" not in second and "Trang 2 / 2" in second
+    assert last in second and f'href="/assignments/{world.assignment_a.id}"' not in second
+
+
 def test_officer_reads_every_assignment_of_their_task(client, auth, world):
     auth.login("p.sodau")
     page = _text(client.get(f"/tasks/{world.task.id}"))

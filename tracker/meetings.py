@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -10,13 +11,14 @@ from flask_login import login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
+from . import timeliness
 from .assignment_queries import count_where
 from .audit import changes, record
 from .auth import current_account
 from .clock import get_clock
 from .db import database
 from .meeting_forms import MeetingForm
-from .models import Assignment, Meeting, Task, Unit, User
+from .models import STATUSES, Assignment, Meeting, Task, Unit, User
 from .pagination import paginate, sort_key
 from .permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
 from .rendering import form_error_status, render
@@ -164,20 +166,50 @@ def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
     return grouped
 
 
+@dataclass
+class UnitSummary:
+    """A task's assignments in brief: how many, the lead units, counts per status and timeliness."""
+
+    total: int
+    leads: list[Assignment]
+    statuses: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+
+
+def unit_summary(assignments: list[Assignment]) -> UnitSummary:
+    """Sum up ``assignments`` (of one task) in the order pages show statuses and categories."""
+    statuses = Counter(a.status for a in assignments)
+    categories = Counter(a.category() for a in assignments)
+    return UnitSummary(
+        total=len(assignments),
+        leads=[a for a in assignments if a.role == "lead"],
+        statuses=[(s, statuses[s]) for s in STATUSES if statuses[s]],
+        categories=[(c, categories[c]) for c in timeliness.ORDER if categories[c]],
+    )
+
+
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int) -> Response:
-    """A meeting, its conclusion, and the tasks the user may see with each unit's assignment."""
+    """A meeting, its conclusion, and a page of the tasks the user may see, each in brief.
+
+    Each task shows its lead unit and how many of its units are in each status and timeliness
+    category; the task's page lists the units. htmx (the pager) gets only the tasks block.
+    """
     meeting = _get_meeting(meeting_id)
     user = current_account()
     if not can_view_meeting(user, meeting):
         abort(403)
-    tasks = list(visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id))
+    page = paginate(
+        visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id)
+    )
+    grouped = assignments_by_task([t.id for t in page.items])
     return render(
         "meetings/detail.html",
+        block="tasks",
         meeting=meeting,
-        tasks=tasks,
-        assignments=assignments_by_task([t.id for t in tasks]),
+        page=page,
+        summaries={t.id: unit_summary(grouped[t.id]) for t in page.items if grouped.get(t.id)},
         can_edit=can(user, "meeting.edit"),
         can_add_task=can(user, "task.create"),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from math import ceil
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -13,8 +15,9 @@ from .auth import current_account
 from .clock import get_clock
 from .db import database
 from .i18n import N_
-from .meetings import assignments_by_task
+from .meetings import assignments_by_task, unit_summary
 from .models import Assignment, Meeting, Task, User
+from .pagination import Page, page_number
 from .permissions import can, can_view_task, require_role
 from .rendering import form_error_status, render
 from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
@@ -90,16 +93,32 @@ def create(meeting_id: int) -> Response:
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def detail(task_id: int) -> Response:
-    """A task and all its assignments (officers of a unit holding it read them all)."""
+    """A task, its units in brief, and a page of its assignments (lead units first).
+
+    Officers of a unit holding the task read them all. The summary counts every assignment;
+    htmx (the pager) gets only the units block.
+    """
     task = _get_task(task_id)
     user = current_account()
     if not can_view_task(user, task):
         abort(403)
+    assignments = assignments_by_task([task.id]).get(task.id, [])
+    per_page = current_app.config["PAGE_SIZE"]
+    number = min(page_number(), max(1, ceil(len(assignments) / per_page)))
+    start = (number - 1) * per_page
+    page = Page(
+        items=assignments[start : start + per_page],
+        page=number,
+        per_page=per_page,
+        total=len(assignments),
+    )
     return render(
         "tasks/detail.html",
+        block="units",
         task=task,
         meeting=task.meeting,
-        assignments=assignments_by_task([task.id]).get(task.id, []),
+        page=page,
+        summary=unit_summary(assignments),
         can_edit=can(user, "task.edit"),
         can_assign=can(user, "task.assign"),
     )
