@@ -21,6 +21,8 @@ GETS = [
     ("/search?q=cai+cach&kind=report", EVERYONE),
     ("/calendar", EVERYONE),
     ("/calendar?unit={unit}&month=2026-05", READERS | {INSIDER}),
+    ("/calendar?day=2026-05-30", EVERYONE),
+    ("/calendar?unit={unit}&day=2026-05-30", READERS | {INSIDER}),
     ("/calendar/feeds", EVERYONE),
     ("/calendar/feeds/{feed}/revoke", {INSIDER}),
 ]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext
 from icalendar import Calendar, Event
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from . import timeliness
 from .db import database
@@ -104,7 +104,15 @@ def _query(conditions):
     )
 
 
-ORDER = (Assignment.deadline, Unit.short_name, Task.number, Assignment.id)
+# A day's deadlines: the work still to do first (a crowded day's cell shows the first few),
+# then by unit and task.
+ORDER = (
+    Assignment.deadline,
+    Case(None, [(Assignment.status == "done", 1)], 0),
+    Unit.short_name,
+    Task.number,
+    Assignment.id,
+)
 
 
 def _as_date(value) -> date | None:
@@ -143,7 +151,7 @@ def deadlines(
 def first_per_day(
     user: User, unit_id: int | None, start: date, end: date, per_day: int
 ) -> tuple[dict[date, list[Deadline]], dict[date, int]]:
-    """The first ``per_day`` deadlines of each day (by unit), and each day's count.
+    """The first ``per_day`` deadlines of each day (see ``ORDER``), and each day's count.
 
     A month of every unit holds thousands: the database numbers them per day (a window
     function, on SQLite and PostgreSQL alike) and only the few shown are read whole.
@@ -156,10 +164,12 @@ def first_per_day(
             Assignment.id,
             Assignment.deadline,
             fn.ROW_NUMBER()
-            .over(partition_by=[Assignment.deadline], order_by=[Unit.short_name, Assignment.id])
+            .over(partition_by=[Assignment.deadline], order_by=list(ORDER[1:]))
             .alias("rn"),
             fn.COUNT(Assignment.id).over(partition_by=[Assignment.deadline]).alias("n_day"),
         )
+        .join(Task)
+        .switch(Assignment)
         .join(Unit)
         .where(*conditions)
     )
@@ -175,6 +185,18 @@ def first_per_day(
         item = _deadline(row, today, window)
         by_day[item.day].append(item)
     return by_day, counts
+
+
+def day_page(user: User, unit_id: int | None, day: date, page: int, per_page: int):
+    """One page of the deadlines of ``day`` (in the calendar's order) and the day's count."""
+    conditions = _conditions(user, unit_id, day, day)
+    if conditions is None:
+        return [], 0, 1
+    total = Assignment.select(Assignment.id).where(*conditions).count()
+    page = min(page, max(1, -(-total // per_page)))
+    today, window = timeliness.context()
+    query = _query(conditions).order_by(*ORDER).paginate(page, per_page).tuples()
+    return [_deadline(row, today, window) for row in query], total, page
 
 
 def parse_month(value: str | None, today: date) -> date:

@@ -1,16 +1,20 @@
-"""/calendar: a month of deadlines (officers: their unit's; others: all, or one unit's)."""
+"""/calendar: a month of deadlines (officers: their unit's; others: all, or one unit's).
+
+Each day of the month shows its first few deadlines and links to the day's full list
+(``?day=YYYY-MM-DD``), a page of its own, in pages of ``PAGE_SIZE``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from .auth import current_account
 from .calendar_data import (
-    deadlines,
+    day_page,
     first_per_day,
     may_see_unit,
     month_weeks,
@@ -19,14 +23,18 @@ from .calendar_data import (
 )
 from .clock import get_clock
 from .models import Unit
+from .pagination import Page, page_number
 from .params import optional_id
 from .permissions import require
 from .rendering import render
 
 bp = Blueprint("calendar", __name__)
 
-# Items listed in a day's cell; the rest behind a link to the day's full list.
-PER_DAY = 4
+# Items listed in a day's cell, the rest behind a link to the day's full list: up to
+# PER_DAY, fewer in a crowded month so that the month lists about MONTH_ITEMS (the page
+# stays within its 15 KB when every day of the month has deadlines).
+PER_DAY = 3
+MONTH_ITEMS = 31
 
 
 def _unit_filter(user) -> Unit | None:
@@ -46,32 +54,32 @@ def _unit_filter(user) -> Unit | None:
 
 def _day_arg() -> date | None:
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 @bp.route("/calendar")
 @login_required
 def index() -> Response:
-    """The month view; htmx gets the calendar block (previous/next month, unit filter)."""
+    """The month view, or one day's list (``day``); htmx gets the calendar block."""
     user = current_account()
     today = get_clock().today()
     unit = _unit_filter(user)
     if unit is None and user.role == "officer" and user.unit_id:
         unit = user.unit
-    day = _day_arg()
-    first = parse_month(request.args.get("month") or (day and f"{day:%Y-%m}"), today)
-    weeks = month_weeks(first)
     unit_id = unit.id if unit else None
+    units = list(Unit.active_ordered()) if user.sees_everything else []
+    day = _day_arg()
+    if day is not None:
+        return _day(user, unit, units, day, today)
+    first = parse_month(request.args.get("month"), today)
+    weeks = month_weeks(first)
     by_day, counts = first_per_day(user, unit_id, weeks[0][0], weeks[-1][-1], PER_DAY)
-    if day is not None and day.month == first.month and day.year == first.year:
-        day_items = deadlines(user, unit_id, day, day)
-    else:
-        day, day_items = None, []
-    units = []
-    if user.sees_everything:
-        units = list(Unit.active_ordered())
+    busy_days = sum(1 for d in counts if d.month == first.month)
+    per_day = max(1, min(PER_DAY, MONTH_ITEMS // max(1, busy_days)))
+    by_day = {d: items[:per_day] for d, items in by_day.items() if d.month == first.month}
     return render(
         "calendar/month.html",
         block="calendar",
@@ -79,14 +87,29 @@ def index() -> Response:
         weeks=weeks,
         by_day=by_day,
         counts=counts,
-        day_items=day_items,
         month_count=sum(n for d, n in counts.items() if d.month == first.month),
         today=today,
         unit=unit,
         units=units,
-        day=day,
         prev_month=f"{shift_month(first, -1):%Y-%m}",
         next_month=f"{shift_month(first, 1):%Y-%m}",
         this_month=f"{today:%Y-%m}",
-        per_day=PER_DAY,
+    )
+
+
+def _day(user, unit: Unit | None, units: list[Unit], day: date, today: date) -> Response:
+    """One day's deadlines, a page at a time, with the way back to its month."""
+    per_page = current_app.config["PAGE_SIZE"]
+    items, total, number = day_page(user, unit.id if unit else None, day, page_number(), per_page)
+    return render(
+        "calendar/day.html",
+        block="calendar",
+        day=day,
+        page=Page(items=items, page=number, per_page=per_page, total=total),
+        today=today,
+        unit=unit,
+        units=units,
+        prev_day=(day - timedelta(days=1)).isoformat(),
+        next_day=(day + timedelta(days=1)).isoformat(),
+        month=f"{day:%Y-%m}",
     )
