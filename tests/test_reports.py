@@ -229,29 +229,79 @@ def test_scopes(data, world, factory):
     assert by_meeting["totals"]["assigned"] == 1 and by_meeting["totals"]["overdue"] == 1
 
 
-def _number_links(page: str) -> dict[str, int]:
-    return {
-        html.unescape(href): int(value)
-        for href, value in re.findall(
-            r'<a href="(/reports/assignments\?[^"]*)"[^>]*>(\d+)</a>', page
-        )
-    }
+COLUMNS = ("", "done_on_time", "done_late", "pending", "overdue")  # "" is the assigned column
 
 
-def test_every_number_links_to_a_list_of_that_length(client, auth, built):
+def _list_count(client, url: str) -> int:
+    listing = client.get(url)
+    assert listing.status_code == 200, url
+    found = COUNT_RE.search(listing.get_data(as_text=True))
+    return int(found.group(1)) if found else 0
+
+
+def _report_form(page: str) -> tuple[str, dict[str, str], str]:
+    """The GET form around the table: its action, hidden arguments and inner HTML."""
+    form = re.search(
+        r'<form method="get" action="([^"]+)" class="report-units">(.*?)</form>', page, re.S
+    )
+    assert form, "the table sits in a form for the list page"
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    return html.unescape(form.group(1)), hidden, form.group(2)
+
+
+def test_every_number_leads_to_a_list_of_that_length(client, auth, built):
+    """The unit's name opens its list and the totals their column's list; the list page
+    narrows by unit and column, and every number of the table is the length of its list."""
     auth.login("lanhdao")
     page = client.get(f"/reports/?{Q1}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    # The score's formula is written on the page.
+    # The score's formula is written on the page; the whole method is one link away.
     assert "Điểm xếp hạng = 100 × (đúng hạn + 0,5 × hoàn thành quá hạn)" in text
-    assert "<svg" in text and "<title" in text and "<desc" in text
-    links = _number_links(text)
-    assert len(links) >= 2 * 6 + 6
-    for href, value in links.items():
-        listing = client.get(href).get_data(as_text=True)
-        found = COUNT_RE.search(listing)
-        assert (int(found.group(1)) if found else 0) == value, href
+    method = client.get("/reports/method").get_data(as_text=True)
+    assert "Hạn thống kê là hạn ban đầu" in method
+    action, hidden, form = _report_form(text)
+    assert action == "/reports/assignments" and hidden["period"] == "quarter"
+    base = f"{action}?{Q1}"
+    rows = re.findall(r'<tr><td>\d+<th><button name="unit" value="(\d+)">[^<]+</button>(.*)', form)
+    assert {int(unit) for unit, _cells in rows} == {built.u1.id, built.u2.id}
+    checked = 0
+    for unit, cells in rows:
+        values = re.findall(r"<td>([^<]*)", cells)
+        unit_list = f"{base}&unit={unit}"
+        listing = client.get(unit_list).get_data(as_text=True)
+        # The list page offers both filters, with this unit chosen.
+        assert f'<option value="{unit}" selected>' in listing
+        assert all(f'<option value="{c}"' in listing for c in (*COLUMNS[1:], "extended", "late"))
+        for column, value in zip((*COLUMNS, None, "extended"), values, strict=False):
+            if column is None:  # the on-time rate
+                continue
+            assert _list_count(client, f"{unit_list}&category={column}") == int(value), (
+                unit,
+                column,
+            )
+            checked += 1
+    assert checked == 2 * 6
+    totals = re.findall(r'<button(?: name="category" value="(\w+)")?>([\d,]+)</button>', form)
+    assert [c for c, _v in totals] == [*COLUMNS, "extended", "late"]
+    for column, value in totals:
+        if column != "late":  # the average days late: its list is the late work
+            assert _list_count(client, f"{base}&category={column}") == int(value), column
+    assert _list_count(client, f"{base}&category=late") > 0
+    # The charts are SVG images of their own, titled and described.
+    images = re.findall(r'<img class="chart" src="([^"]+)"', text)
+    assert len(images) == 2
+    for src in images:
+        chart = client.get(html.unescape(src))
+        assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+        svg = chart.get_data(as_text=True)
+        assert svg.startswith("<svg") and "<title" in svg and "<desc" in svg
+    # Export, print and freezing keep the report's period; freezing asks for the title first.
+    for action in ("/reports/export.xlsx", "/reports/print", "/reports/freeze"):
+        assert f'formaction="{action}"' in form, action
+    confirm = client.get(f"/reports/freeze?{Q1}").get_data(as_text=True)
+    assert 'action="/reports/freeze"' in confirm and 'name="quarter" value="1"' in confirm
+    assert 'value="Báo cáo kết quả thực hiện nhiệm vụ được giao quý I/2026"' in confirm
 
 
 def test_bad_input_gets_a_clear_message_beside_the_field(client, auth, world):

@@ -132,7 +132,7 @@ def test_frozen_report_keeps_its_numbers(client, auth, data, world, app):
         Assignment.update(status="cancelled").where(Assignment.id == data.b3.id).execute()
     live = client.get(f"/reports/?{Q1}").get_data(as_text=True)
     frozen_page = client.get(frozen_url).get_data(as_text=True)
-    assert ">14</a>" in live  # the live total moved (15 − b3)
+    assert ">14</button>" in live  # the live total moved (15 − b3)
     assert "Báo cáo quý I/2026 (chốt)" in frozen_page
     assert ">15<" in frozen_page and ">14<" not in frozen_page
     # The frozen export and print page still hold the old numbers.

@@ -28,60 +28,76 @@ def labels() -> dict[str, str]:
 
 def _legend(keys: tuple[str, ...], y: int, width: int) -> list[str]:
     names = labels()
-    parts, x = [], 10
+    parts, x = ['<g font-size="12">'], 10
     for key in keys:
         parts.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLOURS[key]}"/>'
-            f'<text x="{x + 16}" y="{y + 11}" font-size="12">{escape(names[key])}</text>'
+            f'<text x="{x + 16}" y="{y + 11}">{escape(names[key])}</text>'
         )
         x += 28 + 7 * len(names[key])
         if x > width - 150:
             x, y = 10, y + 18
-    return parts
+    return [*parts, "</g>"]
 
 
 def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" font-family="sans-serif">'
+        f'<title id="{chart_id}-t">{escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )
 
 
-def unit_bars(rows: list[dict], chart_id: str = "chart-units") -> Markup:
-    """Stacked horizontal bars: one per unit, a segment per report category."""
+def _n(value: float) -> str:
+    """A coordinate, to a tenth of a unit and without a trailing ".0"."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def unit_bars_height(count: int) -> int:
+    """The height of the units' chart (its width is 900) with ``count`` units."""
+    return 10 + count * 24 + 50
+
+
+def unit_bars(rows: list[dict], chart_id: str = "cu") -> Markup:
+    """Stacked horizontal bars: one per unit, a segment per report category.
+
+    Compact for 40-odd units: each category is one path (a sub-path per unit), the names,
+    the numbers inside the segments and the totals are three text groups whose shared
+    attributes are written once."""
     keys = ("done_on_time", "done_late", "pending", "overdue")
     width, label_w, bar_h, gap, top = 900, 220, 18, 6, 10
     plot_w = width - label_w - 60
     biggest = max((r["assigned"] for r in rows), default=0) or 1
-    height = top + len(rows) * (bar_h + gap) + 50
-    body: list[str] = []
+    height = unit_bars_height(len(rows))
+    paths: dict[str, list[str]] = {key: [] for key in keys}
+    names, inside, totals = [], [], []
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)
         name = row.get("short_name") or row.get("unit") or ""
-        body.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" font-size="12" text-anchor="end">'
-            f"{escape(name[:34])}</text>"
-        )
+        names.append(f'<text x="{label_w - 6}" y="{y + 13}">{escape(name[:34])}</text>')
         x = float(label_w)
         for key in keys:
             value = row[key]
             if not value:
                 continue
             w = plot_w * value / biggest
-            body.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                f'fill="{COLOURS[key]}"><title>{escape(labels()[key])}: {value}</title></rect>'
-            )
+            paths[key].append(f"M{_n(x)} {y}h{_n(w)}v{bar_h}h-{_n(w)}z")
             if w >= 18:
-                body.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 13}" font-size="11" fill="#fff" '
-                    f'text-anchor="middle">{value}</text>'
-                )
+                inside.append(f'<text x="{_n(x + w / 2)}" y="{y + 13}">{value}</text>')
             x += w
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 13}" font-size="11">{row["assigned"]}</text>')
+        totals.append(f'<text x="{_n(x + 4)}" y="{y + 13}">{row["assigned"]}</text>')
+    body = [
+        *(f'<path fill="{COLOURS[k]}" d="{"".join(paths[k])}"/>' for k in keys if paths[k]),
+        '<g font-size="12" text-anchor="end">',
+        *names,
+        '</g><g font-size="11" fill="#fff" text-anchor="middle">',
+        *inside,
+        '</g><g font-size="11">',
+        *totals,
+        "</g>",
+    ]
     body += _legend(keys, top + len(rows) * (bar_h + gap) + 12, width)
     desc = "; ".join(
         f"{r.get('short_name') or r.get('unit')}: "
@@ -96,9 +112,12 @@ def _month_label(key: str) -> str:
     return f"{int(month):02d}/{year[2:]}"
 
 
-def trend(months: list[dict], chart_id: str = "chart-trend") -> Markup:
+TREND_HEIGHT = 300
+
+
+def trend(months: list[dict], chart_id: str = "ct") -> Markup:
     """Per month: completions on time and late as stacked columns, and a line of work due."""
-    width, height, left, bottom, top = 900, 300, 40, 60, 20
+    width, height, left, bottom, top = 900, TREND_HEIGHT, 40, 60, 20
     plot_w, plot_h = width - left - 20, height - top - bottom
     n = max(len(months), 1)
     biggest = (
@@ -106,54 +125,56 @@ def trend(months: list[dict], chart_id: str = "chart-trend") -> Markup:
     )
     step = plot_w / n
     col_w = min(40.0, step * 0.6)
-    body = [
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 20}" y2="{top + plot_h}" '
-        f'stroke="#555"/>'
-    ]
 
     def y_of(value: float) -> float:
         return top + plot_h - plot_h * value / biggest
 
+    keys = ("done_on_time", "done_late")
+    paths: dict[str, list[str]] = {key: [] for key in keys}
+    done_labels, month_labels, dots, due_labels = [], [], [], []
     points = []
     small = n > 24
     for i, m in enumerate(months):
         cx = left + step * i + step / 2
         base = float(top + plot_h)
-        for key in ("done_on_time", "done_late"):
+        for key in keys:
             value = m[key]
             if value:
                 h = plot_h * value / biggest
                 base -= h
-                body.append(
-                    f'<rect x="{cx - col_w / 2:.1f}" y="{base:.1f}" width="{col_w:.1f}" '
-                    f'height="{h:.1f}" fill="{COLOURS[key]}">'
-                    f"<title>{escape(labels()[key])}: {value}</title></rect>"
+                paths[key].append(
+                    f"M{_n(cx - col_w / 2)} {_n(base)}h{_n(col_w)}v{_n(h)}h-{_n(col_w)}z"
                 )
         done = m["done_on_time"] + m["done_late"]
         if done and not small:
-            body.append(
-                f'<text x="{cx:.1f}" y="{base - 3:.1f}" font-size="11" text-anchor="middle">'
-                f"{done}</text>"
-            )
+            done_labels.append(f'<text x="{_n(cx)}" y="{_n(base - 3)}">{done}</text>')
         if not small or i % 3 == 0:
-            body.append(
-                f'<text x="{cx:.1f}" y="{top + plot_h + 15}" font-size="11" '
-                f'text-anchor="middle">{_month_label(m["month"])}</text>'
+            month_labels.append(
+                f'<text x="{_n(cx)}" y="{top + plot_h + 15}">{_month_label(m["month"])}</text>'
             )
-        points.append((cx, y_of(m["due"]), m["due"]))
+        x, y = cx, y_of(m["due"])
+        points.append(f"{_n(x)},{_n(y)}")
+        dots.append(f"M{_n(x)} {_n(y)}h0")
+        if m["due"] and not small:
+            due_labels.append(f'<text x="{_n(x + 5)}" y="{_n(y - 5)}">{m["due"]}</text>')
+    due = COLOURS["due"]
+    body = [
+        f'<path stroke="#555" d="M{left} {top + plot_h}H{width - 20}"/>',
+        *(f'<path fill="{COLOURS[k]}" d="{"".join(paths[k])}"/>' for k in keys if paths[k]),
+        '<g font-size="11" text-anchor="middle">',
+        *done_labels,
+        *month_labels,
+        "</g>",
+    ]
     if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in points)
-        body.append(
-            f'<polyline points="{path}" fill="none" stroke="{COLOURS["due"]}" '
-            f'stroke-width="2" stroke-dasharray="6 3"/>'
-        )
-        for x, y, value in points:
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS["due"]}"/>')
-            if value and not small:
-                body.append(
-                    f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="10" '
-                    f'fill="{COLOURS["due"]}">{value}</text>'
-                )
+        body += [
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{due}" '
+            f'stroke-width="2" stroke-dasharray="6 3"/>',
+            f'<path stroke="{due}" stroke-width="6" stroke-linecap="round" d="{"".join(dots)}"/>',
+            f'<g font-size="10" fill="{due}">',
+            *due_labels,
+            "</g>",
+        ]
     body += _legend(("done_on_time", "done_late", "due"), height - 28, width)
     desc = "; ".join(
         f"{_month_label(m['month'])}: {labels()['done_on_time']} {m['done_on_time']}, "

@@ -30,6 +30,23 @@ class FreezeForm(BaseForm):
     title = StringField(_l("Tiêu đề báo cáo"), [max_len(300)])
 
 
+@bp.route("/freeze", methods=["GET"])
+@login_required
+def freeze_confirm() -> Response:
+    """Chốt báo cáo, step one: the report page's button leads here to give the title."""
+    require(can_freeze(current_user))
+    params, errors, raw = parse(request.args, get_clock().today())
+    if params is None:
+        return render(
+            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
+        )
+    return render(
+        "reports/freeze.html",
+        params=params,
+        back_url=url_for("reports.index", **params.args()),
+    )
+
+
 @bp.route("/freeze", methods=["POST"])
 @login_required
 def freeze() -> Response:

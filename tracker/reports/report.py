@@ -47,8 +47,8 @@ def _rank(rows: list[dict[str, Any]]) -> None:
         row.setdefault("rank", None)
 
 
-def summary(params: ReportParams, today: date, user) -> dict[str, Any]:
-    """The per-unit table, its totals and the monthly trend."""
+def summary(params: ReportParams, today: date, user, trend: bool = True) -> dict[str, Any]:
+    """The per-unit table, its totals and (unless ``trend`` is false) the monthly trend."""
     as_of = params.as_of(today)
     rows = [_derive(r) for r in queries.unit_counts(params, as_of, user)]
     _rank(rows)
@@ -62,7 +62,7 @@ def summary(params: ReportParams, today: date, user) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "rows": rows,
         "totals": totals,
-        "trend": queries.trend(params, as_of, user),
+        "trend": queries.trend(params, as_of, user) if trend else [],
     }
 
 

@@ -72,12 +72,13 @@ def form_context(raw: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def report_context(data: dict[str, Any]) -> dict[str, Any]:
-    """Charts and formatting helpers for a report's data (live or frozen)."""
+def report_context(data: dict[str, Any], inline: bool = True) -> dict[str, Any]:
+    """Charts (unless ``inline`` is false: the page shows them as images) and formatting
+    helpers for a report's data (live or frozen)."""
     return {
         "data": data,
-        "unit_chart": charts.unit_bars(data["rows"]),
-        "trend_chart": charts.trend(data["trend"]),
+        "unit_chart": charts.unit_bars(data["rows"]) if inline else None,
+        "trend_chart": charts.trend(data["trend"]) if inline else None,
         "percent": percent,
         "number": number,
         "day": day,
@@ -102,20 +103,62 @@ def index() -> Response:
     context = form_context(raw, errors)
     if params is None:
         return render("reports/index.html", status=INVALID, params=None, **context)
-    data = report.summary(params, today, current_user)
-    link_args = params.args()
+    data = report.summary(params, today, current_user, trend=False)
+    # The default scope left out: the forms and the charts' URLs stay short.
+    args = {k: v for k, v in params.args().items() if (k, v) != ("scope", "all")}
     return render(
         "reports/index.html",
         params=params,
-        link=lambda **kw: url_for(
-            "reports.assignments", **link_args, **{k: v for k, v in kw.items() if v}
-        ),
-        export_url=url_for("reports.export", **link_args),
-        print_url=url_for("reports.print_view", **link_args),
+        args=args,
         freeze_allowed=can_freeze(current_user),
-        **report_context(data),
+        images=(
+            (url_for("reports.units_chart", **args), charts.unit_bars_height(len(data["rows"]))),
+            (url_for("reports.trend_chart", **args), charts.TREND_HEIGHT),
+        ),
+        **report_context(data, inline=False),
         **context,
     )
+
+
+@bp.route("/method")
+@login_required
+def method_page() -> Response:
+    """How the report counts, classifies and scores (the report page shows only the score)."""
+    require_role("dashboard.view")
+    return render("reports/method.html", back_url=url_for("reports.index"))
+
+
+def svg_response(chart) -> Response:
+    response = Response(str(chart), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# The report page shows its two charts as SVG images (<img>), which keeps the page small however
+# many units and months it covers; the print page and frozen reports draw them inline.
+
+
+@bp.route("/units.svg")
+@login_required
+def units_chart() -> Response:
+    """The chart of the units' results, as an SVG image."""
+    require_role("dashboard.view")
+    today, params, _errors, _raw = _parsed()
+    if params is None:
+        return Response(status=INVALID)
+    data = report.summary(params, today, current_user, trend=False)
+    return svg_response(charts.unit_bars(data["rows"]))
+
+
+@bp.route("/trend.svg")
+@login_required
+def trend_chart() -> Response:
+    """The monthly trend of the report, as an SVG image."""
+    require_role("dashboard.view")
+    today, params, _errors, _raw = _parsed()
+    if params is None:
+        return Response(status=INVALID)
+    return svg_response(charts.trend(queries.trend(params, params.as_of(today), current_user)))
 
 
 @bp.route("/assignments")
@@ -153,14 +196,21 @@ def assignments() -> Response:
     if condition is not None:
         query = query.where(condition)
     page = paginate(query)
+    labels = charts.labels()
     return render(
         "reports/assignments.html",
         block="results",
         params=params,
         page=page,
         unit=unit,
+        units=list(Unit.active_ordered()),
         category=category,
-        labels=charts.labels(),
+        category_labels={
+            **{key: labels[key] for key in queries.CATEGORIES},
+            "late": _("Trễ hạn (hoàn thành quá hạn hoặc chưa hoàn thành quá hạn)"),
+            "extended": _("Có gia hạn"),
+        },
+        labels=labels,
         as_of=as_of,
         back_url=url_for("reports.index", **params.args()),
     )
