@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
 from peewee import DatabaseProxy, DateTimeField, Model, SqliteDatabase
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
 from playhouse.migrations import Runner
-from playhouse.pool import PooledDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from psycopg2.extensions import TRANSACTION_STATUS_UNKNOWN
 
 database = DatabaseProxy()
 
@@ -66,6 +68,39 @@ def _pooled(url: str) -> str:
     return f"{scheme}+pool://{rest}"
 
 
+class PooledPostgres(PooledPostgresqlDatabase):
+    """PostgreSQL connections kept between requests, checked with a round trip only when idle.
+
+    peewee's pool asks the server ``SELECT 1`` each time it hands out a connection: one more
+    round trip than a page served from the cache needs. Here a connection back in the pool for
+    less than ``ping_after`` seconds is handed out on its own state alone (the server had it a
+    moment ago); one idle longer is asked first, so a connection the server dropped meanwhile
+    (a restart, an idle timeout) is replaced instead of failing a request. peewee's check-in
+    still rolls back or drops a connection returned in a transaction or broken, and one idle
+    for ``POOL_STALE_SECONDS`` is closed.
+    """
+
+    ping_after = 5.0
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._returned_at: dict[int, float] = {}
+        super().__init__(*args, **kwargs)
+
+    def _is_closed(self, conn) -> bool:
+        if conn.closed or conn.get_transaction_status() == TRANSACTION_STATUS_UNKNOWN:
+            return True
+        returned = self._returned_at.get(id(conn))
+        if returned is not None and time.monotonic() - returned < self.ping_after:
+            return False
+        return super()._is_closed(conn)
+
+    def _close(self, conn, close_conn: bool = False) -> None:
+        self._returned_at[id(conn)] = time.monotonic()
+        if close_conn:
+            self._returned_at.pop(id(conn), None)
+        super()._close(conn, close_conn)
+
+
 def open_database(url: str):
     """A peewee database for ``url`` with the settings this application relies on."""
     pool = {"max_connections": None, "stale_timeout": POOL_STALE_SECONDS}
@@ -78,6 +113,8 @@ def open_database(url: str):
         # SQLite's own lower() folds ASCII only; Vietnamese search needs Unicode case folding.
         db.register_function(_unicode_lower, "lower", 1, deterministic=True)
         return db
+    if url.startswith(("postgres://", "postgresql://")):
+        return PooledPostgres(**parse(url), **pool)
     return connect(_pooled(url), **pool)
 
 

@@ -1,0 +1,41 @@
+"""Connections are kept between requests (tracker/db.py): reused, and dropped when they die."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker import db
+
+
+def _backend_pid() -> int:
+    with db.database.connection_context():
+        return db.database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+
+def test_requests_reuse_one_connection(client, auth, world):
+    auth.login("p.sodau")
+    client.get("/")
+    pool = db.database.obj
+    first = set(map(id, (c for _, _, c in pool._connections)))
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert set(map(id, (c for _, _, c in pool._connections))) == first
+    assert len(pool._connections) == 1 and not pool._in_use
+
+
+@pytest.mark.postgres_only
+def test_an_idle_connection_the_server_dropped_is_replaced(client, auth, world):
+    import psycopg2
+    from conftest import PG_URL
+
+    auth.login("p.sodau")
+    assert client.get("/").status_code == 200
+    victim = _backend_pid()
+    killer = psycopg2.connect(PG_URL)
+    killer.autocommit = True
+    with killer.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(%s)", (victim,))
+    killer.close()
+    db.database.obj.ping_after = 0  # as if it had been idle: asked before it is handed out
+    assert client.get("/").status_code == 200
+    assert _backend_pid() != victim
