@@ -129,9 +129,8 @@ def method_page() -> Response:
 
 
 def svg_response(chart) -> Response:
-    response = Response(str(chart), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=60"
-    return response
+    # Not kept by the browser (no-store, like every signed-in answer): a shared office PC.
+    return Response(str(chart), mimetype="image/svg+xml")
 
 
 # The report page shows its two charts as SVG images (<img>), which keeps the page small however
