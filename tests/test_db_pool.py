@@ -23,19 +23,31 @@ def test_requests_reuse_one_connection(client, auth, world):
     assert len(pool._connections) == 1 and not pool._in_use
 
 
-@pytest.mark.postgres_only
-def test_an_idle_connection_the_server_dropped_is_replaced(client, auth, world):
+def _terminate(pid: int) -> None:
     import psycopg2
     from conftest import PG_URL
 
-    auth.login("p.sodau")
-    assert client.get("/").status_code == 200
-    victim = _backend_pid()
     killer = psycopg2.connect(PG_URL)
     killer.autocommit = True
     with killer.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(%s)", (victim,))
+        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
     killer.close()
-    db.database.obj.ping_after = 0  # as if it had been idle: asked before it is handed out
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("idle", [False, True], ids=["just used", "idle"])
+def test_a_connection_the_server_dropped_is_replaced(client, auth, world, idle):
+    """A restart of the server costs no request: an idle connection is asked before use, a
+    connection used a moment ago fails its first read, which is sent again on a new one."""
+    auth.login("p.sodau")
     assert client.get("/").status_code == 200
+    victim = _backend_pid()
+    _terminate(victim)
+    if idle:
+        db.database.obj.ping_after = 0
+    assert client.get("/").status_code == 200
+    assert client.get(f"/assignments/{world.assignment_a.id}").status_code == 200
     assert _backend_pid() != victim
+    assert not db.database.obj._returned_at.keys() - {
+        id(c) for _, _, c in db.database.obj._connections
+    }  # nothing kept about connections that are gone

@@ -124,6 +124,46 @@ def test_a_report_through_the_app_shows_on_both_pages(officer, world):
     assert REPORT["text"] in get(officer, f"/assignments/{a.id}")
 
 
+@pytest.mark.sqlite_only
+def test_a_restore_cannot_bring_back_pages_kept_before_it(officer, world, database_url, tmp_path):
+    from pathlib import Path
+
+    from tracker.models import Task
+    from tracker.ops_backup import backup_sqlite, restore_sqlite
+
+    live = Path(database_url.removeprefix("sqlite:///"))
+    get(officer, "/")
+    with db.database.connection_context():
+        backup = backup_sqlite(live, tmp_path / "backups")
+    Task.update(title="Trước khi khôi phục").where(Task.id == world.task.id).execute()
+    assert "Trước khi khôi phục" in get(officer, "/")  # kept at the version after the backup
+    restore_sqlite(backup, live)
+    # As many writes after the restore as there were before it: the same version numbers.
+    Task.update(title="Sau khi khôi phục").where(Task.id == world.task.id).execute()
+    page = get(officer, "/")
+    assert "Sau khi khôi phục" in page and "Trước khi khôi phục" not in page
+
+
+@pytest.mark.postgres_only
+def test_a_session_with_another_search_path_moves_the_version(app_ctx, world):
+    import psycopg2
+
+    with db.database.connection_context():
+        schema = db.database.execute_sql("SELECT current_schema()").fetchone()[0]
+    before = version()
+    conn = psycopg2.connect(PG_URL)  # search_path: the server's default, not the app's schema
+    with conn, conn.cursor() as cur:
+        cur.execute(f'UPDATE "{schema}".task SET title = title')
+    conn.close()
+    assert version() > before
+
+
+def test_every_migration_run_starts_a_new_version(app_ctx):
+    before = version()
+    db.migrate()
+    assert version() != before
+
+
 def test_every_table_but_the_excluded_has_its_triggers(app_ctx):
     tables = {m._meta.table_name for m in MODELS}
     with db.database.connection_context():

@@ -56,7 +56,8 @@ def _sqlite_triggers() -> list[str]:
 
 
 _PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION counter_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION counter_version_bump() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.unit_id IS NOT NULL THEN
     INSERT INTO counter_version (unit_id, version)

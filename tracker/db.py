@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
-from peewee import DatabaseProxy, DateTimeField, Model, SqliteDatabase
+from peewee import (
+    DatabaseProxy,
+    DateTimeField,
+    InterfaceError,
+    Model,
+    OperationalError,
+    SqliteDatabase,
+)
 from playhouse.db_url import connect, parse
 from playhouse.migrations import Runner
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
@@ -57,7 +64,7 @@ def _unicode_lower(value):
 
 # Connections are kept open between requests (playhouse.pool): opening one costs more than a
 # page read from the page cache (SQLite sets its pragmas anew, PostgreSQL starts a backend).
-# A connection returned after this many idle seconds is closed instead of reused.
+# A connection this many seconds old (since it was opened) is closed instead of reused.
 POOL_STALE_SECONDS = 300
 
 
@@ -73,11 +80,12 @@ class PooledPostgres(PooledPostgresqlDatabase):
 
     peewee's pool asks the server ``SELECT 1`` each time it hands out a connection: one more
     round trip than a page served from the cache needs. Here a connection back in the pool for
-    less than ``ping_after`` seconds is handed out on its own state alone (the server had it a
-    moment ago); one idle longer is asked first, so a connection the server dropped meanwhile
-    (a restart, an idle timeout) is replaced instead of failing a request. peewee's check-in
-    still rolls back or drops a connection returned in a transaction or broken, and one idle
-    for ``POOL_STALE_SECONDS`` is closed.
+    less than ``ping_after`` seconds is handed out on its own state alone; one idle longer is
+    asked first. If the server dropped a connection within those seconds (a restart), the
+    request's read outside a transaction finds out: it is read again on a fresh connection,
+    and every pooled connection is asked before its next use. peewee's check-in still rolls
+    back or drops a connection returned in a transaction or broken, and one opened
+    ``POOL_STALE_SECONDS`` ago is closed.
     """
 
     ping_after = 5.0
@@ -88,17 +96,47 @@ class PooledPostgres(PooledPostgresqlDatabase):
 
     def _is_closed(self, conn) -> bool:
         if conn.closed or conn.get_transaction_status() == TRANSACTION_STATUS_UNKNOWN:
+            self._returned_at.pop(id(conn), None)
             return True
         returned = self._returned_at.get(id(conn))
         if returned is not None and time.monotonic() - returned < self.ping_after:
             return False
-        return super()._is_closed(conn)
+        if super()._is_closed(conn):
+            self._returned_at.pop(id(conn), None)
+            return True
+        return False
 
     def _close(self, conn, close_conn: bool = False) -> None:
         self._returned_at[id(conn)] = time.monotonic()
         if close_conn:
             self._returned_at.pop(id(conn), None)
         super()._close(conn, close_conn)
+
+    def _close_raw(self, conn) -> None:
+        self._returned_at.pop(id(conn), None)
+        super()._close_raw(conn)
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except (OperationalError, InterfaceError):
+            conn = self._state.conn
+            dropped = (
+                conn is None
+                or conn.closed
+                or (conn.get_transaction_status() == TRANSACTION_STATUS_UNKNOWN)
+            )
+            # Only a read outside a transaction is safe to send again.
+            if not dropped or self.in_transaction() or not _is_read(sql):
+                raise
+        self._returned_at.clear()  # the others may have been dropped too: ask them first
+        self.manual_close()
+        self.connect()
+        return super().execute_sql(sql, params)
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 def open_database(url: str):
@@ -162,8 +200,10 @@ def migrate() -> list[str]:
             from .search_index import ensure_sqlite_fts
 
             ensure_sqlite_fts(database.obj)
+        from .cache import create_triggers
         from .page_cache import ensure_triggers
 
+        create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)
         ensure_triggers(database.obj)
     return pending
 

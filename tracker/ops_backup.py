@@ -28,6 +28,7 @@ from peewee import SqliteDatabase
 
 from .clock import get_clock
 from .db import close_all, database
+from .page_cache import fresh_version
 
 
 class BackupError(click.ClickException):
@@ -170,6 +171,11 @@ def restore_sqlite(backup: Path, live: Path) -> Path:
     conn = sqlite3.connect(live)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
+        # The backup's data version would come back: a running worker's page cache could then
+        # serve pages kept before the restore under the numbers later writes reach again.
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'data_version'").fetchone():
+            with conn:
+                conn.execute(f"UPDATE data_version SET version = {fresh_version(False)}")
     finally:
         conn.close()
     return safety

@@ -21,10 +21,11 @@ and cannot deadlock through it (they are serialised, as SQLite's single writer i
 
 What a page carries for its session alone is not kept: the CSRF token is put back fresh on every
 answer, and a request with a flashed message, a view that changes the session, and any answer
-other than a 200 HTML page are never kept. Versions start at a random number, so a database
-rebuilt from scratch (tests, a restore) cannot meet pages kept for an earlier one; the store is
-also held by the database object. ``TRACKER_PAGE_CACHE_SIZE`` sets how many pages a process
-keeps (0 turns the cache off).
+other than a 200 HTML page are never kept. The version starts again at a random number below
+2**62 at every migration run (``tracker init-db``, which a restore is followed by) and at every
+SQLite restore, so a rebuilt or restored database cannot meet pages kept for an earlier state;
+the store is also held by the database object. ``TRACKER_PAGE_CACHE_SIZE`` sets how many
+pages a process keeps (0 turns the cache off).
 """
 
 from __future__ import annotations
@@ -55,13 +56,23 @@ _LOCK = threading.Lock()
 
 _SQLITE_BUMP = "UPDATE data_version SET version = version + 1 WHERE id = 1;"
 
+# SET search_path FROM CURRENT: the function finds data_version in the application's schema
+# whoever writes (a maintenance session with another search_path included).
 _PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION data_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION data_version_bump() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
   UPDATE data_version SET version = version + 1 WHERE id = 1;
   RETURN COALESCE(NEW, OLD);  -- a BEFORE row trigger returning NULL would skip the row
 END $$
 """
+
+
+def fresh_version(postgres: bool) -> str:
+    """SQL for a random starting version below 2**62 (room for 2**62 writes after it)."""
+    if postgres:
+        return "floor(random() * 4611686018427387904)::bigint"
+    return "abs(random() % 4611686018427387904)"
 
 
 def watched_tables(db: Database) -> list[str]:
@@ -92,21 +103,24 @@ def _pg_triggers(table: str) -> list[str]:
     column = ROWS_WITH.get(table)
     run = "EXECUTE FUNCTION data_version_bump()"
     if not column:
-        return [
-            f"CREATE OR REPLACE TRIGGER data_version_write BEFORE INSERT OR UPDATE OR DELETE "
-            f'OR TRUNCATE ON "{table}" FOR EACH STATEMENT {run}'
-        ]
-    # Row triggers, to look at the row; BEFORE as well, for the same lock order.
-    return [
-        f'CREATE OR REPLACE TRIGGER data_version_insert BEFORE INSERT ON "{table}" '
-        f"FOR EACH ROW WHEN (NEW.{column} IS NOT NULL) {run}",
-        f'CREATE OR REPLACE TRIGGER data_version_update BEFORE UPDATE ON "{table}" '
-        f"FOR EACH ROW WHEN (OLD.{column} IS NOT NULL OR NEW.{column} IS NOT NULL) {run}",
-        f'CREATE OR REPLACE TRIGGER data_version_delete BEFORE DELETE ON "{table}" '
-        f"FOR EACH ROW WHEN (OLD.{column} IS NOT NULL) {run}",
-        f'CREATE OR REPLACE TRIGGER data_version_truncate BEFORE TRUNCATE ON "{table}" '
-        f"FOR EACH STATEMENT {run}",
-    ]
+        triggers = {
+            "data_version_write": "BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT"
+        }
+    else:  # row triggers, to look at the row; BEFORE as well, for the same lock order
+        triggers = {
+            "data_version_insert": f"BEFORE INSERT FOR EACH ROW WHEN (NEW.{column} IS NOT NULL)",
+            "data_version_update": "BEFORE UPDATE FOR EACH ROW "
+            f"WHEN (OLD.{column} IS NOT NULL OR NEW.{column} IS NOT NULL)",
+            "data_version_delete": f"BEFORE DELETE FOR EACH ROW WHEN (OLD.{column} IS NOT NULL)",
+            "data_version_truncate": "BEFORE TRUNCATE FOR EACH STATEMENT",
+        }
+    statements = []
+    for name, when in triggers.items():
+        # DROP and CREATE (CREATE OR REPLACE TRIGGER needs PostgreSQL 14).
+        timing, _sep, rest = when.partition(" FOR EACH ")
+        statements.append(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+        statements.append(f'CREATE TRIGGER {name} {timing} ON "{table}" FOR EACH {rest} {run}')
+    return statements
 
 
 def ensure_triggers(db: Database) -> None:
@@ -119,13 +133,13 @@ def ensure_triggers(db: Database) -> None:
     if "data_version" not in db.get_tables():
         return
     postgres = isinstance(db, PostgresqlDatabase)
-    start = (
-        "floor(random() * 1000000000000)::bigint" if postgres else "abs(random() % 1000000000000)"
-    )
     with db.atomic():
+        # A new random version at every run: after a restore (the backup's own version would
+        # come back, and later writes would reach numbers pages were kept under before it)
+        # and after a migration's writes, which a table being rebuilt does without triggers.
         db.execute_sql(
-            f"INSERT INTO data_version (id, version) VALUES (1, {start}) "
-            f"ON CONFLICT (id) DO NOTHING"
+            f"INSERT INTO data_version (id, version) VALUES (1, {fresh_version(postgres)}) "
+            f"ON CONFLICT (id) DO UPDATE SET version = {fresh_version(postgres)}"
         )
         if postgres:
             db.execute_sql(_PG_FUNCTION)

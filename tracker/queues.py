@@ -178,7 +178,9 @@ def submitted_actions(assignment_id: int) -> Response:
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
     """One row of "Chờ xác nhận" after an inline decision (htmx): decided, or its errors."""
-    a = listing().where(Assignment.id == a.id).get()
+    a = listing().where(Assignment.id == a.id).get_or_none()
+    if a is None:  # deleted meanwhile (its task removed)
+        abort(404)
     return render(
         "queues/_submitted_row.html",
         block="row",
@@ -258,7 +260,9 @@ class Row:
 
 def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None = None) -> Response:
     """One queue row after an inline decision (htmx): decided, or the form with its errors."""
-    req = _extension_listing().where(ExtensionRequest.id == req.id).get()
+    req = _extension_listing().where(ExtensionRequest.id == req.id).get_or_none()
+    if req is None:  # deleted meanwhile (its task removed)
+        abort(404)
     pending = req.status == "pending"
     row = Row(req, decision_form(req, form) if pending else None, saved=saved)
     return render(

@@ -16,6 +16,11 @@ from .security_limits import client_address
 
 logger = logging.getLogger("tracker.errors")
 
+SERVER_ERROR = (
+    "Đã có lỗi xảy ra phía máy chủ. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo "
+    "cho quản trị viên mã lỗi %(id)s."
+)
+
 
 def audit_denied() -> None:
     """A refused request (403): who, what, from where, as an audit event and a log line."""
@@ -64,12 +69,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def _server_error(_e) -> tuple[str, int] | Response:
         error_id = g.get("error_id") or secrets.token_hex(4)
-        message = _(
-            "Đã có lỗi xảy ra phía máy chủ. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo "
-            "cho quản trị viên mã lỗi %(id)s.",
-            id=error_id,
-        )
+        message = SERVER_ERROR % {"id": error_id}
         try:
+            # The user's language needs the user, and so the database, which may be what failed.
+            message = _(SERVER_ERROR, id=error_id)
             return render_template("error.html", code=500, message=message, error_id=error_id), 500
         except Exception:  # noqa: BLE001 - the page itself failed (database down): plain text
             logger.exception("error page failed", extra={"error_id": error_id})
