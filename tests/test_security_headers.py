@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
+from flask import request
+from peewee import OperationalError
 
 from tracker import logs
 from tracker.models import ProgressReport
@@ -195,6 +197,28 @@ def failing_app(app):
         raise RuntimeError("secret detail /srv/tracker/db.py line 42")
 
     return app
+
+
+def test_server_error_page_when_the_database_itself_is_gone(failing_app, client, auth, world):
+    """The error page chooses its language from the user, who needs the database: with the
+    database gone as well, the page still answers (in Vietnamese, with its error id)."""
+    from tracker import db
+
+    @failing_app.before_request
+    def _database_gone():
+        if request.path == "/_test/boom":
+            db.database.obj.close_all()
+            db.database.obj.execute_sql = _refuse
+
+    auth.login("lanhdao")
+    response = client.get("/_test/boom")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert re.search(r"mã lỗi ([0-9a-f]{8})", text) and "Traceback" not in text
+
+
+def _refuse(*_args, **_kwargs):
+    raise OperationalError("the database is gone")
 
 
 def test_server_error_shows_an_id_that_is_in_the_log(failing_app, client, auth, world):
