@@ -146,9 +146,9 @@ def assignments() -> Response:
     per_page = min(current_app.config["PAGE_SIZE"], LIST_PER_PAGE)
     page = paginate_ids(
         queries.assignments(filters, today, window),
+        queries.assignments(filters, today, window, ids_only=True),
         [*terms, Assignment.id],
-        per_page=per_page,
-        ids_query=queries.assignments(filters, today, window, ids_only=True),
+        per_page,
     )
     rows = [(a, a.category()) for a in page.items]
     return render(

@@ -66,22 +66,19 @@ def paginate(query, per_page: int | None = None) -> Page:
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def paginate_ids(query, order: list, per_page: int | None = None, ids_query=None) -> Page:
+def paginate_ids(query, ids_query, order: list, per_page: int | None = None) -> Page:
     """``paginate`` for a query that joins wide rows: the page's ids first, then their rows.
 
     Sorting a hundred thousand joined rows (titles, meeting names) to keep twenty costs far more
-    than sorting their ids and sort keys; the rows are then read for the page's ids only.
-    ``ids_query`` selects the same rows' ids with no more joins than its filters and ``order``
-    need (by default ``query`` itself, selecting the ids).
+    than sorting their ids and sort keys. ``ids_query`` selects the rows' ids (first column)
+    with no more joins than its filters and ``order`` need; ``query`` reads the page's rows.
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    model = query.model
-    if ids_query is None:
-        ids_query = query.select(model._meta.primary_key)
+    key = query.model._meta.primary_key
     total = ids_query.order_by().count()
     page = min(page_number(), max(1, ceil(total / per_page)))
     ids = [row[0] for row in ids_query.order_by(*order).paginate(page, per_page).tuples()]
-    items = list(query.where(model._meta.primary_key.in_(ids)).order_by(*order)) if ids else []
+    items = list(query.where(key.in_(ids)).order_by(*order))
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

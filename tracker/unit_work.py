@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Response, current_app, request
@@ -14,7 +13,7 @@ from . import cache, cadence, timeliness
 from .assignment_forms import Row, build_row, shows_actions
 from .assignment_queries import listing
 from .models import STATUSES, Assignment, Task, Unit
-from .pagination import NullsLast, Page, page_number, sort_key
+from .pagination import NullsLast, Page, paginate_ids, sort_key
 from .rendering import render
 from .timeliness import CATEGORIES, ORDER
 
@@ -122,12 +121,8 @@ def _page(unit_id: int, filters: WorkFilters, order: list) -> Page:
     if needs_task:
         base = base.join(Task)
     base = filters.apply(base.where(Assignment.unit == unit_id))
-    total = base.count()
     per_page = min(current_app.config["PAGE_SIZE"], WORK_PAGE_SIZE)
-    number = min(page_number(), max(1, ceil(total / per_page)))
-    ids = [a.id for a in base.order_by(*order).paginate(number, per_page)]
-    items = list(listing().where(Assignment.id.in_(ids)).order_by(*order))
-    return Page(items=items, page=number, per_page=per_page, total=total)
+    return paginate_ids(listing(), base, order, per_page)
 
 
 def work_page(template: str, unit: Unit) -> Response:
