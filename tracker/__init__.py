@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import db
-from .clock import Clock
-from .config import Config
+from tracker import db
+from tracker.clock import Clock
+from tracker.config import Config
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["clock"] = Clock(app.config["TIMEZONE"])
 
-    from . import concurrency, extensions, i18n, logs, security, web
+    from tracker import concurrency, extensions, i18n, logs, security, web
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs
     security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*

@@ -7,8 +7,8 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
-from . import timeliness
-from .models import Assignment, Meeting, Task, Unit
+from tracker import timeliness
+from tracker.models import Assignment, Meeting, Task, Unit
 
 
 def listing(*columns: Any):

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from flask_babel import gettext
 from peewee import JOIN
 
-from .i18n import N_
-from .models import STATUSES, Assignment, AuditEvent, ProgressReport, User
-from .models.assignments import ROLES
+from tracker.i18n import N_
+from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, User
+from tracker.models.assignments import ROLES
 
 # What each audit action is called on the timeline; other modules' actions fall back to
 # a neutral word so a new kind of event never breaks the page.

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from . import concurrency, submission_flow, workflow
-from .assignment_forms import (
+from tracker import concurrency, submission_flow, workflow
+from tracker.assignment_forms import (
     ReportForm,
     StatusForm,
     attach_error,
@@ -21,14 +21,14 @@ from .assignment_forms import (
     may_post_report,
     shows_actions,
 )
-from .assignment_queries import listing
-from .assignment_timeline import timeline
-from .models import Assignment, Unit
-from .page_cache import cached_page
-from .permissions import can_view_assignment, can_view_unit, require
-from .rendering import render, wants_fragment
-from .unit_work import COUNTERS, counters
-from .urls import safe_next
+from tracker.assignment_queries import listing
+from tracker.assignment_timeline import timeline
+from tracker.models import Assignment, Unit
+from tracker.page_cache import cached_page
+from tracker.permissions import can_view_assignment, can_view_unit, require
+from tracker.rendering import render, wants_fragment
+from tracker.unit_work import COUNTERS, counters
+from tracker.urls import safe_next
 
 bp = Blueprint("assignments", __name__)
 

@@ -21,12 +21,12 @@ from flask import Blueprint, Response, abort, current_app, send_file
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
-from .clock import get_clock
-from .file_types import matches_name, sniff
-from .i18n import N_
-from .models import Assignment, Attachment, Submission, User
-from .permissions import can_view_assignment
-from .security_errors import refuse_hidden
+from tracker.clock import get_clock
+from tracker.file_types import matches_name, sniff
+from tracker.i18n import N_
+from tracker.models import Assignment, Attachment, Submission, User
+from tracker.permissions import can_view_assignment
+from tracker.security_errors import refuse_hidden
 
 bp = Blueprint("attachments", __name__)
 

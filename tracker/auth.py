@@ -12,14 +12,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from . import security_limits as limits
-from .audit import record, record_security
-from .db import database
-from .forms import BaseForm, max_len, required
-from .models import User
-from .models.users import hash_method
-from .rendering import render
-from .urls import safe_next
+from tracker import security_limits as limits
+from tracker.audit import record, record_security
+from tracker.db import database
+from tracker.forms import BaseForm, max_len, required
+from tracker.models import User
+from tracker.models.users import hash_method
+from tracker.rendering import render
+from tracker.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 

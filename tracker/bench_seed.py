@@ -16,9 +16,9 @@ from datetime import date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from .clock import get_clock
-from .db import database
-from .models import FIELDS, Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import FIELDS, Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
 
 PASSWORD = "bench"
 LEADER = "bench.leader"

@@ -26,10 +26,10 @@ from datetime import date
 
 from peewee import Database, PostgresqlDatabase
 
-from . import timeliness
-from .assignment_queries import category_counts, category_sums
-from .db import database
-from .models import Assignment, CounterVersion
+from tracker import timeliness
+from tracker.assignment_queries import category_counts, category_sums
+from tracker.db import database
+from tracker.models import Assignment, CounterVersion
 
 # The columns of ``assignment`` that decide a row's timeliness category.
 WATCHED = ("status", "stats_deadline", "completed_on", "deadline_kind", "unit_id")

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .clock import get_clock
-from .models import REPORT_CADENCES, Assignment, ProgressReport
+from tracker.clock import get_clock
+from tracker.models import REPORT_CADENCES, Assignment, ProgressReport
 
 # The statuses in which the unit is expected to keep reporting (paused or submitted work, and
 # finished work, wait on a leader instead).

@@ -16,9 +16,9 @@ from flask_babel import gettext
 from icalendar import Calendar, Event
 from peewee import JOIN, Case, fn
 
-from . import timeliness
-from .db import database
-from .models import STATUSES, Assignment, Task, Unit, User
+from tracker import timeliness
+from tracker.db import database
+from tracker.models import STATUSES, Assignment, Task, Unit, User
 
 SHOWN_STATUSES = tuple(s for s in STATUSES if s != "cancelled")
 
@@ -78,7 +78,7 @@ def _conditions(user: User, unit_id: int | None, start: date | None, end: date |
 
 def _query(conditions):
     """The deadlines meeting ``conditions``, with their task, unit and meeting."""
-    from .models import Meeting
+    from tracker.models import Meeting
 
     return (
         Assignment.select(

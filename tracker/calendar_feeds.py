@@ -15,15 +15,15 @@ from flask_login import login_required
 from peewee import JOIN
 from werkzeug.wrappers import Response
 
-from .audit import record
-from .auth import current_account
-from .calendar_data import deadlines, feed_window, ics_feed, may_see_unit
-from .clock import get_clock
-from .db import database
-from .models import CalendarFeed, Unit, User
-from .params import optional_id
-from .rendering import form_error_status, render
-from .security_errors import refuse_hidden
+from tracker.audit import record
+from tracker.auth import current_account
+from tracker.calendar_data import deadlines, feed_window, ics_feed, may_see_unit
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import CalendarFeed, Unit, User
+from tracker.params import optional_id
+from tracker.rendering import form_error_status, render
+from tracker.security_errors import refuse_hidden
 
 bp = Blueprint("calendar_feeds", __name__)
 

@@ -12,8 +12,8 @@ from flask import Blueprint, abort, current_app, request
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from .auth import current_account
-from .calendar_data import (
+from tracker.auth import current_account
+from tracker.calendar_data import (
     day_page,
     first_per_day,
     may_see_unit,
@@ -21,12 +21,12 @@ from .calendar_data import (
     parse_month,
     shift_month,
 )
-from .clock import get_clock
-from .models import Unit
-from .pagination import Page, page_number
-from .params import optional_id
-from .permissions import require
-from .rendering import render
+from tracker.clock import get_clock
+from tracker.models import Unit
+from tracker.pagination import Page, page_number
+from tracker.params import optional_id
+from tracker.permissions import require
+from tracker.rendering import render
 
 bp = Blueprint("calendar", __name__)
 

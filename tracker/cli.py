@@ -7,8 +7,8 @@ from datetime import datetime
 import click
 from flask.cli import FlaskGroup
 
-from . import create_app, db
-from .models import ROLES, Unit, User
+from tracker import create_app, db
+from tracker.models import ROLES, Unit, User
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -34,7 +34,7 @@ def create_user(
     username: str, full_name: str, role: str, unit_code: str | None, email: str, password: str
 ) -> None:
     """Create a user account."""
-    from .clock import get_clock
+    from tracker.clock import get_clock
 
     with db.database.connection_context():
         if User.select().where(User.username == username).exists():
@@ -70,7 +70,7 @@ def create_user(
 @click.option("--if-empty", is_flag=True, help="do nothing if the database already has users")
 def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
     """Load the demo: quận Hồng Bàng's CCHC steering committee meeting and its tasks."""
-    from . import demo
+    from tracker import demo
 
     with db.database.connection_context():
         if demo.missing_tables():
@@ -97,8 +97,8 @@ def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
     """Add a large synthetic data set for benchmarks (deterministic with --seed)."""
-    from . import bench_seed
-    from .demo import missing_tables
+    from tracker import bench_seed
+    from tracker.demo import missing_tables
 
     with db.database.connection_context():
         if missing_tables():
@@ -123,8 +123,8 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
 @click.option("--dry-run", is_flag=True, help="print who would get what; queue nothing")
 def send_reminders(kind: str, at_text: str | None, dry_run: bool) -> None:
     """Build one kind of reminder for its current period and queue it (once per period)."""
-    from .clock import get_clock
-    from .reminders import jobs, periods
+    from tracker.clock import get_clock
+    from tracker.reminders import jobs, periods
 
     clock = get_clock()
     try:
@@ -169,7 +169,7 @@ def scheduler_command() -> None:
 
     from flask import current_app
 
-    from . import scheduler
+    from tracker import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
@@ -190,14 +190,14 @@ def send_outbox(limit: int) -> None:
     """Deliver one batch of due mail from the outbox over SMTP and print the counts."""
     from flask import current_app
 
-    from .mail.sender import send_pending
+    from tracker.mail.sender import send_pending
 
     stats = send_pending(current_app._get_current_object(), limit=limit)
     click.echo(stats.report())
 
 
 def _add_ops_commands() -> None:
-    from .ops_backup import backup_command, restore_command
+    from tracker.ops_backup import backup_command, restore_command
 
     cli.add_command(backup_command)
     cli.add_command(restore_command)
@@ -205,7 +205,7 @@ def _add_ops_commands() -> None:
 
 _add_ops_commands()
 
-from .admin.imports_cli import import_commands  # noqa: E402
+from tracker.admin.imports_cli import import_commands  # noqa: E402
 
 for _command in import_commands:
     cli.add_command(_command)

@@ -19,8 +19,8 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN, Expression
 
-from .i18n import N_
-from .models import Assignment, AuditEvent, User
+from tracker.i18n import N_
+from tracker.models import Assignment, AuditEvent, User
 
 STALE = N_(
     "Nhiệm vụ đã được %(who)s cập nhật lúc %(time)s. "
@@ -100,7 +100,7 @@ def check_stale(a: Assignment) -> None:
     current = Assignment.select(Assignment.version).where(Assignment.id == a.id).scalar()
     if current == version:
         return
-    from .workflow import StaleVersion
+    from tracker.workflow import StaleVersion
 
     who, at = _last_change(a)
     if has_request_context():

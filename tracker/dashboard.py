@@ -11,13 +11,13 @@ from flask_babel import format_percent
 from flask_login import login_required
 from jinja2_fragments.flask import render_block
 
-from . import dashboard_queries as queries
-from . import timeliness
-from .dashboard_queries import Filters, InvalidFilter, parse_filters
-from .models import UNIT_KINDS, Assignment, Unit
-from .pagination import Page, page_number, paginate_ids, sort_key
-from .permissions import require_role
-from .rendering import render
+from tracker import dashboard_queries as queries
+from tracker import timeliness
+from tracker.dashboard_queries import Filters, InvalidFilter, parse_filters
+from tracker.models import UNIT_KINDS, Assignment, Unit
+from tracker.pagination import Page, page_number, paginate_ids, sort_key
+from tracker.permissions import require_role
+from tracker.rendering import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from peewee import Case, fn
 
-from . import cache, timeliness
-from .assignment_queries import category_counts, category_sums, listing
-from .models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
-from .pagination import NullsLast
-from .params import optional_id
+from tracker import cache, timeliness
+from tracker.assignment_queries import category_counts, category_sums, listing
+from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+from tracker.pagination import NullsLast
+from tracker.params import optional_id
 
 
 class InvalidFilter(ValueError):

@@ -197,11 +197,11 @@ def migrate() -> list[str]:
         pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
         runner.up()
         if isinstance(database.obj, SqliteDatabase):
-            from .search_index import ensure_sqlite_fts
+            from tracker.search_index import ensure_sqlite_fts
 
             ensure_sqlite_fts(database.obj)
-        from .cache import create_triggers
-        from .page_cache import ensure_triggers
+        from tracker.cache import create_triggers
+        from tracker.page_cache import ensure_triggers
 
         create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)
         ensure_triggers(database.obj)

@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from . import submission_flow, workflow
-from .audit import record
-from .clock import get_clock
-from .db import database
-from .models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
+from tracker import submission_flow, workflow
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
 
 PASSWORD = "demo"
 EMAIL_DOMAIN = "hongbang.example"

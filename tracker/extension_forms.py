@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired
 
-from .assignment_forms import REASON_MAX
-from .forms import REQUIRED, BaseForm, VNDateField, max_len, required
-from .models import ExtensionRequest
+from tracker.assignment_forms import REASON_MAX
+from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len, required
+from tracker.models import ExtensionRequest
 
 
 class RequestForm(BaseForm):

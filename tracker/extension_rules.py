@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import concurrency
-from .audit import record
-from .clock import get_clock
-from .db import write_transaction
-from .i18n import N_
-from .models import Assignment, ExtensionRequest, User
-from .permissions import is_own_unit
-from .reminders import events
-from .timeliness import CLOSED
-from .workflow import WorkflowError
+from tracker import concurrency
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import write_transaction
+from tracker.i18n import N_
+from tracker.models import Assignment, ExtensionRequest, User
+from tracker.permissions import is_own_unit
+from tracker.reminders import events
+from tracker.timeliness import CLOSED
+from tracker.workflow import WorkflowError
 
 # Statuses in which the unit still works towards a deadline it may ask to move.
 EXTENDABLE = ("new", "in_progress", "returned")

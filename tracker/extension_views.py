@@ -14,18 +14,18 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import extension_rules as rules
-from .assignment_forms import attach_error
-from .assignment_queries import listing
-from .concurrency import parse_version
-from .extension_forms import DecisionForm, RequestForm, decision_form
-from .forms import BaseForm
-from .models import Assignment, ExtensionRequest, Task, Unit, User
-from .permissions import can_view_assignment, require
-from .queues import queue_row
-from .rendering import form_error_status, render, wants_fragment
-from .urls import safe_next
-from .workflow import WorkflowError
+from tracker import extension_rules as rules
+from tracker.assignment_forms import attach_error
+from tracker.assignment_queries import listing
+from tracker.concurrency import parse_version
+from tracker.extension_forms import DecisionForm, RequestForm, decision_form
+from tracker.forms import BaseForm
+from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
+from tracker.permissions import can_view_assignment, require
+from tracker.queues import queue_row
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.urls import safe_next
+from tracker.workflow import WorkflowError
 
 bp = Blueprint("extensions", __name__)
 

@@ -3,9 +3,9 @@
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from . import dashboard, unit_work
-from .page_cache import cached_page
-from .permissions import can
+from tracker import dashboard, unit_work
+from tracker.page_cache import cached_page
+from tracker.permissions import can
 
 bp = Blueprint("home", __name__)
 

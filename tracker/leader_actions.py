@@ -17,20 +17,20 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 from wtforms import SelectField, TextAreaField
 
-from . import concurrency, workflow
-from .assignment_forms import REASON_MAX, attach_error
-from .assignment_queries import listing
-from .audit import record
-from .clock import get_clock
-from .db import write_transaction
-from .forms import BaseForm, max_len, required
-from .i18n import N_
-from .models import Assignment, Unit, User
-from .params import optional_id
-from .permissions import require
-from .reminders import events
-from .rendering import form_error_status, render, wants_fragment
-from .workflow import WorkflowError
+from tracker import concurrency, workflow
+from tracker.assignment_forms import REASON_MAX, attach_error
+from tracker.assignment_queries import listing
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import write_transaction
+from tracker.forms import BaseForm, max_len, required
+from tracker.i18n import N_
+from tracker.models import Assignment, Unit, User
+from tracker.params import optional_id
+from tracker.permissions import require
+from tracker.reminders import events
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.workflow import WorkflowError
 
 bp = Blueprint("leader_actions", __name__)
 

@@ -11,17 +11,17 @@ from flask_login import login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
-from . import timeliness
-from .assignment_queries import count_where
-from .audit import changes, record
-from .auth import current_account
-from .clock import get_clock
-from .db import database
-from .meeting_forms import MeetingForm
-from .models import STATUSES, Assignment, Meeting, Task, Unit, User
-from .pagination import paginate, sort_key
-from .permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
-from .rendering import form_error_status, render
+from tracker import timeliness
+from tracker.assignment_queries import count_where
+from tracker.audit import changes, record
+from tracker.auth import current_account
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.meeting_forms import MeetingForm
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
+from tracker.pagination import paginate, sort_key
+from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
+from tracker.rendering import form_error_status, render
 
 bp = Blueprint("meetings", __name__)
 

@@ -26,9 +26,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from peewee import SqliteDatabase
 
-from .clock import get_clock
-from .db import close_all, database
-from .page_cache import fresh_version
+from tracker.clock import get_clock
+from tracker.db import close_all, database
+from tracker.page_cache import fresh_version
 
 
 class BackupError(click.ClickException):

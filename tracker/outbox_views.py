@@ -7,17 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from .admin.common import get_or_404, search
-from .audit import record
-from .clock import get_clock
-from .db import database
-from .mail.sender import message_id as mail_message_id
-from .mail.sender import recipient_list
-from .mail.smtp import parse_smtp_url
-from .models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
-from .pagination import paginate, sort_key
-from .permissions import require_role
-from .rendering import form_error_status, render, wants_fragment
+from tracker.admin.common import get_or_404, search
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.mail.sender import message_id as mail_message_id
+from tracker.mail.sender import recipient_list
+from tracker.mail.smtp import parse_smtp_url
+from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
+from tracker.pagination import paginate, sort_key
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 

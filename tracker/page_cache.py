@@ -41,9 +41,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from peewee import Database, PostgresqlDatabase
 
-from . import timeliness
-from .db import database
-from .models import DataVersion, User
+from tracker import timeliness
+from tracker.db import database
+from tracker.models import DataVersion, User
 
 # Tables no page shows, or written by the triggers themselves.
 EXCLUDED = frozenset({"login_attempt", "counter_version", "data_version", "schema_migration"})

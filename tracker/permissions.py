@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from .models import Assignment, Meeting, Task, User
+from tracker.models import Assignment, Meeting, Task, User
 
 # Actions that depend only on the role.
 MATRIX: dict[str, frozenset[str]] = {

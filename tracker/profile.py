@@ -10,14 +10,14 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .api import tokens as api_tokens
-from .audit import record
-from .auth import current_account
-from .db import database
-from .forms import BaseForm, max_len, required
-from .models import MAIL_KINDS, ApiToken, MailPreference, User
-from .rendering import form_error_status, render, wants_fragment
-from .security_errors import refuse_hidden
+from tracker.api import tokens as api_tokens
+from tracker.audit import record
+from tracker.auth import current_account
+from tracker.db import database
+from tracker.forms import BaseForm, max_len, required
+from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.security_errors import refuse_hidden
 
 bp = Blueprint("profile", __name__)
 

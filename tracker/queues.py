@@ -16,16 +16,16 @@ from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
-from . import extension_rules, submission_flow
-from .assignment_queries import listing
-from .extension_forms import DecisionForm, decision_form
-from .models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
-from .pagination import NullsLast, paginate, sort_key
-from .permissions import can_view_assignment, require
-from .rendering import render
-from .submission_forms import DecisionForm as ReturnForm
-from .timeliness import CLOSED
-from .urls import safe_next
+from tracker import extension_rules, submission_flow
+from tracker.assignment_queries import listing
+from tracker.extension_forms import DecisionForm, decision_form
+from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
+from tracker.pagination import NullsLast, paginate, sort_key
+from tracker.permissions import can_view_assignment, require
+from tracker.rendering import render
+from tracker.submission_forms import DecisionForm as ReturnForm
+from tracker.timeliness import CLOSED
+from tracker.urls import safe_next
 
 bp = Blueprint("queues", __name__, url_prefix="/queues")
 bp.add_app_template_global(DECISIONS, "DECISIONS")

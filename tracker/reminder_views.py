@@ -9,14 +9,14 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from .audit import record
-from .clock import get_clock
-from .db import database
-from .models import MESSAGE_STATUSES, OutboxMessage, Unit
-from .permissions import can, can_view_unit, require, require_role
-from .reminders import digest
-from .reminders.common import fmt_date, link
-from .rendering import render, wants_fragment
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
+from tracker.permissions import can, can_view_unit, require, require_role
+from tracker.reminders import digest
+from tracker.reminders.common import fmt_date, link
+from tracker.rendering import render, wants_fragment
 
 bp = Blueprint("reminders", __name__)
 

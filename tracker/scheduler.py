@@ -18,9 +18,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from .clock import get_clock
-from .db import database
-from .reminders.jobs import Outcome, run_job
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.reminders.jobs import Outcome, run_job
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def run_scheduled(app: Flask, job: str) -> Outcome:
 
 def send_outbox(app: Flask) -> None:
     """Deliver a batch of queued mail (tracker/mail/sender.py; it opens its own connection)."""
-    from .mail.sender import send_pending
+    from tracker.mail.sender import send_pending
 
     stats = send_pending(app, SENDER_BATCH)
     log.debug("sender: %s", stats)
@@ -83,8 +83,8 @@ def send_outbox(app: Flask) -> None:
 
 def sweep_uploads(app: Flask) -> list[str]:
     """Remove what interrupted uploads left behind (tracker/upload_sweep.py)."""
-    from .attachments import upload_dir
-    from .upload_sweep import sweep
+    from tracker.attachments import upload_dir
+    from tracker.upload_sweep import sweep
 
     with app.app_context(), database.connection_context():
         return sweep(upload_dir(), get_clock().now())

@@ -13,14 +13,14 @@ from flask_login import login_required
 from peewee import JOIN
 from werkzeug.wrappers import Response
 
-from .auth import current_account
-from .i18n import N_
-from .models import Assignment, Meeting, ProgressReport, Task, Unit, User
-from .pagination import Page, page_number
-from .permissions import visible_meetings, visible_tasks
-from .rendering import render
-from .search_index import matches, search_plans, sort_term
-from .textfold import highlight, terms
+from tracker.auth import current_account
+from tracker.i18n import N_
+from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, User
+from tracker.pagination import Page, page_number
+from tracker.permissions import visible_meetings, visible_tasks
+from tracker.rendering import render
+from tracker.search_index import matches, search_plans, sort_term
+from tracker.textfold import highlight, terms
 
 bp = Blueprint("search", __name__)
 bp.add_app_template_global(highlight, "highlight")

@@ -48,7 +48,7 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 def security_settings(env: Mapping[str, str], base_url: str) -> dict[str, object]:
     """The settings above, read strictly: a bad number stops start-up."""
-    from .config import parse_positive_int  # config reads these settings: import when called
+    from tracker.config import parse_positive_int  # config reads these settings: import when called
 
     get = env.get
     https = _flag(env, "TRACKER_HTTPS") or base_url.lower().startswith("https://")

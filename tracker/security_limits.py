@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 
-from .clock import get_clock
-from .models import LoginAttempt
+from tracker.clock import get_clock
+from tracker.models import LoginAttempt
 
 
 def client_address() -> str:

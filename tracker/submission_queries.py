@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import g
 from peewee import JOIN, fn
 
-from .models import Assignment, Attachment, ProgressReport, Submission, Unit, User
+from tracker.models import Assignment, Attachment, ProgressReport, Submission, Unit, User
 
 
 @dataclass

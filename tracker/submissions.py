@@ -15,17 +15,17 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import concurrency, queues, submission_flow
-from .assignment_queries import listing
-from .attachments import UploadError, uploads_from
-from .models import DECISIONS, Assignment, AuditEvent, Submission, User
-from .permissions import can_view_assignment, is_own_unit, require
-from .rendering import form_error_status, render, wants_fragment
-from .security_errors import refuse_hidden
-from .submission_forms import DecisionForm, SubmitForm, show_error
-from .submission_queries import Evidence, cached_evidence, coordination, evidence_of
-from .urls import safe_next
-from .workflow import WorkflowError
+from tracker import concurrency, queues, submission_flow
+from tracker.assignment_queries import listing
+from tracker.attachments import UploadError, uploads_from
+from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
+from tracker.permissions import can_view_assignment, is_own_unit, require
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.security_errors import refuse_hidden
+from tracker.submission_forms import DecisionForm, SubmitForm, show_error
+from tracker.submission_queries import Evidence, cached_evidence, coordination, evidence_of
+from tracker.urls import safe_next
+from tracker.workflow import WorkflowError
 
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(DECISIONS, "DECISIONS")

@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange
 
-from .forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
-from .meeting_forms import strip
-from .models import (
+from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
+from tracker.meeting_forms import strip
+from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
     REPORT_CADENCES,
@@ -27,8 +27,8 @@ from .models import (
     UnitGroup,
     UnitGroupMember,
 )
-from .params import optional_id, parse_id
-from .workdays import MAX_WORKING_DAYS, add_working_days
+from tracker.params import optional_id, parse_id
+from tracker.workdays import MAX_WORKING_DAYS, add_working_days
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
 GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")

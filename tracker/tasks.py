@@ -9,18 +9,18 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from . import timeliness, workflow
-from .audit import changes, record
-from .auth import current_account
-from .clock import get_clock
-from .db import database
-from .i18n import N_
-from .meetings import assignments_by_task, unit_summary
-from .models import Assignment, Meeting, Task, User
-from .pagination import Page, page_number
-from .permissions import can, can_view_task, require_role
-from .rendering import form_error_status, render
-from .task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
+from tracker import timeliness, workflow
+from tracker.audit import changes, record
+from tracker.auth import current_account
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.i18n import N_
+from tracker.meetings import assignments_by_task, unit_summary
+from tracker.models import Assignment, Meeting, Task, User
+from tracker.pagination import Page, page_number
+from tracker.permissions import can, can_view_task, require_role
+from tracker.rendering import form_error_status, render
+from tracker.task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
 
 bp = Blueprint("tasks", __name__)
 

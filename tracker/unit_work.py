@@ -9,13 +9,13 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from . import cache, cadence, timeliness
-from .assignment_forms import Row, build_row, shows_actions
-from .assignment_queries import listing
-from .models import STATUSES, Assignment, Task, Unit
-from .pagination import NullsLast, Page, paginate_ids, sort_key
-from .rendering import render
-from .timeliness import CATEGORIES, ORDER
+from tracker import cache, cadence, timeliness
+from tracker.assignment_forms import Row, build_row, shows_actions
+from tracker.assignment_queries import listing
+from tracker.models import STATUSES, Assignment, Task, Unit
+from tracker.pagination import NullsLast, Page, paginate_ids, sort_key
+from tracker.rendering import render
+from tracker.timeliness import CATEGORIES, ORDER
 
 COUNTERS = ("partials/assignment_counters.html", "counters")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
-from .models import Unit
-from .page_cache import cached_page
-from .permissions import can_view_unit, require
-from .unit_work import work_page
+from tracker.models import Unit
+from tracker.page_cache import cached_page
+from tracker.permissions import can_view_unit, require
+from tracker.unit_work import work_page
 
 bp = Blueprint("units", __name__)
 

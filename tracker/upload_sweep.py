@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .models import Attachment
+from tracker.models import Attachment
 
 log = logging.getLogger(__name__)
 

@@ -12,18 +12,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import TextAreaField
 
-from . import concurrency
-from .assignment_forms import attach_error
-from .assignment_queries import listing
-from .audit import record
-from .db import write_transaction
-from .forms import BaseForm, max_len
-from .i18n import N_
-from .models import Assignment, User
-from .permissions import can_view_assignment, require
-from .reminders import events
-from .rendering import form_error_status, render, wants_fragment
-from .workflow import WorkflowError
+from tracker import concurrency
+from tracker.assignment_forms import attach_error
+from tracker.assignment_queries import listing
+from tracker.audit import record
+from tracker.db import write_transaction
+from tracker.forms import BaseForm, max_len
+from tracker.i18n import N_
+from tracker.models import Assignment, User
+from tracker.permissions import can_view_assignment, require
+from tracker.reminders import events
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.workflow import WorkflowError
 
 bp = Blueprint("urges", __name__)
 

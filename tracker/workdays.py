@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import holidays
 
-from .models import CalendarDay
+from tracker.models import CalendarDay
 
 COUNTRY = "VN"
 MAX_WORKING_DAYS = 365

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import concurrency
-from .audit import record
-from .clock import get_clock
-from .db import write_transaction
-from .i18n import N_
-from .models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
-from .reminders import events
+from tracker import concurrency
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import write_transaction
+from tracker.i18n import N_
+from tracker.models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
+from tracker.reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")
 

@@ -7,6 +7,6 @@ between processes). Settings come from the TRACKER_* environment variables.
 
 from __future__ import annotations
 
-from . import create_app
+from tracker import create_app
 
 app = create_app()

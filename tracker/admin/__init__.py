@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_login import login_required
 
-from ..models import Unit, UnitGroup, User
-from ..permissions import require_role
-from ..rendering import render
+from tracker.models import Unit, UnitGroup, User
+from tracker.permissions import require_role
+from tracker.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,4 +28,4 @@ def index() -> Response:
 
 
 # The views register themselves on ``bp``.
-from . import calendar, groups, imports, units, users  # noqa: E402, F401
+from tracker.admin import calendar, groups, imports, units, users  # noqa: E402, F401

@@ -17,18 +17,18 @@ from peewee import JOIN, Case, IntegrityError
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from ..audit import record
-from ..clock import get_clock
-from ..db import database
-from ..forms import REQUIRED, BaseForm, VNDateField, max_len
-from ..i18n import N_
-from ..models import CalendarDay, User
-from ..pagination import paginate
-from ..permissions import require_role
-from ..rendering import form_error_status, render, wants_fragment
-from ..workdays import holidays_of, is_public_working_day
-from . import bp
-from .common import confirm_page, confirmed, finish, get_or_404
+from tracker.admin import bp
+from tracker.admin.common import confirm_page, confirmed, finish, get_or_404
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len
+from tracker.i18n import N_
+from tracker.models import CalendarDay, User
+from tracker.pagination import paginate
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.workdays import holidays_of, is_public_working_day
 
 KINDS = {"off": N_("Ngày nghỉ"), "work": N_("Ngày làm việc bù")}
 DAY_TAKEN = _l("Ngày này đã có trong lịch; xóa dòng cũ trước nếu muốn đổi.")

@@ -10,9 +10,9 @@ from flask import Response, abort, flash, redirect, request
 from flask_login import current_user
 from peewee import Field, Model, fn
 
-from ..audit import record
-from ..db import database
-from ..rendering import form_error_status, render
+from tracker.audit import record
+from tracker.db import database
+from tracker.rendering import form_error_status, render
 
 M = TypeVar("M", bound=Model)
 

@@ -10,15 +10,15 @@ from flask_login import current_user, login_required
 from peewee import SQL, fn
 from wtforms import SelectChoice
 
-from ..audit import record
-from ..db import database
-from ..models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
-from ..pagination import paginate, sort_key
-from ..permissions import require_role
-from ..rendering import form_error_status, render
-from . import bp
-from .common import confirm_page, confirmed, finish, get_or_404, search, taken
-from .forms import GroupForm
+from tracker.admin import bp
+from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, search, taken
+from tracker.admin.forms import GroupForm
+from tracker.audit import record
+from tracker.db import database
+from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.pagination import paginate, sort_key
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render
 
 SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
 

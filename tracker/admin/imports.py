@@ -21,16 +21,16 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from peewee import DatabaseError
 from wtforms import BooleanField, SelectField
 
-from ..file_types import XLSX
-from ..forms import REQUIRED, BaseForm
-from ..permissions import require_role
-from ..rendering import form_error_status, render
-from . import bp
-from . import imports_spec as spec
-from .imports_apply import apply, credentials_csv
-from .imports_check import Row, check, rows_of
-from .imports_read import ImportFileError, limits, read_upload
-from .imports_templates import filename, template_csv, template_xlsx
+from tracker.admin import bp
+from tracker.admin import imports_spec as spec
+from tracker.admin.imports_apply import apply, credentials_csv
+from tracker.admin.imports_check import Row, check, rows_of
+from tracker.admin.imports_read import ImportFileError, limits, read_upload
+from tracker.admin.imports_templates import filename, template_csv, template_xlsx
+from tracker.file_types import XLSX
+from tracker.forms import REQUIRED, BaseForm
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render
 
 SALT = "admin-import"
 MAX_AGE = 3600  # seconds a preview stays confirmable

@@ -11,12 +11,12 @@ import io
 import secrets
 from dataclasses import dataclass, field
 
-from ..audit import changes, record
-from ..auth import end_sessions
-from ..clock import get_clock
-from ..db import database
-from ..models import Unit, UnitGroup, UnitGroupMember, User
-from .imports_check import Row
+from tracker.admin.imports_check import Row
+from tracker.audit import changes, record
+from tracker.auth import end_sessions
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import Unit, UnitGroup, UnitGroupMember, User
 
 # No look-alike characters (0/O, 1/l/I), so a password read off a screen is typed right.
 ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

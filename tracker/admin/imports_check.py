@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from ..models import Unit, UnitGroup, User
-from . import imports_spec as spec
-from .imports_read import HEADER_SEARCH, ImportFileError, limits
+from tracker.admin import imports_spec as spec
+from tracker.admin.imports_read import HEADER_SEARCH, ImportFileError, limits
+from tracker.models import Unit, UnitGroup, User
 
 CODE_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
 USERNAME_RE = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")

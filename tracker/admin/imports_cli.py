@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..db import database
-from . import imports_spec as spec
-from .imports_apply import apply, credentials_csv
-from .imports_check import check, rows_of
-from .imports_read import ImportFileError, read_upload
+from tracker.admin import imports_spec as spec
+from tracker.admin.imports_apply import apply, credentials_csv
+from tracker.admin.imports_check import check, rows_of
+from tracker.admin.imports_read import ImportFileError, read_upload
+from tracker.db import database
 
 
 def _run(kind: str, path: Path, only_valid: bool, update: bool) -> None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..i18n import N_
-from ..models import ROLES, UNIT_KINDS
-from .imports_read import normalize
+from tracker.admin.imports_read import normalize
+from tracker.i18n import N_
+from tracker.models import ROLES, UNIT_KINDS
 
 
 @dataclass(frozen=True)

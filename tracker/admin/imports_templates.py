@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ..models import ROLES, UNIT_KINDS
-from .imports_spec import COLUMNS
+from tracker.admin.imports_spec import COLUMNS
+from tracker.models import ROLES, UNIT_KINDS
 
 EXAMPLES = {
     "units": {

@@ -10,16 +10,24 @@ from flask_babel import pgettext
 from flask_login import current_user, login_required
 from peewee import fn
 
-from ..audit import changes, record
-from ..db import database
-from ..i18n import N_
-from ..models import UNIT_KINDS, Unit, User
-from ..pagination import paginate, sort_key
-from ..permissions import require_role
-from ..rendering import form_error_status, render
-from . import bp
-from .common import confirm_page, confirmed, finish, get_or_404, search, set_active, taken
-from .forms import UnitForm
+from tracker.admin import bp
+from tracker.admin.common import (
+    confirm_page,
+    confirmed,
+    finish,
+    get_or_404,
+    search,
+    set_active,
+    taken,
+)
+from tracker.admin.forms import UnitForm
+from tracker.audit import changes, record
+from tracker.db import database
+from tracker.i18n import N_
+from tracker.models import UNIT_KINDS, Unit, User
+from tracker.pagination import paginate, sort_key
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
 

@@ -10,19 +10,27 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 from wtforms import SelectChoice
 
-from ..audit import changes, record
-from ..auth import continue_session, end_sessions
-from ..clock import get_clock
-from ..db import database
-from ..i18n import N_
-from ..models import ROLES, UNIT_KINDS, Unit, User
-from ..pagination import paginate, sort_key
-from ..params import optional_id
-from ..permissions import require_role
-from ..rendering import form_error_status, render
-from . import bp
-from .common import confirm_page, confirmed, finish, get_or_404, search, set_active, taken
-from .forms import NewUserForm, UserForm
+from tracker.admin import bp
+from tracker.admin.common import (
+    confirm_page,
+    confirmed,
+    finish,
+    get_or_404,
+    search,
+    set_active,
+    taken,
+)
+from tracker.admin.forms import NewUserForm, UserForm
+from tracker.audit import changes, record
+from tracker.auth import continue_session, end_sessions
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.i18n import N_
+from tracker.models import ROLES, UNIT_KINDS, Unit, User
+from tracker.pagination import paginate, sort_key
+from tracker.params import optional_id
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render
 
 FIELDS = ["full_name", "email", "role", "unit_id"]
 

@@ -12,12 +12,12 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..extensions import csrf, login_manager
-from ..i18n import N_
-from ..models import User
-from ..security_errors import audit_denied
-from .tokens import user_for_request
-from .validation import ApiError
+from tracker.api.tokens import user_for_request
+from tracker.api.validation import ApiError
+from tracker.extensions import csrf, login_manager
+from tracker.i18n import N_
+from tracker.models import User
+from tracker.security_errors import audit_denied
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, so no cross-site request can act for a logged-in browser.
@@ -111,4 +111,4 @@ def _no_store(response):
     return response
 
 
-from . import openapi, reads, writes  # noqa: E402,F401  (routes register on bp)
+from tracker.api import openapi, reads, writes  # noqa: E402,F401  (routes register on bp)

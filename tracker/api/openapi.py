@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import jsonify
 
-from .. import timeliness
-from ..models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS
-from ..models.assignments import ROLES as ASSIGNMENT_ROLES
-from . import HTTP_ERRORS, bp
-from .reads import ASSIGNMENT_ARGS, ID, MEETING_ARGS, TASK_ARGS
-from .writes import ASSIGN_BODY, REPORT_BODY, TASK_BODY
+from tracker import timeliness
+from tracker.api import HTTP_ERRORS, bp
+from tracker.api.reads import ASSIGNMENT_ARGS, ID, MEETING_ARGS, TASK_ARGS
+from tracker.api.writes import ASSIGN_BODY, REPORT_BODY, TASK_BODY
+from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS
+from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
 
 STR = {"type": "string"}
 INT = {"type": "integer"}

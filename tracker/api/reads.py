@@ -12,9 +12,11 @@ from flask import jsonify
 from flask_babel import gettext as _
 from peewee import fn
 
-from .. import timeliness
-from ..assignment_queries import listing
-from ..models import (
+from tracker import timeliness
+from tracker.api import api_user, bp, serialize
+from tracker.api.validation import ApiError, check_args
+from tracker.assignment_queries import listing
+from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
     STATUSES,
@@ -24,12 +26,10 @@ from ..models import (
     Task,
     Unit,
 )
-from ..models.assignments import ROLES as ASSIGNMENT_ROLES
-from ..params import MAX_ID
-from ..permissions import can_view_assignment, visible_meetings, visible_tasks
-from ..security_errors import audit_denied
-from . import api_user, bp, serialize
-from .validation import ApiError, check_args
+from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
+from tracker.params import MAX_ID
+from tracker.permissions import can_view_assignment, visible_meetings, visible_tasks
+from tracker.security_errors import audit_denied
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}

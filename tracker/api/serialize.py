@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..models import Assignment, Meeting, ProgressReport, Task, Unit
+from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit
 
 
 def day(value: date | None) -> str | None:

@@ -12,11 +12,11 @@ from datetime import timedelta
 
 from flask import request
 
-from ..audit import record
-from ..clock import get_clock
-from ..db import database
-from ..models import ApiToken, User
-from ..models.api_tokens import hash_token
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import ApiToken, User
+from tracker.models.api_tokens import hash_token
 
 PREFIX = "gv_"
 # Writing "last used" on every call would make every GET a write; once a minute is enough.

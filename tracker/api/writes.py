@@ -13,18 +13,18 @@ from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import workflow
-from ..assignment_forms import TEXT_MAX, ReportForm, may_post_report
-from ..db import database
-from ..models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
-from ..permissions import can, visible_meetings, visible_tasks
-from ..task_forms import AssignForm, TaskCreateForm, notice_day
-from ..tasks import _give as give_units
-from ..tasks import create_task
-from ..workdays import MAX_WORKING_DAYS
-from . import api_user, bp, serialize
-from .reads import ID, assignments_of, hidden, visible_assignment
-from .validation import ApiError, check_args, check_body
+from tracker import workflow
+from tracker.api import api_user, bp, serialize
+from tracker.api.reads import ID, assignments_of, hidden, visible_assignment
+from tracker.api.validation import ApiError, check_args, check_body
+from tracker.assignment_forms import TEXT_MAX, ReportForm, may_post_report
+from tracker.db import database
+from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
+from tracker.permissions import can, visible_meetings, visible_tasks
+from tracker.task_forms import AssignForm, TaskCreateForm, notice_day
+from tracker.tasks import _give as give_units
+from tracker.tasks import create_task
+from tracker.workdays import MAX_WORKING_DAYS
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}
 

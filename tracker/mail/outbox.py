@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..clock import get_clock
-from ..models import Assignment, OutboxMessage, Unit, User
+from tracker.clock import get_clock
+from tracker.models import Assignment, OutboxMessage, Unit, User
 
 
 def enqueue(

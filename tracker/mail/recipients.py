@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import MailPreference, Unit, User
+from tracker.models import MailPreference, Unit, User
 
 
 def wants(user: User, kind: str) -> bool:

@@ -22,10 +22,17 @@ from email.utils import format_datetime, getaddresses, parseaddr
 
 from flask import Flask
 
-from ..clock import get_clock
-from ..db import database, write_transaction
-from ..models import OutboxMessage
-from .smtp import SmtpSettings, connect, describe_error, disconnect, is_permanent, parse_smtp_url
+from tracker.clock import get_clock
+from tracker.db import database, write_transaction
+from tracker.mail.smtp import (
+    SmtpSettings,
+    connect,
+    describe_error,
+    disconnect,
+    is_permanent,
+    parse_smtp_url,
+)
+from tracker.models import OutboxMessage
 
 CLAIM_TIME = timedelta(minutes=5)
 FIRST_BACKOFF = timedelta(minutes=1)

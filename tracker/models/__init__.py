@@ -1,18 +1,18 @@
 """All models, importable from one place, in dependency order."""
 
-from .api_tokens import ApiToken
-from .assignments import STATUSES, Assignment, AuditEvent, ProgressReport
-from .calendar_feeds import CalendarFeed
-from .counters import CounterVersion, DataVersion
-from .followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
-from .mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
-from .meetings import Meeting
-from .notice_drafts import NoticeDraft
-from .reports import FrozenReport
-from .security import LoginAttempt
-from .tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
-from .units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
-from .users import ROLES, User
+from tracker.models.api_tokens import ApiToken
+from tracker.models.assignments import STATUSES, Assignment, AuditEvent, ProgressReport
+from tracker.models.calendar_feeds import CalendarFeed
+from tracker.models.counters import CounterVersion, DataVersion
+from tracker.models.followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
+from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
+from tracker.models.meetings import Meeting
+from tracker.models.notice_drafts import NoticeDraft
+from tracker.models.reports import FrozenReport
+from tracker.models.security import LoginAttempt
+from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
+from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models.users import ROLES, User
 
 MODELS = [
     Unit,

@@ -6,8 +6,8 @@ import hashlib
 
 from peewee import CharField, ForeignKeyField
 
-from ..db import BaseModel, InstantField
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.users import User
 
 
 def hash_token(token: str) -> str:

@@ -7,9 +7,9 @@ import secrets
 
 from peewee import CharField, ForeignKeyField
 
-from ..db import BaseModel, InstantField
-from .units import Unit
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.units import Unit
+from tracker.models.users import User
 
 
 def hash_token(token: str) -> str:

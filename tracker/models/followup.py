@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
 
-from ..db import BaseModel, InstantField
-from ..i18n import N_
-from .assignments import Assignment, ProgressReport
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.i18n import N_
+from tracker.models.assignments import Assignment, ProgressReport
+from tracker.models.users import User
 
 DECISIONS = {
     "pending": N_("Chờ xử lý"),

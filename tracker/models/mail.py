@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
-from ..db import BaseModel, InstantField
-from .assignments import Assignment
-from .units import Unit
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.assignments import Assignment
+from tracker.models.units import Unit
+from tracker.models.users import User
 
 MAIL_KINDS = {
     "weekly_digest": "Tổng hợp công việc hằng tuần của đơn vị",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from peewee import CharField, DateField, ForeignKeyField, TextField, fn
 
-from ..db import BaseModel, InstantField
-from ..search_index import Searchable, search_index
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.users import User
+from tracker.search_index import Searchable, search_index
 
 
 class Meeting(Searchable, BaseModel):

@@ -6,9 +6,9 @@ import json
 
 from peewee import ForeignKeyField, TextField
 
-from ..db import BaseModel, InstantField
-from .meetings import Meeting
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.meetings import Meeting
+from tracker.models.users import User
 
 
 class NoticeDraft(BaseModel):

@@ -7,8 +7,8 @@ from typing import Any
 
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
-from ..db import BaseModel, InstantField
-from .users import User
+from tracker.db import BaseModel, InstantField
+from tracker.models.users import User
 
 
 class FrozenReport(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from peewee import CharField
 
-from ..db import BaseModel, InstantField
+from tracker.db import BaseModel, InstantField
 
 
 class LoginAttempt(BaseModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
 
-from ..db import BaseModel
-from ..i18n import N_
+from tracker.db import BaseModel
+from tracker.i18n import N_
 
 UNIT_KINDS = {
     "department": N_("Phòng, ban chuyên môn"),

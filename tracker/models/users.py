@@ -8,9 +8,9 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import BaseModel, InstantField
-from ..i18n import N_
-from .units import Unit
+from tracker.db import BaseModel, InstantField
+from tracker.i18n import N_
+from tracker.models.units import Unit
 
 ROLES = {
     "admin": N_("Quản trị"),

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import Draft, parse_notice
-from .text import fold, one_line
-from .units import DEPARTMENTS, WARDS, Catalog, UnitInfo
+from tracker.notice import Draft, parse_notice
+from tracker.notice.text import fold, one_line
+from tracker.notice.units import DEPARTMENTS, WARDS, Catalog, UnitInfo
 
 
 @dataclass

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..audit import record
-from ..clock import get_clock
-from ..db import database
-from ..i18n import N_
-from ..models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
-from ..task_forms import notice_day
-from ..workdays import MAX_WORKING_DAYS, add_working_days
-from .units import Catalog, Ref, UnitInfo, refs_label, split_aliases
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.i18n import N_
+from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
+from tracker.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
+from tracker.task_forms import notice_day
+from tracker.workdays import MAX_WORKING_DAYS, add_working_days
 
 KINDS = ("date", "ongoing", "none")
 TITLE_MAX = 300
@@ -161,7 +161,7 @@ def _units_of(refs: list[Ref]) -> list[int]:
 def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Catalog) -> list[Task]:
     """The included drafts as tasks of ``meeting`` with their assignments, in one transaction
     (call only after ``check`` found no error)."""
-    from .. import workflow
+    from tracker import workflow
 
     now = get_clock().now()
     day = start_day(meeting)

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
-from ..file_types import DOCX, _zip_type
-from ..forms import BaseForm, max_len
+from tracker.file_types import DOCX, _zip_type
+from tracker.forms import BaseForm, max_len
 
 MAX_TEXT = 50_000
 MAX_UPLOAD = 2 * 1024 * 1024

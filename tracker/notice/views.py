@@ -7,18 +7,26 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..audit import record
-from ..auth import current_account
-from ..clock import get_clock
-from ..db import database
-from ..models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
-from ..params import optional_id
-from ..permissions import require_role
-from ..rendering import form_error_status, render, wants_fragment
-from ..workdays import add_working_days
-from . import parse_notice
-from .review import MAX_DRAFTS, check, create_tasks, from_form, load_catalog, start_day, to_dict
-from .source import SourceForm
+from tracker.audit import record
+from tracker.auth import current_account
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
+from tracker.notice import parse_notice
+from tracker.notice.review import (
+    MAX_DRAFTS,
+    check,
+    create_tasks,
+    from_form,
+    load_catalog,
+    start_day,
+    to_dict,
+)
+from tracker.notice.source import SourceForm
+from tracker.params import optional_id
+from tracker.permissions import require_role
+from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.workdays import add_working_days
 
 bp = Blueprint("notice", __name__)
 PAGE = "notice/review.html"

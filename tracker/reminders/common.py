@@ -16,11 +16,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .. import assignment_queries
-from ..clock import get_clock
-from ..mail.outbox import enqueue
-from ..models import Assignment, Meeting, OutboxMessage, Task, Unit, User
-from ..models.assignments import ROLES, STATUSES
+from tracker import assignment_queries
+from tracker.clock import get_clock
+from tracker.mail.outbox import enqueue
+from tracker.models import Assignment, Meeting, OutboxMessage, Task, Unit, User
+from tracker.models.assignments import ROLES, STATUSES
 
 BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 

@@ -15,13 +15,13 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 
-from .. import cadence
-from ..clock import get_clock
-from ..i18n import N_
-from ..mail.recipients import opted_out, unit_recipients
-from ..models import UNIT_KINDS, Assignment, Task, Unit, User
-from . import periods
-from .common import (
+from tracker import cadence
+from tracker.clock import get_clock
+from tracker.i18n import N_
+from tracker.mail.recipients import opted_out, unit_recipients
+from tracker.models import UNIT_KINDS, Assignment, Task, Unit, User
+from tracker.reminders import periods
+from tracker.reminders.common import (
     ACTIONABLE,
     Item,
     Lines,

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 
-from ..clock import get_clock
-from ..i18n import N_
-from ..mail.recipients import opted_out, unit_recipients
-from ..models import Assignment, Unit
-from . import periods
-from .common import (
+from tracker.clock import get_clock
+from tracker.i18n import N_
+from tracker.mail.recipients import opted_out, unit_recipients
+from tracker.models import Assignment, Unit
+from tracker.reminders import periods
+from tracker.reminders.common import (
     ACTIONABLE,
     Item,
     Lines,
@@ -28,7 +28,7 @@ from .common import (
     sort_key,
     subject,
 )
-from .digest import display_order, officers_by_unit
+from tracker.reminders.digest import display_order, officers_by_unit
 
 KIND = "due_soon"
 

@@ -11,12 +11,12 @@ from datetime import date
 
 from flask_babel import gettext
 
-from ..assignment_queries import listing
-from ..clock import get_clock
-from ..i18n import N_
-from ..mail.recipients import unit_recipients
-from ..models import Assignment, OutboxMessage, User
-from .common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
+from tracker.assignment_queries import listing
+from tracker.clock import get_clock
+from tracker.i18n import N_
+from tracker.mail.recipients import unit_recipients
+from tracker.models import Assignment, OutboxMessage, User
+from tracker.reminders.common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
 
 
 def _joined(assignment: Assignment) -> Assignment:

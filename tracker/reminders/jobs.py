@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..clock import get_clock
-from ..db import write_transaction
-from ..models import JobRun
-from . import digest, due_soon, periods, summary
-from .common import Mail
+from tracker.clock import get_clock
+from tracker.db import write_transaction
+from tracker.models import JobRun
+from tracker.reminders import digest, due_soon, periods, summary
+from tracker.reminders.common import Mail
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from datetime import datetime
 
 from flask import current_app
 
-from .. import dashboard_queries as queries
-from .. import timeliness
-from ..clock import get_clock
-from ..i18n import N_
-from ..mail.recipients import opted_out
-from ..models import User
-from . import periods
-from .common import Lines, Mail, in_mail_locale, render_mail, subject
+from tracker import dashboard_queries as queries
+from tracker import timeliness
+from tracker.clock import get_clock
+from tracker.i18n import N_
+from tracker.mail.recipients import opted_out
+from tracker.models import User
+from tracker.reminders import periods
+from tracker.reminders.common import Lines, Mail, in_mail_locale, render_mail, subject
 
 KIND = "leader_summary"
 

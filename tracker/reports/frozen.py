@@ -11,17 +11,24 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 from wtforms import StringField
 
-from ..audit import record
-from ..clock import get_clock
-from ..db import write_transaction
-from ..forms import BaseForm, max_len
-from ..models import FrozenReport, User
-from ..pagination import paginate
-from ..permissions import require, require_role
-from ..rendering import render
-from . import bp, report
-from .params import parse
-from .views import INVALID, can_freeze, form_context, print_page, report_context, xlsx_response
+from tracker.audit import record
+from tracker.clock import get_clock
+from tracker.db import write_transaction
+from tracker.forms import BaseForm, max_len
+from tracker.models import FrozenReport, User
+from tracker.pagination import paginate
+from tracker.permissions import require, require_role
+from tracker.rendering import render
+from tracker.reports import bp, report
+from tracker.reports.params import parse
+from tracker.reports.views import (
+    INVALID,
+    can_freeze,
+    form_context,
+    print_page,
+    report_context,
+    xlsx_response,
+)
 
 
 class FreezeForm(BaseForm):

@@ -21,11 +21,11 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, Case, PostgresqlDatabase, Value, fn
 
-from ..assignment_queries import count_where
-from ..clock import get_clock
-from ..db import database
-from ..models import Assignment, Meeting, ProgressReport, Task, Unit, UnitGroupMember, User
-from .params import ReportParams
+from tracker.assignment_queries import count_where
+from tracker.clock import get_clock
+from tracker.db import database
+from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, UnitGroupMember, User
+from tracker.reports.params import ReportParams
 
 # Report categories, in the order of the national report's columns.
 CATEGORIES = ("done_on_time", "done_late", "pending", "overdue")

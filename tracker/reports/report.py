@@ -15,9 +15,9 @@ from typing import Any
 
 from peewee import Case
 
-from ..models import Assignment, Meeting, Task, Unit
-from . import queries
-from .params import ReportParams
+from tracker.models import Assignment, Meeting, Task, Unit
+from tracker.reports import queries
+from tracker.reports.params import ReportParams
 
 COUNT_KEYS = ("assigned", *queries.CATEGORIES, "extensions", "late_days")
 DETAIL_LIMIT_PRINT = 1000

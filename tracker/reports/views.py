@@ -10,15 +10,15 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import get_clock
-from ..dashboard_queries import meetings_for_select
-from ..models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
-from ..pagination import paginate
-from ..params import optional_id
-from ..permissions import require_role
-from ..rendering import render
-from . import bp, charts, queries, report, xlsx
-from .params import PERIODS, parse
+from tracker.clock import get_clock
+from tracker.dashboard_queries import meetings_for_select
+from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
+from tracker.pagination import paginate
+from tracker.params import optional_id
+from tracker.permissions import require_role
+from tracker.rendering import render
+from tracker.reports import bp, charts, queries, report, xlsx
+from tracker.reports.params import PERIODS, parse
 
 INVALID = 422
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,10 +17,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..clock import get_clock
-from ..i18n import N_
-from ..models import STATUSES
-from .charts import labels as category_labels
+from tracker.clock import get_clock
+from tracker.i18n import N_
+from tracker.models import STATUSES
+from tracker.reports.charts import labels as category_labels
 
 COUNT = "#,##0"
 PERCENT = "0.0%"
