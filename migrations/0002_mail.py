@@ -1,6 +1,6 @@
 # Generated from a schema diff on 2026-11-28 00:35.
 from peewee import *
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 def up(migrator, db):
     class Assignment(Model):

@@ -3,7 +3,7 @@ time of their latest submission (the completion time once a leader confirms it).
 
 from peewee import *
 
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 
 def up(migrator, db):

@@ -2,7 +2,7 @@
 working days; tasks with working-day deadlines, reporting cadences and evidence rules;
 assignments with the deadline statistics count against, urges, and reassignment history."""
 from peewee import *
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 def up(migrator, db):
     class Assignment(Model):

@@ -1,6 +1,6 @@
 """Frozen reports: a period's statistics and detailed list as they stood when frozen."""
 from peewee import *
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 def up(migrator, db):
     class User(Model):

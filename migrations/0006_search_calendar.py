@@ -2,9 +2,9 @@
 for existing rows, with its index (GIN text search on PostgreSQL); iCalendar feeds behind
 hashed secret tokens."""
 from peewee import *
-from tracker.db import InstantField
-from tracker.search_index import search_index
-from tracker.textfold import fold_all
+from tracker.core.db import InstantField
+from tracker.core.search_index import search_index
+from tracker.core.textfold import fold_all
 
 SEARCHABLE = {
     'meeting': ('title', 'notice_number', 'place', 'chair_name', 'conclusion'),

@@ -2,7 +2,7 @@
 reviews before they become tasks."""
 from peewee import *
 
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 
 def up(migrator, db):

@@ -1,6 +1,6 @@
 """Personal tokens for the JSON API (stored as SHA-256 hashes)."""
 from peewee import *
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 def up(migrator, db):
     class User(Model):

@@ -2,7 +2,7 @@
 each user, so logging out or changing a password ends the user's other sessions."""
 from peewee import *
 
-from tracker.db import InstantField
+from tracker.core.db import InstantField
 
 
 def up(migrator, db):

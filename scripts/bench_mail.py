@@ -22,8 +22,9 @@ from unittest import mock
 
 from bench_pages import fresh_database
 
-from tracker import bench_seed, create_app, db
-from tracker.clock import get_clock
+from tracker import bench_seed, create_app
+from tracker.core import db
+from tracker.core.clock import get_clock
 from tracker.models import OutboxMessage
 from tracker.reminders import jobs
 

@@ -105,7 +105,8 @@ def _pg_execute(url: str, sql: str, fetch: bool = False):
 
 def prepare_database(args) -> tuple[str, int]:
     """The URL of a migrated, seeded database (reused when already built with the same key)."""
-    from tracker import bench_seed, create_app, db
+    from tracker import bench_seed, create_app
+    from tracker.core import db
 
     key = _key(args)
     if args.database_url.startswith("postgres"):

@@ -24,8 +24,9 @@ from urllib.parse import quote
 
 from werkzeug.datastructures import MultiDict
 
-from tracker import bench_seed, create_app, db
-from tracker.clock import get_clock
+from tracker import bench_seed, create_app
+from tracker.core import db
+from tracker.core.clock import get_clock
 from tracker.models import User
 from tracker.reports import report, xlsx
 from tracker.reports.params import parse

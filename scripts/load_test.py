@@ -315,8 +315,9 @@ def prepare_database(url: str | None, workdir: Path) -> tuple[str, callable]:
 
 def seed(url: str, n_officers: int, n_leaders: int, n_tasks: int) -> dict:
     """Migrate and fill the database; return the officers' units and assignments."""
-    from tracker import create_app, db, workflow
-    from tracker.clock import get_clock
+    from tracker import create_app, workflow
+    from tracker.core import db
+    from tracker.core.clock import get_clock
     from tracker.models import Meeting, Task, Unit, User
 
     app = create_app({"DATABASE_URL": url})
@@ -432,7 +433,7 @@ def start_gunicorn(url: str, workers: int, worker_class: str, log: Path) -> tupl
 
 
 def stored_reports(url: str) -> set[str]:
-    from tracker import db
+    from tracker.core import db
     from tracker.models import ProgressReport
 
     db.bind(url)

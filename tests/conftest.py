@@ -21,8 +21,9 @@ from peewee import AutoField
 from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
-from tracker import create_app, db
-from tracker.clock import Clock
+from tracker import create_app
+from tracker.core import db
+from tracker.core.clock import Clock
 from tracker.models import MODELS, Assignment, DataVersion, Meeting, Task, Unit, UnitGroup, User
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")

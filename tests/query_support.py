@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from unittest import mock
 
-from tracker import db
+from tracker.core import db
 
 
 def count_queries(call: Callable[[], object]) -> int:

@@ -24,7 +24,7 @@ from upload_support import (
 from tracker import submission_flow
 from tracker.attachments import UploadError, clean_name
 from tracker.config import ConfigError, upload_settings
-from tracker.file_types import matches_name, sniff
+from tracker.core.file_types import matches_name, sniff
 from tracker.models import Assignment, Attachment
 from tracker.workflow import WorkflowError
 

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 from tracker.cli import cli
+from tracker.core.timeliness import ORDER
 from tracker.models import Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
-from tracker.timeliness import ORDER
 
 
 def invoke(runner, *args):

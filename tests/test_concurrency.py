@@ -14,7 +14,7 @@ import pytest
 from conftest import AuthActions, CsrfClient
 from peewee import OperationalError, SqliteDatabase
 
-from tracker import db
+from tracker.core import db
 from tracker.models import Assignment, AuditEvent, ExtensionRequest, ProgressReport
 
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')

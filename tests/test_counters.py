@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from conftest import NOW
 
-from tracker import db
+from tracker.core import db
 from tracker.models import MODELS, Assignment, CounterVersion, Task
 
 ORDER = ("on_time", "due_soon", "overdue", "done_on_time", "done_late", "ongoing", "no_deadline")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from query_support import count_page_queries
 
-from tracker import timeliness
+from tracker.core import timeliness
 from tracker.models import Assignment, Unit
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

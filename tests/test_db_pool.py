@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import db
+from tracker.core import db
 
 
 def _backend_pid() -> int:

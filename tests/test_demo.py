@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tracker import db
 from tracker.cli import cli
+from tracker.core import db
+from tracker.core.timeliness import ORDER
 from tracker.demo import CONCLUSION, WARDS, WARDS_GROUP
 from tracker.models import (
     FIELDS,
@@ -19,7 +20,6 @@ from tracker.models import (
     UnitGroup,
     User,
 )
-from tracker.timeliness import ORDER
 
 ACCOUNTS = {
     "admin": "admin",

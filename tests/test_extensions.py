@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker import dashboard_queries, timeliness
+from tracker import dashboard_queries
+from tracker.core import timeliness
 from tracker.models import Assignment, AuditEvent, ExtensionRequest, OutboxMessage
 from tracker.unit_work import unit_counts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from tracker.params import MAX_ID, optional_id, parse_id
+from tracker.core.params import MAX_ID, optional_id, parse_id
 from tracker.urls import safe_next
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

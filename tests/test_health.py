@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from peewee import OperationalError
 
-from tracker import db, ops_health
+from tracker import ops_health
+from tracker.core import db
 
 
 def P() -> str:

@@ -19,7 +19,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tracker.extensions import babel
+from tracker.core.extensions import babel
 from tracker.models import AuditEvent, Meeting, ProgressReport, Task, Unit, UnitGroup, User
 
 ROOT = Path(__file__).resolve().parent.parent

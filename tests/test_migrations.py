@@ -9,7 +9,7 @@ from peewee import PostgresqlDatabase
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
-from tracker import db
+from tracker.core import db
 from tracker.models import MODELS
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from tracker import db
 from tracker.cli import cli
+from tracker.core import db
 from tracker.models import Assignment, ProgressReport
 
 # Each runs in the suite's run on its own database (conftest deselects it in the other run).

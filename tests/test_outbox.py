@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.db import database
+from tracker.core.db import database
 from tracker.mail.outbox import enqueue
 from tracker.mail.recipients import unit_recipients
 from tracker.models import MailPreference, OutboxMessage, User

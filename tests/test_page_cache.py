@@ -16,7 +16,8 @@ import pytest
 from conftest import NOW, PG_URL
 from query_support import count_queries
 
-from tracker import db, page_cache
+from tracker import page_cache
+from tracker.core import db
 from tracker.models import MODELS, AuditEvent
 
 REPORT = {"text": "Đã tổ chức tuyên truyền tại 5 tổ dân phố", "progress": "40"}

@@ -16,7 +16,7 @@ import pytest
 from conftest import NOW
 from test_i18n import _english_page, _switch, english_catalog  # noqa: F401
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.models import Assignment, Task, Unit
 from tracker.reports import report
 from tracker.reports.params import parse

@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from tracker import scheduler
 from tracker.config import Config, ConfigError
-from tracker.db import database
+from tracker.core.db import database
 from tracker.models import JobRun, OutboxMessage
 from tracker.reminders import jobs
 

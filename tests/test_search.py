@@ -6,8 +6,8 @@ from conftest import NOW
 from markupsafe import Markup
 from test_migrations import two_databases  # noqa: F401, F811  (a fixture)
 
+from tracker.core.textfold import fold, highlight, terms
 from tracker.models import Meeting, ProgressReport, Task
-from tracker.textfold import fold, highlight, terms
 
 
 def test_fold_removes_accents_case_and_punctuation():
@@ -97,7 +97,7 @@ def test_migration_fills_search_text_of_existing_rows(two_databases):  # noqa: F
     from playhouse.migrations import Runner
     from test_migrations import BASE_ROWS
 
-    from tracker import db
+    from tracker.core import db
 
     db.bind(two_databases[0])
     database = db.database.obj

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import db
+from tracker.core import db
+from tracker.core.search_index import ensure_sqlite_fts, matches
 from tracker.models import Meeting, Task
-from tracker.search_index import ensure_sqlite_fts, matches
 
 pytestmark = pytest.mark.sqlite_only
 

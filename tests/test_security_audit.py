@@ -10,7 +10,7 @@ import logging
 import pytest
 from test_permissions import POSTS, ids  # noqa: F401 - ``ids`` is the matrix's fixture
 
-from tracker import logs
+from tracker.core import logs
 from tracker.models import AuditEvent
 
 

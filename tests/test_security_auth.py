@@ -10,8 +10,8 @@ import pytest
 from conftest import FAST_HASH, NOW, CsrfClient
 
 from tracker import create_app
-from tracker.clock import Clock
 from tracker.config import Config
+from tracker.core.clock import Clock
 from tracker.models import AuditEvent, LoginAttempt, User
 
 GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng."

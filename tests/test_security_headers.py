@@ -17,9 +17,9 @@ from conftest import NOW
 from flask import request
 from peewee import OperationalError
 
-from tracker import logs
+from tracker.core import logs
+from tracker.core.security import CSP, set_headers
 from tracker.models import ProgressReport
-from tracker.security import CSP, set_headers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAYLOAD = 'XSS<script>alert(1)</script>"><img src=x onerror=alert(2)>{{7*7}} hx-get="/x"'
@@ -202,7 +202,7 @@ def failing_app(app):
 def test_server_error_page_when_the_database_itself_is_gone(failing_app, client, auth, world):
     """The error page chooses its language from the user, who needs the database: with the
     database gone as well, the page still answers (in Vietnamese, with its error id)."""
-    from tracker import db
+    from tracker.core import db
 
     @failing_app.before_request
     def _database_gone():

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tracker import timeliness
-from tracker.clock import Clock
+from tracker.core import timeliness
+from tracker.core.clock import Clock
 from tracker.models import Assignment
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from tracker import db
-from tracker.clock import Clock
 from tracker.config import Config
+from tracker.core import db
+from tracker.core.clock import Clock
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["clock"] = Clock(app.config["TIMEZONE"])
 
-    from tracker import concurrency, extensions, i18n, logs, security, web
+    from tracker import concurrency, web
+    from tracker.core import extensions, i18n, logs, security
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs
     security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
+from tracker.core.i18n import NP_
 from tracker.forms import REQUIRED, BaseForm, max_len, percent, required
-from tracker.i18n import NP_
 from tracker.models import Assignment, User
 from tracker.permissions import can_report, is_own_unit
 from tracker.workflow import NEEDS_REASON, WorkflowError, allowed_targets

@@ -7,7 +7,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
-from tracker import timeliness
+from tracker.core import timeliness
 from tracker.models import Assignment, Meeting, Task, Unit
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import gettext
 from peewee import JOIN
 
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, User
 from tracker.models.assignments import ROLES
 

@@ -21,9 +21,9 @@ from flask import Blueprint, Response, abort, current_app, send_file
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
-from tracker.clock import get_clock
-from tracker.file_types import matches_name, sniff
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.file_types import matches_name, sniff
+from tracker.core.i18n import N_
 from tracker.models import Assignment, Attachment, Submission, User
 from tracker.permissions import can_view_assignment
 from tracker.security_errors import refuse_hidden

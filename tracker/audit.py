@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.models import Assignment, AuditEvent, User
 
 logger = logging.getLogger("tracker.audit")
@@ -62,7 +62,7 @@ def record_security(action: str, actor: User | None, obj: Any = None, **details:
     neither forge a log line nor an audit row. Never pass a password. A failure to write the
     row is logged, never raised: the refusal or the login answer must still go out.
     """
-    from tracker.db import database
+    from tracker.core.db import database
 
     logger.info("security event %s", action, extra={"event": action, **details})
     try:

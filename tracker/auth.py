@@ -14,7 +14,7 @@ from wtforms.validators import EqualTo, Length
 
 from tracker import security_limits as limits
 from tracker.audit import record, record_security
-from tracker.db import database
+from tracker.core.db import database
 from tracker.forms import BaseForm, max_len, required
 from tracker.models import User
 from tracker.models.users import hash_method

@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.models import FIELDS, Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
 
 PASSWORD = "bench"

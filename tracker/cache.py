@@ -26,9 +26,9 @@ from datetime import date
 
 from peewee import Database, PostgresqlDatabase
 
-from tracker import timeliness
 from tracker.assignment_queries import category_counts, category_sums
-from tracker.db import database
+from tracker.core import timeliness
+from tracker.core.db import database
 from tracker.models import Assignment, CounterVersion
 
 # The columns of ``assignment`` that decide a row's timeliness category.

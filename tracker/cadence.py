@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.models import REPORT_CADENCES, Assignment, ProgressReport
 
 # The statuses in which the unit is expected to keep reporting (paused or submitted work, and

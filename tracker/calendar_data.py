@@ -16,8 +16,8 @@ from flask_babel import gettext
 from icalendar import Calendar, Event
 from peewee import JOIN, Case, fn
 
-from tracker import timeliness
-from tracker.db import database
+from tracker.core import timeliness
+from tracker.core.db import database
 from tracker.models import STATUSES, Assignment, Task, Unit, User
 
 SHOWN_STATUSES = tuple(s for s in STATUSES if s != "cancelled")

@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 from tracker.audit import record
 from tracker.auth import current_account
 from tracker.calendar_data import deadlines, feed_window, ics_feed, may_see_unit
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
+from tracker.core.params import optional_id
 from tracker.models import CalendarFeed, Unit, User
-from tracker.params import optional_id
 from tracker.rendering import form_error_status, render
 from tracker.security_errors import refuse_hidden
 

@@ -21,10 +21,10 @@ from tracker.calendar_data import (
     parse_month,
     shift_month,
 )
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
+from tracker.core.params import optional_id
 from tracker.models import Unit
 from tracker.pagination import Page, page_number
-from tracker.params import optional_id
 from tracker.permissions import require
 from tracker.rendering import render
 

@@ -7,7 +7,8 @@ from datetime import datetime
 import click
 from flask.cli import FlaskGroup
 
-from tracker import create_app, db
+from tracker import create_app
+from tracker.core import db
 from tracker.models import ROLES, Unit, User
 
 
@@ -34,7 +35,7 @@ def create_user(
     username: str, full_name: str, role: str, unit_code: str | None, email: str, password: str
 ) -> None:
     """Create a user account."""
-    from tracker.clock import get_clock
+    from tracker.core.clock import get_clock
 
     with db.database.connection_context():
         if User.select().where(User.username == username).exists():
@@ -123,7 +124,7 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
 @click.option("--dry-run", is_flag=True, help="print who would get what; queue nothing")
 def send_reminders(kind: str, at_text: str | None, dry_run: bool) -> None:
     """Build one kind of reminder for its current period and queue it (once per period)."""
-    from tracker.clock import get_clock
+    from tracker.core.clock import get_clock
     from tracker.reminders import jobs, periods
 
     clock = get_clock()

@@ -19,7 +19,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN, Expression
 
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, User
 
 STALE = N_(

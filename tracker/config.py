@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tracker.core.security import security_settings
 from tracker.mail.smtp import SmtpUrlError, parse_smtp_url
-from tracker.security import security_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

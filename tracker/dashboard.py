@@ -12,7 +12,7 @@ from flask_login import login_required
 from jinja2_fragments.flask import render_block
 
 from tracker import dashboard_queries as queries
-from tracker import timeliness
+from tracker.core import timeliness
 from tracker.dashboard_queries import Filters, InvalidFilter, parse_filters
 from tracker.models import UNIT_KINDS, Assignment, Unit
 from tracker.pagination import Page, page_number, paginate_ids, sort_key

@@ -12,11 +12,12 @@ from typing import Any
 
 from peewee import Case, fn
 
-from tracker import cache, timeliness
+from tracker import cache
 from tracker.assignment_queries import category_counts, category_sums, listing
+from tracker.core import timeliness
+from tracker.core.params import optional_id
 from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
 from tracker.pagination import NullsLast
-from tracker.params import optional_id
 
 
 class InvalidFilter(ValueError):

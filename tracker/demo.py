@@ -16,8 +16,8 @@ from werkzeug.security import generate_password_hash
 
 from tracker import submission_flow, workflow
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
 
 PASSWORD = "demo"

@@ -12,13 +12,13 @@ from datetime import date
 
 from tracker import concurrency
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import write_transaction
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
+from tracker.core.i18n import N_
+from tracker.core.timeliness import CLOSED
 from tracker.models import Assignment, ExtensionRequest, User
 from tracker.permissions import is_own_unit
 from tracker.reminders import events
-from tracker.timeliness import CLOSED
 from tracker.workflow import WorkflowError
 
 # Statuses in which the unit still works towards a deadline it may ask to move.

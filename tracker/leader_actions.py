@@ -21,12 +21,12 @@ from tracker import concurrency, workflow
 from tracker.assignment_forms import REASON_MAX, attach_error
 from tracker.assignment_queries import listing
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import write_transaction
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
+from tracker.core.i18n import N_
+from tracker.core.params import optional_id
 from tracker.forms import BaseForm, max_len, required
-from tracker.i18n import N_
 from tracker.models import Assignment, Unit, User
-from tracker.params import optional_id
 from tracker.permissions import require
 from tracker.reminders import events
 from tracker.rendering import form_error_status, render, wants_fragment

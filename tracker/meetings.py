@@ -11,12 +11,12 @@ from flask_login import login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
-from tracker import timeliness
 from tracker.assignment_queries import count_where
 from tracker.audit import changes, record
 from tracker.auth import current_account
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core import timeliness
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.meeting_forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
 from tracker.pagination import paginate, sort_key

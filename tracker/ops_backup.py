@@ -26,8 +26,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from peewee import SqliteDatabase
 
-from tracker.clock import get_clock
-from tracker.db import close_all, database
+from tracker.core.clock import get_clock
+from tracker.core.db import close_all, database
 from tracker.page_cache import fresh_version
 
 

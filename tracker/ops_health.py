@@ -11,7 +11,7 @@ import logging
 from flask import Blueprint, Response, jsonify
 from playhouse.migrations import Runner
 
-from tracker.db import MIGRATIONS_DIR, database
+from tracker.core.db import MIGRATIONS_DIR, database
 
 bp = Blueprint("health", __name__)
 

@@ -9,8 +9,8 @@ from peewee import JOIN, fn
 
 from tracker.admin.common import get_or_404, search
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.mail.sender import message_id as mail_message_id
 from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url

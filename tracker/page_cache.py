@@ -41,8 +41,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from peewee import Database, PostgresqlDatabase
 
-from tracker import timeliness
-from tracker.db import database
+from tracker.core import timeliness
+from tracker.core.db import database
 from tracker.models import DataVersion, User
 
 # Tables no page shows, or written by the triggers themselves.

@@ -13,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.api import tokens as api_tokens
 from tracker.audit import record
 from tracker.auth import current_account
-from tracker.db import database
+from tracker.core.db import database
 from tracker.forms import BaseForm, max_len, required
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
 from tracker.rendering import form_error_status, render, wants_fragment

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.permissions import can, can_view_unit, require, require_role
 from tracker.reminders import digest

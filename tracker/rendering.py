@@ -9,7 +9,7 @@ from flask import Response, make_response, render_template
 from jinja2.ext import Extension
 from jinja2_fragments.flask import render_block
 
-from tracker.extensions import htmx
+from tracker.core.extensions import htmx
 
 
 def wants_fragment() -> bool:

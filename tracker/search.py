@@ -14,13 +14,13 @@ from peewee import JOIN
 from werkzeug.wrappers import Response
 
 from tracker.auth import current_account
-from tracker.i18n import N_
+from tracker.core.i18n import N_
+from tracker.core.search_index import matches, search_plans, sort_term
+from tracker.core.textfold import highlight, terms
 from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, User
 from tracker.pagination import Page, page_number
 from tracker.permissions import visible_meetings, visible_tasks
 from tracker.rendering import render
-from tracker.search_index import matches, search_plans, sort_term
-from tracker.textfold import highlight, terms
 
 bp = Blueprint("search", __name__)
 bp.add_app_template_global(highlight, "highlight")

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.models import LoginAttempt
 
 

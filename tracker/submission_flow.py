@@ -15,9 +15,9 @@ from werkzeug.datastructures import FileStorage
 
 from tracker import workflow
 from tracker.attachments import record_files, staged_files
-from tracker.clock import get_clock
-from tracker.db import write_transaction
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
+from tracker.core.i18n import N_
 from tracker.models import Assignment, Submission, User
 from tracker.permissions import is_own_unit
 from tracker.reminders import events

@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import timeliness, workflow
+from tracker import workflow
 from tracker.audit import changes, record
 from tracker.auth import current_account
-from tracker.clock import get_clock
-from tracker.db import database
-from tracker.i18n import N_
+from tracker.core import timeliness
+from tracker.core.clock import get_clock
+from tracker.core.db import database
+from tracker.core.i18n import N_
 from tracker.meetings import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.pagination import Page, page_number

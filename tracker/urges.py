@@ -16,9 +16,9 @@ from tracker import concurrency
 from tracker.assignment_forms import attach_error
 from tracker.assignment_queries import listing
 from tracker.audit import record
-from tracker.db import write_transaction
+from tracker.core.db import write_transaction
+from tracker.core.i18n import N_
 from tracker.forms import BaseForm, max_len
-from tracker.i18n import N_
 from tracker.models import Assignment, User
 from tracker.permissions import can_view_assignment, require
 from tracker.reminders import events

@@ -34,15 +34,15 @@ from tracker import (
     reminder_views,
     reports,
     search,
-    security,
     security_errors,
     submissions,
     tasks,
-    timeliness,
     units,
     urges,
 )
-from tracker.extensions import login_manager
+from tracker.core import security, timeliness
+from tracker.core.extensions import login_manager
+from tracker.core.params import MAX_ID, optional_id
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
@@ -54,7 +54,6 @@ from tracker.models import (
 )
 from tracker.notice import views as notice_views
 from tracker.pagination import url_with
-from tracker.params import MAX_ID, optional_id
 from tracker.rendering import StripIndentation
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from tracker import concurrency
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import write_transaction
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
+from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
 from tracker.reminders import events
 

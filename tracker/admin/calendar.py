@@ -20,10 +20,10 @@ from wtforms.validators import InputRequired
 from tracker.admin import bp
 from tracker.admin.common import confirm_page, confirmed, finish, get_or_404
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
+from tracker.core.i18n import N_
 from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len
-from tracker.i18n import N_
 from tracker.models import CalendarDay, User
 from tracker.pagination import paginate
 from tracker.permissions import require_role

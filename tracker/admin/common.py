@@ -11,7 +11,7 @@ from flask_login import current_user
 from peewee import Field, Model, fn
 
 from tracker.audit import record
-from tracker.db import database
+from tracker.core.db import database
 from tracker.rendering import form_error_status, render
 
 M = TypeVar("M", bound=Model)

@@ -14,7 +14,7 @@ from tracker.admin import bp
 from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, search, taken
 from tracker.admin.forms import GroupForm
 from tracker.audit import record
-from tracker.db import database
+from tracker.core.db import database
 from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role

@@ -27,7 +27,7 @@ from tracker.admin.imports_apply import apply, credentials_csv
 from tracker.admin.imports_check import Row, check, rows_of
 from tracker.admin.imports_read import ImportFileError, limits, read_upload
 from tracker.admin.imports_templates import filename, template_csv, template_xlsx
-from tracker.file_types import XLSX
+from tracker.core.file_types import XLSX
 from tracker.forms import REQUIRED, BaseForm
 from tracker.permissions import require_role
 from tracker.rendering import form_error_status, render

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from tracker.admin.imports_check import Row
 from tracker.audit import changes, record
 from tracker.auth import end_sessions
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.models import Unit, UnitGroup, UnitGroupMember, User
 
 # No look-alike characters (0/O, 1/l/I), so a password read off a screen is typed right.

@@ -16,7 +16,7 @@ from tracker.admin import imports_spec as spec
 from tracker.admin.imports_apply import apply, credentials_csv
 from tracker.admin.imports_check import check, rows_of
 from tracker.admin.imports_read import ImportFileError, read_upload
-from tracker.db import database
+from tracker.core.db import database
 
 
 def _run(kind: str, path: Path, only_valid: bool, update: bool) -> None:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.file_types import XLS, XLSX, sniff
+from tracker.core.file_types import XLS, XLSX, sniff
 
 # Defaults; an application may set IMPORT_MAX_BYTES and IMPORT_MAX_ROWS in its config.
 MAX_BYTES = 5 * 1024 * 1024

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from tracker.admin.imports_read import normalize
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 from tracker.models import ROLES, UNIT_KINDS
 
 

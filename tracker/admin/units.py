@@ -22,8 +22,8 @@ from tracker.admin.common import (
 )
 from tracker.admin.forms import UnitForm
 from tracker.audit import changes, record
-from tracker.db import database
-from tracker.i18n import N_
+from tracker.core.db import database
+from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
 from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role

@@ -23,12 +23,12 @@ from tracker.admin.common import (
 from tracker.admin.forms import NewUserForm, UserForm
 from tracker.audit import changes, record
 from tracker.auth import continue_session, end_sessions
-from tracker.clock import get_clock
-from tracker.db import database
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.db import database
+from tracker.core.i18n import N_
+from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.pagination import paginate, sort_key
-from tracker.params import optional_id
 from tracker.permissions import require_role
 from tracker.rendering import form_error_status, render
 

@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from tracker.api.tokens import user_for_request
 from tracker.api.validation import ApiError
-from tracker.extensions import csrf, login_manager
-from tracker.i18n import N_
+from tracker.core.extensions import csrf, login_manager
+from tracker.core.i18n import N_
 from tracker.models import User
 from tracker.security_errors import audit_denied
 

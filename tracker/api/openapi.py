@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import jsonify
 
-from tracker import timeliness
 from tracker.api import HTTP_ERRORS, bp
 from tracker.api.reads import ASSIGNMENT_ARGS, ID, MEETING_ARGS, TASK_ARGS
 from tracker.api.writes import ASSIGN_BODY, REPORT_BODY, TASK_BODY
+from tracker.core import timeliness
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS
 from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
 

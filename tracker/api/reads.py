@@ -12,10 +12,11 @@ from flask import jsonify
 from flask_babel import gettext as _
 from peewee import fn
 
-from tracker import timeliness
 from tracker.api import api_user, bp, serialize
 from tracker.api.validation import ApiError, check_args
 from tracker.assignment_queries import listing
+from tracker.core import timeliness
+from tracker.core.params import MAX_ID
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
@@ -27,7 +28,6 @@ from tracker.models import (
     Unit,
 )
 from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
-from tracker.params import MAX_ID
 from tracker.permissions import can_view_assignment, visible_meetings, visible_tasks
 from tracker.security_errors import audit_denied
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 from flask import request
 
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.models import ApiToken, User
 from tracker.models.api_tokens import hash_token
 

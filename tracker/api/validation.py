@@ -16,7 +16,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 
 
 class ApiError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.models import Assignment, OutboxMessage, Unit, User
 
 

@@ -22,8 +22,8 @@ from email.utils import format_datetime, getaddresses, parseaddr
 
 from flask import Flask
 
-from tracker.clock import get_clock
-from tracker.db import database, write_transaction
+from tracker.core.clock import get_clock
+from tracker.core.db import database, write_transaction
 from tracker.mail.smtp import (
     SmtpSettings,
     connect,

@@ -6,7 +6,7 @@ import hashlib
 
 from peewee import CharField, ForeignKeyField
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
 from tracker.models.users import User
 
 

@@ -11,13 +11,13 @@ from peewee import (
     TextField,
 )
 
-from tracker import timeliness
-from tracker.db import BaseModel, InstantField
-from tracker.i18n import N_
+from tracker.core import timeliness
+from tracker.core.db import BaseModel, InstantField
+from tracker.core.i18n import N_
+from tracker.core.search_index import Searchable, search_index
 from tracker.models.tasks import Task
 from tracker.models.units import Unit
 from tracker.models.users import User
-from tracker.search_index import Searchable, search_index
 
 STATUSES = {
     "new": N_("Chưa thực hiện"),

@@ -7,7 +7,7 @@ import secrets
 
 from peewee import CharField, ForeignKeyField
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
 from tracker.models.units import Unit
 from tracker.models.users import User
 

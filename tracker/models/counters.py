@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peewee import BigIntegerField, IntegerField
 
-from tracker.db import BaseModel
+from tracker.core.db import BaseModel
 
 
 class CounterVersion(BaseModel):

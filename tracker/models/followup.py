@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
 
-from tracker.db import BaseModel, InstantField
-from tracker.i18n import N_
+from tracker.core.db import BaseModel, InstantField
+from tracker.core.i18n import N_
 from tracker.models.assignments import Assignment, ProgressReport
 from tracker.models.users import User
 

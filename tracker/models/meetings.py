@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from peewee import CharField, DateField, ForeignKeyField, TextField, fn
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
+from tracker.core.search_index import Searchable, search_index
 from tracker.models.users import User
-from tracker.search_index import Searchable, search_index
 
 
 class Meeting(Searchable, BaseModel):

@@ -6,7 +6,7 @@ import json
 
 from peewee import ForeignKeyField, TextField
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
 from tracker.models.meetings import Meeting
 from tracker.models.users import User
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
 from tracker.models.users import User
 
 

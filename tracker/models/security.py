@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from peewee import CharField
 
-from tracker.db import BaseModel, InstantField
+from tracker.core.db import BaseModel, InstantField
 
 
 class LoginAttempt(BaseModel):

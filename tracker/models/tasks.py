@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
-from tracker.db import BaseModel, InstantField
-from tracker.i18n import N_
+from tracker.core.db import BaseModel, InstantField
+from tracker.core.i18n import N_
+from tracker.core.search_index import Searchable, search_index
 from tracker.models.meetings import Meeting
 from tracker.models.users import User
-from tracker.search_index import Searchable, search_index
 
 FIELDS = {
     "the_che": N_("Cải cách thể chế"),

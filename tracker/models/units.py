@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
 
-from tracker.db import BaseModel
-from tracker.i18n import N_
+from tracker.core.db import BaseModel
+from tracker.core.i18n import N_
 
 UNIT_KINDS = {
     "department": N_("Phòng, ban chuyên môn"),

@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.db import BaseModel, InstantField
-from tracker.i18n import N_
+from tracker.core.db import BaseModel, InstantField
+from tracker.core.i18n import N_
 from tracker.models.units import Unit
 
 ROLES = {

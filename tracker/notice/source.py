@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
-from tracker.file_types import DOCX, _zip_type
+from tracker.core.file_types import DOCX, _zip_type
 from tracker.forms import BaseForm, max_len
 
 MAX_TEXT = 50_000

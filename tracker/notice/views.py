@@ -9,8 +9,9 @@ from werkzeug.wrappers import Response
 
 from tracker.audit import record
 from tracker.auth import current_account
-from tracker.clock import get_clock
-from tracker.db import database
+from tracker.core.clock import get_clock
+from tracker.core.db import database
+from tracker.core.params import optional_id
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
 from tracker.notice import parse_notice
 from tracker.notice.review import (
@@ -23,7 +24,6 @@ from tracker.notice.review import (
     to_dict,
 )
 from tracker.notice.source import SourceForm
-from tracker.params import optional_id
 from tracker.permissions import require_role
 from tracker.rendering import form_error_status, render, wants_fragment
 from tracker.workdays import add_working_days

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from tracker import assignment_queries
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
 from tracker.mail.outbox import enqueue
 from tracker.models import Assignment, Meeting, OutboxMessage, Task, Unit, User
 from tracker.models.assignments import ROLES, STATUSES

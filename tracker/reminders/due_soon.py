@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 
-from tracker.clock import get_clock
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
 from tracker.models import Assignment, Unit
 from tracker.reminders import periods

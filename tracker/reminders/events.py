@@ -12,8 +12,8 @@ from datetime import date
 from flask_babel import gettext
 
 from tracker.assignment_queries import listing
-from tracker.clock import get_clock
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.i18n import N_
 from tracker.mail.recipients import unit_recipients
 from tracker.models import Assignment, OutboxMessage, User
 from tracker.reminders.common import Mail, fmt_date, in_mail_locale, item, render_mail, subject

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from tracker.clock import get_clock
-from tracker.db import write_transaction
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
 from tracker.models import JobRun
 from tracker.reminders import digest, due_soon, periods, summary
 from tracker.reminders.common import Mail

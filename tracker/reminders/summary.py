@@ -12,9 +12,9 @@ from datetime import datetime
 from flask import current_app
 
 from tracker import dashboard_queries as queries
-from tracker import timeliness
-from tracker.clock import get_clock
-from tracker.i18n import N_
+from tracker.core import timeliness
+from tracker.core.clock import get_clock
+from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out
 from tracker.models import User
 from tracker.reminders import periods

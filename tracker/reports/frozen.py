@@ -12,8 +12,8 @@ from peewee import JOIN
 from wtforms import StringField
 
 from tracker.audit import record
-from tracker.clock import get_clock
-from tracker.db import write_transaction
+from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
 from tracker.forms import BaseForm, max_len
 from tracker.models import FrozenReport, User
 from tracker.pagination import paginate

@@ -14,9 +14,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.core.params import parse_id
 from tracker.forms import DATE_ERROR
 from tracker.models import FIELDS, UNIT_KINDS, Meeting, UnitGroup
-from tracker.params import parse_id
 
 PERIODS = {
     "month": _l("Tháng"),

@@ -10,11 +10,11 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.clock import get_clock
+from tracker.core.clock import get_clock
+from tracker.core.params import optional_id
 from tracker.dashboard_queries import meetings_for_select
 from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
 from tracker.pagination import paginate
-from tracker.params import optional_id
 from tracker.permissions import require_role
 from tracker.rendering import render
 from tracker.reports import bp, charts, queries, report, xlsx

@@ -17,8 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tracker.clock import get_clock
-from tracker.i18n import N_
+from tracker.core.clock import get_clock
+from tracker.core.i18n import N_
 from tracker.models import STATUSES
 from tracker.reports.charts import labels as category_labels
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from peewee import Expression
 
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 
 CATEGORIES = {
     "on_time": N_("Trong hạn"),
@@ -112,6 +112,6 @@ def context() -> tuple[date, int]:
     """Today in the configured zone and the due-soon window, for the current application."""
     from flask import current_app
 
-    from tracker.clock import get_clock
+    from tracker.core.clock import get_clock
 
     return get_clock().today(), int(current_app.config["DUE_SOON_DAYS"])

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 
 from peewee import OP, SQL, Expression, ModelIndex, PostgresqlDatabase, Value, fn
 
-from tracker.db import database
-from tracker.textfold import fold_all
+from tracker.core.db import database
+from tracker.core.textfold import fold_all
 
 
 class Searchable:

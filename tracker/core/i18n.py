@@ -39,7 +39,7 @@ def select_timezone() -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the selectors above."""
-    from tracker.extensions import babel  # here, so that extensions.py may use N_
+    from tracker.core.extensions import babel  # here, so that extensions.py may use N_
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 

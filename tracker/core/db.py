@@ -22,7 +22,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_UNKNOWN
 
 database = DatabaseProxy()
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -197,7 +197,7 @@ def migrate() -> list[str]:
         pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
         runner.up()
         if isinstance(database.obj, SqliteDatabase):
-            from tracker.search_index import ensure_sqlite_fts
+            from tracker.core.search_index import ensure_sqlite_fts
 
             ensure_sqlite_fts(database.obj)
         from tracker.cache import create_triggers

@@ -5,7 +5,7 @@ from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from tracker.i18n import N_
+from tracker.core.i18n import N_
 
 babel = Babel()
 csrf = CSRFProtect()

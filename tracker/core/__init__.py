@@ -1,0 +1,2 @@
+"""Plumbing every layer may use: clock, database, translations, Flask extensions, ids,
+time rules."""
