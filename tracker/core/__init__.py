@@ -1,0 +1,1 @@
+"""The application's core pieces, shared by every part of it."""
