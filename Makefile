@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://root@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres install browser lint bench clean translations
+.PHONY: run test test-sqlite test-postgres install browser lint bench clean translations wheel-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Build the wheel, install it into a fresh virtual environment and, outside the checkout,
+# migrate, load the demo and serve /login with its stylesheets and the English translation.
+wheel-check:
+	PYTHON=$(PYTHON) bash scripts/check_wheel.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

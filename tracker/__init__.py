@@ -9,6 +9,7 @@ from flask import Flask
 from tracker.config import Config
 from tracker.core import db
 from tracker.core.clock import Clock
+from tracker.core.paths import resource_dir
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -16,8 +17,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=resource_dir("templates"),
+        static_folder=resource_dir("static"),
     )
     app.config.update(Config(app.instance_path).as_dict())
     if test_config:

@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tracker.core.paths import resource_dir
 from tracker.core.security import security_settings
 from tracker.mail.smtp import SmtpUrlError, parse_smtp_url
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class ConfigError(RuntimeError):
@@ -71,7 +70,7 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ("vi", "en")
-        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+        self.BABEL_TRANSLATION_DIRECTORIES = str(resource_dir("translations"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Flask
 from peewee import (
@@ -20,9 +19,11 @@ from playhouse.migrations import Runner
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 from psycopg2.extensions import TRANSACTION_STATUS_UNKNOWN
 
+from tracker.core.paths import resource_dir
+
 database = DatabaseProxy()
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = resource_dir("migrations")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
