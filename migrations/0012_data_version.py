@@ -14,13 +14,13 @@ def up(migrator, db):
             table_name = "data_version"
 
     db.create_tables([DataVersion])
-    from tracker.page_cache import ensure_triggers
+    from tracker.web.page_cache import ensure_triggers
 
     ensure_triggers(db)
 
 
 def down(migrator, db):
-    from tracker.page_cache import watched_tables
+    from tracker.web.page_cache import watched_tables
 
     if isinstance(db, PostgresqlDatabase):
         db.execute_sql("DROP FUNCTION IF EXISTS data_version_bump() CASCADE")

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tracker.core.params import MAX_ID, optional_id, parse_id
-from tracker.urls import safe_next
+from tracker.web.urls import safe_next
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HREF_RE = re.compile(r'(?:href|hx-get)="([^"]*)"')

@@ -16,9 +16,9 @@ import pytest
 from conftest import NOW, PG_URL
 from query_support import count_queries
 
-from tracker import page_cache
 from tracker.core import db
 from tracker.models import MODELS, AuditEvent
+from tracker.web import page_cache
 
 REPORT = {"text": "Đã tổ chức tuyên truyền tại 5 tổ dân phố", "progress": "40"}
 

@@ -14,9 +14,9 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from tracker.core.i18n import NP_
-from tracker.forms import REQUIRED, BaseForm, max_len, percent, required
 from tracker.models import Assignment, User
 from tracker.permissions import can_report, is_own_unit
+from tracker.web.forms import REQUIRED, BaseForm, max_len, percent, required
 from tracker.workflow import NEEDS_REASON, WorkflowError, allowed_targets
 
 TEXT_MAX = 5000

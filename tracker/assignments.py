@@ -24,11 +24,11 @@ from tracker.assignment_forms import (
 from tracker.assignment_queries import listing
 from tracker.assignment_timeline import timeline
 from tracker.models import Assignment, Unit
-from tracker.page_cache import cached_page
 from tracker.permissions import can_view_assignment, can_view_unit, require
-from tracker.rendering import render, wants_fragment
 from tracker.unit_work import COUNTERS, counters
-from tracker.urls import safe_next
+from tracker.web.page_cache import cached_page
+from tracker.web.rendering import render, wants_fragment
+from tracker.web.urls import safe_next
 
 bp = Blueprint("assignments", __name__)
 

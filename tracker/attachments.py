@@ -26,7 +26,7 @@ from tracker.core.file_types import matches_name, sniff
 from tracker.core.i18n import N_
 from tracker.models import Assignment, Attachment, Submission, User
 from tracker.permissions import can_view_assignment
-from tracker.security_errors import refuse_hidden
+from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("attachments", __name__)
 

@@ -15,11 +15,11 @@ from wtforms.validators import EqualTo, Length
 from tracker import security_limits as limits
 from tracker.audit import record, record_security
 from tracker.core.db import database
-from tracker.forms import BaseForm, max_len, required
 from tracker.models import User
 from tracker.models.users import hash_method
-from tracker.rendering import render
-from tracker.urls import safe_next
+from tracker.web.forms import BaseForm, max_len, required
+from tracker.web.rendering import render
+from tracker.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 

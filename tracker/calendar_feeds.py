@@ -22,8 +22,8 @@ from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id
 from tracker.models import CalendarFeed, Unit, User
-from tracker.rendering import form_error_status, render
-from tracker.security_errors import refuse_hidden
+from tracker.web.rendering import form_error_status, render
+from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("calendar_feeds", __name__)
 

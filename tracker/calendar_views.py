@@ -24,9 +24,9 @@ from tracker.calendar_data import (
 from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
 from tracker.models import Unit
-from tracker.pagination import Page, page_number
 from tracker.permissions import require
-from tracker.rendering import render
+from tracker.web.pagination import Page, page_number
+from tracker.web.rendering import render
 
 bp = Blueprint("calendar", __name__)
 

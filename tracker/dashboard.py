@@ -15,9 +15,9 @@ from tracker import dashboard_queries as queries
 from tracker.core import timeliness
 from tracker.dashboard_queries import Filters, InvalidFilter, parse_filters
 from tracker.models import UNIT_KINDS, Assignment, Unit
-from tracker.pagination import Page, page_number, paginate_ids, sort_key
 from tracker.permissions import require_role
-from tracker.rendering import render
+from tracker.web.pagination import Page, page_number, paginate_ids, sort_key
+from tracker.web.rendering import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

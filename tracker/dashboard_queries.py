@@ -17,7 +17,7 @@ from tracker.assignment_queries import category_counts, category_sums, listing
 from tracker.core import timeliness
 from tracker.core.params import optional_id
 from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
-from tracker.pagination import NullsLast
+from tracker.web.pagination import NullsLast
 
 
 class InvalidFilter(ValueError):

@@ -7,8 +7,8 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired
 
 from tracker.assignment_forms import REASON_MAX
-from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len, required
 from tracker.models import ExtensionRequest
+from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, required
 
 
 class RequestForm(BaseForm):

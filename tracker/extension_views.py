@@ -19,12 +19,12 @@ from tracker.assignment_forms import attach_error
 from tracker.assignment_queries import listing
 from tracker.concurrency import parse_version
 from tracker.extension_forms import DecisionForm, RequestForm, decision_form
-from tracker.forms import BaseForm
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
 from tracker.queues import queue_row
-from tracker.rendering import form_error_status, render, wants_fragment
-from tracker.urls import safe_next
+from tracker.web.forms import BaseForm
+from tracker.web.rendering import form_error_status, render, wants_fragment
+from tracker.web.urls import safe_next
 from tracker.workflow import WorkflowError
 
 bp = Blueprint("extensions", __name__)

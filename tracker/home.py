@@ -4,8 +4,8 @@ from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from tracker import dashboard, unit_work
-from tracker.page_cache import cached_page
 from tracker.permissions import can
+from tracker.web.page_cache import cached_page
 
 bp = Blueprint("home", __name__)
 

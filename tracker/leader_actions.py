@@ -25,11 +25,11 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
-from tracker.forms import BaseForm, max_len, required
 from tracker.models import Assignment, Unit, User
 from tracker.permissions import require
 from tracker.reminders import events
-from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.web.forms import BaseForm, max_len, required
+from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.workflow import WorkflowError
 
 bp = Blueprint("leader_actions", __name__)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
+from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 
 
 def strip(value: str | None) -> str | None:

@@ -19,9 +19,9 @@ from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.meeting_forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
-from tracker.pagination import paginate, sort_key
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
-from tracker.rendering import form_error_status, render
+from tracker.web.pagination import paginate, sort_key
+from tracker.web.rendering import form_error_status, render
 
 bp = Blueprint("meetings", __name__)
 

@@ -28,7 +28,7 @@ from peewee import SqliteDatabase
 
 from tracker.core.clock import get_clock
 from tracker.core.db import close_all, database
-from tracker.page_cache import fresh_version
+from tracker.web.page_cache import fresh_version
 
 
 class BackupError(click.ClickException):

@@ -15,9 +15,9 @@ from tracker.mail.sender import message_id as mail_message_id
 from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
 from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
-from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.web.pagination import paginate, sort_key
+from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 

@@ -14,10 +14,10 @@ from tracker.api import tokens as api_tokens
 from tracker.audit import record
 from tracker.auth import current_account
 from tracker.core.db import database
-from tracker.forms import BaseForm, max_len, required
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
-from tracker.rendering import form_error_status, render, wants_fragment
-from tracker.security_errors import refuse_hidden
+from tracker.web.forms import BaseForm, max_len, required
+from tracker.web.rendering import form_error_status, render, wants_fragment
+from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("profile", __name__)
 

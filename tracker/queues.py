@@ -21,11 +21,11 @@ from tracker.assignment_queries import listing
 from tracker.core.timeliness import CLOSED
 from tracker.extension_forms import DecisionForm, decision_form
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
-from tracker.pagination import NullsLast, paginate, sort_key
 from tracker.permissions import can_view_assignment, require
-from tracker.rendering import render
 from tracker.submission_forms import DecisionForm as ReturnForm
-from tracker.urls import safe_next
+from tracker.web.pagination import NullsLast, paginate, sort_key
+from tracker.web.rendering import render
+from tracker.web.urls import safe_next
 
 bp = Blueprint("queues", __name__, url_prefix="/queues")
 bp.add_app_template_global(DECISIONS, "DECISIONS")

@@ -16,7 +16,7 @@ from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.permissions import can, can_view_unit, require, require_role
 from tracker.reminders import digest
 from tracker.reminders.common import fmt_date, link
-from tracker.rendering import render, wants_fragment
+from tracker.web.rendering import render, wants_fragment
 
 bp = Blueprint("reminders", __name__)
 

@@ -18,9 +18,9 @@ from tracker.core.i18n import N_
 from tracker.core.search_index import matches, search_plans, sort_term
 from tracker.core.textfold import highlight, terms
 from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, User
-from tracker.pagination import Page, page_number
 from tracker.permissions import visible_meetings, visible_tasks
-from tracker.rendering import render
+from tracker.web.pagination import Page, page_number
+from tracker.web.rendering import render
 
 bp = Blueprint("search", __name__)
 bp.add_app_template_global(highlight, "highlight")

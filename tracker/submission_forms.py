@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, StringField, TextAreaField
 
 from tracker.attachments import UploadError
-from tracker.forms import BaseForm, VNDateField, max_len, optional, required
+from tracker.web.forms import BaseForm, VNDateField, max_len, optional, required
 from tracker.workflow import WorkflowError
 
 SUMMARY_MAX = 5000

@@ -20,11 +20,11 @@ from tracker.assignment_queries import listing
 from tracker.attachments import UploadError, uploads_from
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
 from tracker.permissions import can_view_assignment, is_own_unit, require
-from tracker.rendering import form_error_status, render, wants_fragment
-from tracker.security_errors import refuse_hidden
 from tracker.submission_forms import DecisionForm, SubmitForm, show_error
 from tracker.submission_queries import Evidence, cached_evidence, coordination, evidence_of
-from tracker.urls import safe_next
+from tracker.web.rendering import form_error_status, render, wants_fragment
+from tracker.web.security_errors import refuse_hidden
+from tracker.web.urls import safe_next
 from tracker.workflow import WorkflowError
 
 bp = Blueprint("submissions", __name__)

@@ -16,7 +16,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange
 
 from tracker.core.params import optional_id, parse_id
-from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 from tracker.meeting_forms import strip
 from tracker.models import (
     DEADLINE_KINDS,
@@ -28,6 +27,7 @@ from tracker.models import (
     UnitGroup,
     UnitGroupMember,
 )
+from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 from tracker.workdays import MAX_WORKING_DAYS, add_working_days
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")

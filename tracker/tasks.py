@@ -18,10 +18,10 @@ from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.meetings import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
-from tracker.pagination import Page, page_number
 from tracker.permissions import can, can_view_task, require_role
-from tracker.rendering import form_error_status, render
 from tracker.task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
+from tracker.web.pagination import Page, page_number
+from tracker.web.rendering import form_error_status, render
 
 bp = Blueprint("tasks", __name__)
 

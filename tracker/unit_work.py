@@ -15,8 +15,8 @@ from tracker.assignment_queries import listing
 from tracker.core import timeliness
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit
-from tracker.pagination import NullsLast, Page, paginate_ids, sort_key
-from tracker.rendering import render
+from tracker.web.pagination import NullsLast, Page, paginate_ids, sort_key
+from tracker.web.rendering import render
 
 COUNTERS = ("partials/assignment_counters.html", "counters")
 

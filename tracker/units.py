@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from tracker.models import Unit
-from tracker.page_cache import cached_page
 from tracker.permissions import can_view_unit, require
 from tracker.unit_work import work_page
+from tracker.web.page_cache import cached_page
 
 bp = Blueprint("units", __name__)
 

@@ -18,11 +18,11 @@ from tracker.assignment_queries import listing
 from tracker.audit import record
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
-from tracker.forms import BaseForm, max_len
 from tracker.models import Assignment, User
 from tracker.permissions import can_view_assignment, require
 from tracker.reminders import events
-from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.web.forms import BaseForm, max_len
+from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.workflow import WorkflowError
 
 bp = Blueprint("urges", __name__)

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from tracker.models import Unit, UnitGroup, User
 from tracker.permissions import require_role
-from tracker.rendering import render
+from tracker.web.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

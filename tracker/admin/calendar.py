@@ -23,11 +23,11 @@ from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.forms import REQUIRED, BaseForm, VNDateField, max_len
 from tracker.models import CalendarDay, User
-from tracker.pagination import paginate
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len
+from tracker.web.pagination import paginate
+from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.workdays import holidays_of, is_public_working_day
 
 KINDS = {"off": N_("Ngày nghỉ"), "work": N_("Ngày làm việc bù")}

@@ -12,7 +12,7 @@ from peewee import Field, Model, fn
 
 from tracker.audit import record
 from tracker.core.db import database
-from tracker.rendering import form_error_status, render
+from tracker.web.rendering import form_error_status, render
 
 M = TypeVar("M", bound=Model)
 

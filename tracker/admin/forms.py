@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 
 from tracker.core.params import optional_id, parse_id
-from tracker.forms import BaseForm, max_len, optional, required
 from tracker.models import ROLES, UNIT_KINDS
+from tracker.web.forms import BaseForm, max_len, optional, required
 
 EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
 CHOICE_ERROR = _l("Lựa chọn không hợp lệ.")

@@ -16,9 +16,9 @@ from tracker.admin.forms import GroupForm
 from tracker.audit import record
 from tracker.core.db import database
 from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
-from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render
+from tracker.web.pagination import paginate, sort_key
+from tracker.web.rendering import form_error_status, render
 
 SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
 

@@ -28,9 +28,9 @@ from tracker.admin.imports_check import Row, check, rows_of
 from tracker.admin.imports_read import ImportFileError, limits, read_upload
 from tracker.admin.imports_templates import filename, template_csv, template_xlsx
 from tracker.core.file_types import XLSX
-from tracker.forms import REQUIRED, BaseForm
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render
+from tracker.web.forms import REQUIRED, BaseForm
+from tracker.web.rendering import form_error_status, render
 
 SALT = "admin-import"
 MAX_AGE = 3600  # seconds a preview stays confirmable

@@ -25,9 +25,9 @@ from tracker.audit import changes, record
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
-from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render
+from tracker.web.pagination import paginate, sort_key
+from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
 

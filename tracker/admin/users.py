@@ -28,9 +28,9 @@ from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
-from tracker.pagination import paginate, sort_key
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render
+from tracker.web.pagination import paginate, sort_key
+from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["full_name", "email", "role", "unit_id"]
 

@@ -17,7 +17,7 @@ from tracker.api.validation import ApiError
 from tracker.core.extensions import csrf, login_manager
 from tracker.core.i18n import N_
 from tracker.models import User
-from tracker.security_errors import audit_denied
+from tracker.web.security_errors import audit_denied
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, so no cross-site request can act for a logged-in browser.

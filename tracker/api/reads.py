@@ -29,7 +29,7 @@ from tracker.models import (
 )
 from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
 from tracker.permissions import can_view_assignment, visible_meetings, visible_tasks
-from tracker.security_errors import audit_denied
+from tracker.web.security_errors import audit_denied
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}

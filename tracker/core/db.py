@@ -202,7 +202,7 @@ def migrate() -> list[str]:
 
             ensure_sqlite_fts(database.obj)
         from tracker.cache import create_triggers
-        from tracker.page_cache import ensure_triggers
+        from tracker.web.page_cache import ensure_triggers
 
         create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)
         ensure_triggers(database.obj)

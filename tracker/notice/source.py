@@ -9,7 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
 from tracker.core.file_types import DOCX, _zip_type
-from tracker.forms import BaseForm, max_len
+from tracker.web.forms import BaseForm, max_len
 
 MAX_TEXT = 50_000
 MAX_UPLOAD = 2 * 1024 * 1024

@@ -25,7 +25,7 @@ from tracker.notice.review import (
 )
 from tracker.notice.source import SourceForm
 from tracker.permissions import require_role
-from tracker.rendering import form_error_status, render, wants_fragment
+from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.workdays import add_working_days
 
 bp = Blueprint("notice", __name__)

@@ -14,11 +14,8 @@ from wtforms import StringField
 from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
-from tracker.forms import BaseForm, max_len
 from tracker.models import FrozenReport, User
-from tracker.pagination import paginate
 from tracker.permissions import require, require_role
-from tracker.rendering import render
 from tracker.reports import bp, report
 from tracker.reports.params import parse
 from tracker.reports.views import (
@@ -29,6 +26,9 @@ from tracker.reports.views import (
     report_context,
     xlsx_response,
 )
+from tracker.web.forms import BaseForm, max_len
+from tracker.web.pagination import paginate
+from tracker.web.rendering import render
 
 
 class FreezeForm(BaseForm):

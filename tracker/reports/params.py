@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.params import parse_id
-from tracker.forms import DATE_ERROR
 from tracker.models import FIELDS, UNIT_KINDS, Meeting, UnitGroup
+from tracker.web.forms import DATE_ERROR
 
 PERIODS = {
     "month": _l("Tháng"),

@@ -14,11 +14,11 @@ from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
 from tracker.dashboard_queries import meetings_for_select
 from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
-from tracker.pagination import paginate
 from tracker.permissions import require_role
-from tracker.rendering import render
 from tracker.reports import bp, charts, queries, report, xlsx
 from tracker.reports.params import PERIODS, parse
+from tracker.web.pagination import paginate
+from tracker.web.rendering import render
 
 INVALID = 422
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

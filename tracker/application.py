@@ -27,14 +27,12 @@ from tracker import (
     meetings,
     ops_health,
     outbox_views,
-    page_cache,
     permissions,
     profile,
     queues,
     reminder_views,
     reports,
     search,
-    security_errors,
     submissions,
     tasks,
     units,
@@ -53,8 +51,9 @@ from tracker.models import (
     User,
 )
 from tracker.notice import views as notice_views
-from tracker.pagination import url_with
-from tracker.rendering import StripIndentation
+from tracker.web import page_cache, security_errors
+from tracker.web.pagination import url_with
+from tracker.web.rendering import StripIndentation
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
