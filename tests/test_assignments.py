@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tracker import workflow
-from tracker.audit import record
 from tracker.models import Assignment, AuditEvent, ProgressReport
+from tracker.models.audit import record
 
 REPORT = {"text": "Đã tổ chức tuyên truyền tại 5 tổ dân phố", "progress": "40"}
 

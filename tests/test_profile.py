@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from tracker.auth.profile import OFFICER_KINDS, kinds_for
 from tracker.mail.recipients import unit_recipients
 from tracker.models import MAIL_KINDS, AuditEvent, MailPreference, User
-from tracker.profile import OFFICER_KINDS, kinds_for
 
 
 def prefs(user: User) -> dict[str, bool]:

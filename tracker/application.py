@@ -16,7 +16,6 @@ from tracker import (
     api,
     assignments,
     attachments,
-    auth,
     cadence,
     calendar_feeds,
     calendar_views,
@@ -28,7 +27,6 @@ from tracker import (
     ops_health,
     outbox_views,
     permissions,
-    profile,
     queues,
     reminder_views,
     reports,
@@ -38,6 +36,8 @@ from tracker import (
     units,
     urges,
 )
+from tracker.auth import profile
+from tracker.auth import views as auth
 from tracker.core import security, timeliness
 from tracker.core.extensions import login_manager
 from tracker.core.params import MAX_ID, optional_id

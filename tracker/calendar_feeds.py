@@ -15,13 +15,13 @@ from flask_login import login_required
 from peewee import JOIN
 from werkzeug.wrappers import Response
 
-from tracker.audit import record
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.calendar_data import deadlines, feed_window, ics_feed, may_see_unit
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id
 from tracker.models import CalendarFeed, Unit, User
+from tracker.models.audit import record
 from tracker.web.rendering import form_error_status, render
 from tracker.web.security_errors import refuse_hidden
 

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, request
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.calendar_data import (
     day_page,
     first_per_day,

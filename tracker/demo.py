@@ -15,10 +15,10 @@ from datetime import date, datetime, time, timedelta
 from werkzeug.security import generate_password_hash
 
 from tracker import submission_flow, workflow
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
+from tracker.models.audit import record
 
 PASSWORD = "demo"
 EMAIL_DOMAIN = "hongbang.example"

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from tracker import concurrency
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.timeliness import CLOSED
 from tracker.models import Assignment, ExtensionRequest, User
+from tracker.models.audit import record
 from tracker.permissions import is_own_unit
 from tracker.reminders import events
 from tracker.workflow import WorkflowError

@@ -20,12 +20,12 @@ from wtforms import SelectField, TextAreaField
 from tracker import concurrency, workflow
 from tracker.assignment_forms import REASON_MAX, attach_error
 from tracker.assignment_queries import listing
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
 from tracker.models import Assignment, Unit, User
+from tracker.models.audit import record
 from tracker.permissions import require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len, required

@@ -12,13 +12,13 @@ from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
 from tracker.assignment_queries import count_where
-from tracker.audit import changes, record
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.meeting_forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
+from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render

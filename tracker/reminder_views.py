@@ -9,10 +9,10 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
+from tracker.models.audit import record
 from tracker.permissions import can, can_view_unit, require, require_role
 from tracker.reminders import digest
 from tracker.reminders.common import fmt_date, link

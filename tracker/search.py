@@ -13,7 +13,7 @@ from flask_login import login_required
 from peewee import JOIN
 from werkzeug.wrappers import Response
 
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.core.i18n import N_
 from tracker.core.search_index import matches, search_plans, sort_term
 from tracker.core.textfold import highlight, terms

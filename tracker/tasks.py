@@ -10,14 +10,14 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import workflow
-from tracker.audit import changes, record
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.meetings import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
+from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_task, require_role
 from tracker.task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
 from tracker.web.pagination import Page, page_number

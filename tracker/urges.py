@@ -15,10 +15,10 @@ from wtforms import TextAreaField
 from tracker import concurrency
 from tracker.assignment_forms import attach_error
 from tracker.assignment_queries import listing
-from tracker.audit import record
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.models import Assignment, User
+from tracker.models.audit import record
 from tracker.permissions import can_view_assignment, require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker import concurrency
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
+from tracker.models.audit import record
 from tracker.reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")

@@ -19,11 +19,11 @@ from wtforms.validators import InputRequired
 
 from tracker.admin import bp
 from tracker.admin.common import confirm_page, confirmed, finish, get_or_404
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import CalendarDay, User
+from tracker.models.audit import record
 from tracker.permissions import require_role
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len
 from tracker.web.pagination import paginate

@@ -10,8 +10,8 @@ from flask import Response, abort, flash, redirect, request
 from flask_login import current_user
 from peewee import Field, Model, fn
 
-from tracker.audit import record
 from tracker.core.db import database
+from tracker.models.audit import record
 from tracker.web.rendering import form_error_status, render
 
 M = TypeVar("M", bound=Model)

@@ -12,11 +12,11 @@ import secrets
 from dataclasses import dataclass, field
 
 from tracker.admin.imports_check import Row
-from tracker.audit import changes, record
-from tracker.auth import end_sessions
+from tracker.auth.sessions import end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import Unit, UnitGroup, UnitGroupMember, User
+from tracker.models.audit import changes, record
 
 # No look-alike characters (0/O, 1/l/I), so a password read off a screen is typed right.
 ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -21,10 +21,10 @@ from tracker.admin.common import (
     taken,
 )
 from tracker.admin.forms import UnitForm
-from tracker.audit import changes, record
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
+from tracker.models.audit import changes, record
 from tracker.permissions import require_role
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render

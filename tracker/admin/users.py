@@ -21,13 +21,13 @@ from tracker.admin.common import (
     taken,
 )
 from tracker.admin.forms import NewUserForm, UserForm
-from tracker.audit import changes, record
-from tracker.auth import continue_session, end_sessions
+from tracker.auth.sessions import continue_session, end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
+from tracker.models.audit import changes, record
 from tracker.permissions import require_role
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render

@@ -12,11 +12,11 @@ from datetime import timedelta
 
 from flask import request
 
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import ApiToken, User
 from tracker.models.api_tokens import hash_token
+from tracker.models.audit import record
 
 PREFIX = "gv_"
 # Writing "last used" on every call would make every GET a write; once a minute is enough.

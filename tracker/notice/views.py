@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker.audit import record
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
+from tracker.models.audit import record
 from tracker.notice import parse_notice
 from tracker.notice.review import (
     MAX_DRAFTS,

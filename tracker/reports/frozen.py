@@ -11,10 +11,10 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 from wtforms import StringField
 
-from tracker.audit import record
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import FrozenReport, User
+from tracker.models.audit import record
 from tracker.permissions import require, require_role
 from tracker.reports import bp, report
 from tracker.reports.params import parse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,10 +12,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from tracker import security_limits as limits
-from tracker.audit import record, record_security
+from tracker.auth import limits
+from tracker.auth.sessions import (
+    clear_session,
+    continue_session,
+    current_account,
+    end_sessions,
+)
 from tracker.core.db import database
 from tracker.models import User
+from tracker.models.audit import record, record_security
 from tracker.models.users import hash_method
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import render
@@ -42,11 +48,6 @@ class PasswordForm(BaseForm):
     )
 
 
-def current_account() -> User:
-    """The logged-in user as a model instance (not the proxy), for queries and foreign keys."""
-    return current_user._get_current_object()
-
-
 def _next_or_home(target: str | None) -> str:
     """``target`` if it is a path on this site, else the home page."""
     return safe_next(target) or url_for("home.index")
@@ -68,28 +69,6 @@ def _password_matches(user: User | None, password: str) -> bool:
         check_password_hash(_dummy_hash(hash_method()), password)
         return False
     return user.check_password(password)
-
-
-def _clear_session() -> None:
-    """Forget everything in the session but the chosen language, and the CSRF token with it.
-
-    The session cookie is signed data kept by the browser: clearing it at login and logout is
-    what gives the new session fresh contents (a fixed session cannot carry over).
-    """
-    locale = session.get("locale")
-    session.clear()
-    g.pop("csrf_token", None)
-    if locale:
-        session["locale"] = locale
-
-
-def end_sessions(user: User) -> None:
-    """End every session and remember cookie of ``user`` (they carry the old version)."""
-    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
-
-
-def _has_remember_cookie() -> bool:
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def _too_many(form: LoginForm, wait: int):
@@ -124,7 +103,7 @@ def login():
         user = User.get_or_none(User.username == typed.strip())
         # The password is checked first, so a locked account answers no faster than others.
         if _password_matches(user, form.password.data) and user.active:
-            _clear_session()
+            clear_session()
             login_user(user, remember=bool(form.remember.data))
             with database.atomic():
                 limits.forget_account(typed)
@@ -150,18 +129,10 @@ def logout():
         with database.atomic():
             end_sessions(user)
             record(user, "logout", user)
-    _clear_session()
+    clear_session()
     logout_user()  # after clearing: it marks the remember cookie for deletion in the session
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
-
-
-def continue_session(user: User) -> None:
-    """After ``end_sessions(user)`` by ``user`` themself: every other session has ended, and
-    this one goes on under a new session (and a new remember cookie, if it had one)."""
-    remember = _has_remember_cookie()
-    _clear_session()
-    login_user(User.get_by_id(user.id), remember=remember)
 
 
 @bp.route("/password", methods=["GET", "POST"])

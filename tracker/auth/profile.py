@@ -11,10 +11,10 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.api import tokens as api_tokens
-from tracker.audit import record
-from tracker.auth import current_account
+from tracker.auth.sessions import current_account
 from tracker.core.db import database
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
+from tracker.models.audit import record
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.security_errors import refuse_hidden
@@ -113,7 +113,7 @@ def index() -> Response:
         saved = True
     status = form_error_status() if form.errors else 200
     return render(
-        "profile/index.html",
+        "auth/profile/index.html",
         block="prefs",
         status=status,
         form=form,
@@ -157,7 +157,7 @@ def create_token() -> Response:
     status = form_error_status() if token_form.errors else 200
     kinds = kinds_for(user)
     response = render(
-        "profile/index.html",
+        "auth/profile/index.html",
         block="tokens",
         status=status,
         form=_form(kinds, enabled_kinds(user, kinds)),
@@ -193,7 +193,7 @@ def revoke_token(token_id: int) -> Response:
     if token.revoked_at is not None:
         return redirect(url_for("profile.index"))
     return render(
-        "profile/revoke_token.html",
+        "auth/profile/revoke_token.html",
         block="confirm",
         status=400 if request.method == "POST" else 200,
         token=token,

@@ -1,0 +1,1 @@
+"""Signing in and out, sessions, login limits, and the user's own profile."""
