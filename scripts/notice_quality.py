@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.notice.quality import evaluate  # noqa: E402
+from tracker.meetings.notice.quality import evaluate  # noqa: E402
 from tracker.workdays import WorkCalendar  # noqa: E402
 
 TARGETS = {"directives": 0.95, "units": 0.95, "deadlines": 0.9}

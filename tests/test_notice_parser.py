@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tracker.notice import Catalog, UnitInfo, parse_notice
-from tracker.notice.deadlines import find_deadline
-from tracker.notice.fields import classify
-from tracker.notice.quality import evaluate
-from tracker.notice.units import WARDS, abbreviation
+from tracker.meetings.notice import Catalog, UnitInfo, parse_notice
+from tracker.meetings.notice.deadlines import find_deadline
+from tracker.meetings.notice.fields import classify
+from tracker.meetings.notice.quality import evaluate
+from tracker.meetings.notice.units import WARDS, abbreviation
 from tracker.workdays import WorkCalendar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"

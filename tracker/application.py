@@ -23,7 +23,6 @@ from tracker import (
     extension_views,
     home,
     leader_actions,
-    meetings,
     ops_health,
     outbox_views,
     permissions,
@@ -41,6 +40,8 @@ from tracker.auth import views as auth
 from tracker.core import security, timeliness
 from tracker.core.extensions import login_manager
 from tracker.core.params import MAX_ID, optional_id
+from tracker.meetings import views as meetings
+from tracker.meetings.notice import views as notice_views
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
@@ -50,7 +51,6 @@ from tracker.models import (
     UNIT_KINDS,
     User,
 )
-from tracker.notice import views as notice_views
 from tracker.web import page_cache, security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation

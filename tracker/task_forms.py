@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange
 
 from tracker.core.params import optional_id, parse_id
-from tracker.meeting_forms import strip
+from tracker.meetings.forms import strip
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,

@@ -15,7 +15,7 @@ from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.meetings import assignments_by_task, unit_summary
+from tracker.meetings.views import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_task, require_role

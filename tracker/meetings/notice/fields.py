@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.notice.text import fold
+from tracker.meetings.notice.text import fold
 
 # Field code (keys of tracker.models.FIELDS) → folded keywords; more hits win, ties go first.
 KEYWORDS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.notice.text import fold, one_line
+from tracker.meetings.notice.text import fold, one_line
 
 MARKER = re.compile(
     r"^(?:(?P<roman>(?:VIII|VII|VI|IV|IX|V|III|II|I|X))[.)]\s+"

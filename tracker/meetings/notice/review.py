@@ -8,9 +8,9 @@ from datetime import date, datetime
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
+from tracker.meetings.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
 from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
 from tracker.models.audit import record
-from tracker.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
 from tracker.task_forms import notice_day
 from tracker.workdays import MAX_WORKING_DAYS, add_working_days
 

@@ -16,7 +16,7 @@ from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
-from tracker.meeting_forms import MeetingForm
+from tracker.meetings.forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks

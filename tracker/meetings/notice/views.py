@@ -11,10 +11,8 @@ from tracker.auth.sessions import current_account
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id
-from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
-from tracker.models.audit import record
-from tracker.notice import parse_notice
-from tracker.notice.review import (
+from tracker.meetings.notice import parse_notice
+from tracker.meetings.notice.review import (
     MAX_DRAFTS,
     check,
     create_tasks,
@@ -23,13 +21,15 @@ from tracker.notice.review import (
     start_day,
     to_dict,
 )
-from tracker.notice.source import SourceForm
+from tracker.meetings.notice.source import SourceForm
+from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
+from tracker.models.audit import record
 from tracker.permissions import require_role
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.workdays import add_working_days
 
 bp = Blueprint("notice", __name__)
-PAGE = "notice/review.html"
+PAGE = "meetings/notice/review.html"
 
 
 def _meeting(meeting_id: int) -> Meeting:

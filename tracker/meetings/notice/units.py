@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from tracker.notice.text import fold, nfc, one_line
+from tracker.meetings.notice.text import fold, nfc, one_line
 
 WARDS = "@wards"
 DEPARTMENTS = "@departments"

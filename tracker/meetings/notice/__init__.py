@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from datetime import date, timedelta
 
-from tracker.notice.deadlines import Deadline, find_deadline
-from tracker.notice.fields import classify
-from tracker.notice.split import body_lines, list_pieces, prose_pieces, without_header
-from tracker.notice.text import capitalise, fold, one_line, squash, tidy
-from tracker.notice.units import Catalog, Mention, Ref, UnitInfo, Unknown
+from tracker.meetings.notice.deadlines import Deadline, find_deadline
+from tracker.meetings.notice.fields import classify
+from tracker.meetings.notice.split import body_lines, list_pieces, prose_pieces, without_header
+from tracker.meetings.notice.text import capitalise, fold, one_line, squash, tidy
+from tracker.meetings.notice.units import Catalog, Mention, Ref, UnitInfo, Unknown
 
 __all__ = ["Catalog", "Deadline", "Draft", "Ref", "UnitInfo", "Unknown", "parse_notice"]
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tracker.notice import Draft, parse_notice
-from tracker.notice.text import fold, one_line
-from tracker.notice.units import DEPARTMENTS, WARDS, Catalog, UnitInfo
+from tracker.meetings.notice import Draft, parse_notice
+from tracker.meetings.notice.text import fold, one_line
+from tracker.meetings.notice.units import DEPARTMENTS, WARDS, Catalog, UnitInfo
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.notice.text import fold
+from tracker.meetings.notice.text import fold
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 YEAR = r"(?:\s*/\s*(\d{4})|\s+nam\s+(\d{4}))?"

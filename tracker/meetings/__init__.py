@@ -1,0 +1,1 @@
+"""Meetings (cuộc họp), their conclusion notices and the notice parser."""
