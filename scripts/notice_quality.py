@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker.meetings.notice.quality import evaluate  # noqa: E402
-from tracker.workdays import WorkCalendar  # noqa: E402
+from tracker.tasks.workdays import WorkCalendar  # noqa: E402
 
 TARGETS = {"directives": 0.95, "units": 0.95, "deadlines": 0.9}
 

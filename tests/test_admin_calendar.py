@@ -12,7 +12,7 @@ from conftest import NOW
 from test_i18n import _english_page, _switch, english_catalog  # noqa: F401 (a fixture)
 
 from tracker.models import AuditEvent, CalendarDay
-from tracker.workdays import add_working_days
+from tracker.tasks.workdays import add_working_days
 
 NON_ADMINS = ["lanhdao", "tonghop", "p.sodau", "theodoi"]
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from query_support import count_page_queries, count_queries
 
-from tracker import cadence
 from tracker.models import Assignment, ProgressReport, Task
 from tracker.reminders import digest
+from tracker.tasks import cadence
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 5, 15)

@@ -13,7 +13,7 @@ from tracker.meetings.notice.deadlines import find_deadline
 from tracker.meetings.notice.fields import classify
 from tracker.meetings.notice.quality import evaluate
 from tracker.meetings.notice.units import WARDS, abbreviation
-from tracker.workdays import WorkCalendar
+from tracker.tasks.workdays import WorkCalendar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"
 DAY = date(2022, 5, 10)  # a Tuesday

@@ -17,7 +17,7 @@ from conftest import NOW
 from query_support import count_queries
 
 from tracker.models import Assignment, AuditEvent, CalendarDay, Task
-from tracker.workdays import (
+from tracker.tasks.workdays import (
     WorkCalendar,
     add_working_days,
     holidays_of,

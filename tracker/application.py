@@ -16,7 +16,6 @@ from tracker import (
     api,
     assignments,
     attachments,
-    cadence,
     calendar_feeds,
     calendar_views,
     dashboard,
@@ -31,7 +30,6 @@ from tracker import (
     reports,
     search,
     submissions,
-    tasks,
     units,
     urges,
 )
@@ -51,6 +49,8 @@ from tracker.models import (
     UNIT_KINDS,
     User,
 )
+from tracker.tasks import cadence
+from tracker.tasks import views as tasks
 from tracker.web import page_cache, security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation

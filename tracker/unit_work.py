@@ -9,12 +9,13 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from tracker import cache, cadence
+from tracker import cache
 from tracker.assignment_forms import Row, build_row, shows_actions
 from tracker.assignment_queries import listing
 from tracker.core import timeliness
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit
+from tracker.tasks import cadence
 from tracker.web.pagination import NullsLast, Page, paginate_ids, sort_key
 from tracker.web.rendering import render
 

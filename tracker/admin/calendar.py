@@ -25,10 +25,10 @@ from tracker.core.i18n import N_
 from tracker.models import CalendarDay, User
 from tracker.models.audit import record
 from tracker.permissions import require_role
+from tracker.tasks.workdays import holidays_of, is_public_working_day
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len
 from tracker.web.pagination import paginate
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.workdays import holidays_of, is_public_working_day
 
 KINDS = {"off": N_("Ngày nghỉ"), "work": N_("Ngày làm việc bù")}
 DAY_TAKEN = _l("Ngày này đã có trong lịch; xóa dòng cũ trước nếu muốn đổi.")

@@ -21,10 +21,10 @@ from tracker.assignment_forms import TEXT_MAX, ReportForm, may_post_report
 from tracker.core.db import database
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
 from tracker.permissions import can, visible_meetings, visible_tasks
-from tracker.task_forms import AssignForm, TaskCreateForm, notice_day
-from tracker.tasks import _give as give_units
-from tracker.tasks import create_task
-from tracker.workdays import MAX_WORKING_DAYS
+from tracker.tasks.forms import AssignForm, TaskCreateForm, notice_day
+from tracker.tasks.views import _give as give_units
+from tracker.tasks.views import create_task
+from tracker.tasks.workdays import MAX_WORKING_DAYS
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}
 

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 
-from tracker import cadence
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
@@ -32,6 +31,7 @@ from tracker.reminders.common import (
     sort_key,
     subject,
 )
+from tracker.tasks import cadence
 
 KIND = "weekly_digest"
 

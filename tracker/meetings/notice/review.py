@@ -11,8 +11,8 @@ from tracker.core.i18n import N_
 from tracker.meetings.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
 from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
 from tracker.models.audit import record
-from tracker.task_forms import notice_day
-from tracker.workdays import MAX_WORKING_DAYS, add_working_days
+from tracker.tasks.forms import notice_day
+from tracker.tasks.workdays import MAX_WORKING_DAYS, add_working_days
 
 KINDS = ("date", "ongoing", "none")
 TITLE_MAX = 300

@@ -25,8 +25,8 @@ from tracker.meetings.notice.source import SourceForm
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
 from tracker.models.audit import record
 from tracker.permissions import require_role
+from tracker.tasks.workdays import add_working_days
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.workdays import add_working_days
 
 bp = Blueprint("notice", __name__)
 PAGE = "meetings/notice/review.html"

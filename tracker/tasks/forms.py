@@ -27,8 +27,8 @@ from tracker.models import (
     UnitGroup,
     UnitGroupMember,
 )
+from tracker.tasks.workdays import MAX_WORKING_DAYS, add_working_days
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
-from tracker.workdays import MAX_WORKING_DAYS, add_working_days
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
 GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")

@@ -19,7 +19,7 @@ from tracker.meetings.views import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_task, require_role
-from tracker.task_forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
+from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import form_error_status, render
 
