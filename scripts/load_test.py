@@ -315,7 +315,8 @@ def prepare_database(url: str | None, workdir: Path) -> tuple[str, callable]:
 
 def seed(url: str, n_officers: int, n_leaders: int, n_tasks: int) -> dict:
     """Migrate and fill the database; return the officers' units and assignments."""
-    from tracker import create_app, workflow
+    from tracker import create_app
+    from tracker.assignments import workflow
     from tracker.core import db
     from tracker.core.clock import get_clock
     from tracker.models import Meeting, Task, Unit, User

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker import workflow
+from tracker.assignments import workflow
 from tracker.models import Assignment, AuditEvent, ProgressReport
 from tracker.models.audit import record
 

@@ -22,11 +22,11 @@ from upload_support import (
 )
 
 from tracker import submission_flow
-from tracker.attachments import UploadError, clean_name
+from tracker.assignments.attachments import UploadError, clean_name
+from tracker.assignments.workflow import WorkflowError
 from tracker.config import ConfigError, upload_settings
 from tracker.core.file_types import matches_name, sniff
 from tracker.models import Assignment, Attachment
-from tracker.workflow import WorkflowError
 
 BAD_TYPE = "Tệp không đúng định dạng cho phép (PDF, Word, Excel, ảnh JPG/PNG)."
 BAD_NAME = "Tên tệp không hợp lệ"

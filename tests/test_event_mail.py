@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker import workflow
+from tracker.assignments import workflow
 from tracker.core.db import database
 from tracker.models import Assignment, MailPreference, OutboxMessage, Task, User
 from tracker.reminders import events

@@ -279,7 +279,7 @@ def test_page_has_no_inline_script(client, auth, world, meeting):
 
 def test_a_failure_midway_rolls_everything_back(client, auth, world, meeting, monkeypatch):
     """The drafts' tasks are created in one transaction: a failure on the last leaves nothing."""
-    from tracker import workflow
+    from tracker.assignments import workflow
 
     auth.login("tonghop")
     review = _parse(client, meeting)

@@ -12,8 +12,8 @@ import pytest
 from conftest import NOW
 from upload_support import db_snapshot, stored_files
 
+from tracker.assignments.workflow import TRANSITIONS
 from tracker.models import STATUSES, Assignment, AuditEvent, Submission
-from tracker.workflow import TRANSITIONS
 
 # Who acts (username) and the role the graph knows them by; another ward's officer is nobody.
 ACTORS = {

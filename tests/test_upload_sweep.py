@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from conftest import NOW
 
+from tracker.assignments.upload_sweep import sweep
 from tracker.models import Attachment, Submission
-from tracker.upload_sweep import sweep
 
 
 def _aged(path, hours: float) -> None:

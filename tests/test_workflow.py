@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tracker.assignments.workflow import WorkflowError, change_status, post_report
 from tracker.models import Assignment, AuditEvent, ProgressReport
-from tracker.workflow import WorkflowError, change_status, post_report
 
 
 def test_second_of_two_concurrent_decisions_is_refused(app_ctx, world):

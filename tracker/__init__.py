@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["clock"] = Clock(app.config["TIMEZONE"])
 
     from tracker import application as web
-    from tracker import concurrency
+    from tracker.assignments import concurrency
     from tracker.core import extensions, i18n, logs, security
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs

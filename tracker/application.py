@@ -14,8 +14,6 @@ from werkzeug.routing import IntegerConverter
 from tracker import (
     admin,
     api,
-    assignments,
-    attachments,
     calendar_feeds,
     calendar_views,
     dashboard,
@@ -33,6 +31,8 @@ from tracker import (
     units,
     urges,
 )
+from tracker.assignments import attachments
+from tracker.assignments import views as assignments
 from tracker.auth import profile
 from tracker.auth import views as auth
 from tracker.core import security, timeliness

@@ -26,7 +26,7 @@ from datetime import date
 
 from peewee import Database, PostgresqlDatabase
 
-from tracker.assignment_queries import category_counts, category_sums
+from tracker.assignments.queries import category_counts, category_sums
 from tracker.core import timeliness
 from tracker.core.db import database
 from tracker.models import Assignment, CounterVersion

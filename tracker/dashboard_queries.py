@@ -13,7 +13,7 @@ from typing import Any
 from peewee import Case, fn
 
 from tracker import cache
-from tracker.assignment_queries import category_counts, category_sums, listing
+from tracker.assignments.queries import category_counts, category_sums, listing
 from tracker.core import timeliness
 from tracker.core.params import optional_id
 from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit

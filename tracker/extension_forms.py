@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired
 
-from tracker.assignment_forms import REASON_MAX
+from tracker.assignments.forms import REASON_MAX
 from tracker.models import ExtensionRequest
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, required
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker import concurrency
+from tracker.assignments import concurrency
+from tracker.assignments.workflow import WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
@@ -19,7 +20,6 @@ from tracker.models import Assignment, ExtensionRequest, User
 from tracker.models.audit import record
 from tracker.permissions import is_own_unit
 from tracker.reminders import events
-from tracker.workflow import WorkflowError
 
 # Statuses in which the unit still works towards a deadline it may ask to move.
 EXTENDABLE = ("new", "in_progress", "returned")

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker import extension_rules as rules
-from tracker.assignment_forms import attach_error
-from tracker.assignment_queries import listing
-from tracker.concurrency import parse_version
+from tracker.assignments.concurrency import parse_version
+from tracker.assignments.forms import attach_error
+from tracker.assignments.queries import listing
+from tracker.assignments.workflow import WorkflowError
 from tracker.extension_forms import DecisionForm, RequestForm, decision_form
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
@@ -25,7 +26,6 @@ from tracker.queues import queue_row
 from tracker.web.forms import BaseForm
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.urls import safe_next
-from tracker.workflow import WorkflowError
 
 bp = Blueprint("extensions", __name__)
 

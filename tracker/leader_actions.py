@@ -17,9 +17,10 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 from wtforms import SelectField, TextAreaField
 
-from tracker import concurrency, workflow
-from tracker.assignment_forms import REASON_MAX, attach_error
-from tracker.assignment_queries import listing
+from tracker.assignments import concurrency, workflow
+from tracker.assignments.forms import REASON_MAX, attach_error
+from tracker.assignments.queries import listing
+from tracker.assignments.workflow import WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
@@ -30,7 +31,6 @@ from tracker.permissions import require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.workflow import WorkflowError
 
 bp = Blueprint("leader_actions", __name__)
 

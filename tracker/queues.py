@@ -17,7 +17,7 @@ from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
 from tracker import extension_rules, submission_flow
-from tracker.assignment_queries import listing
+from tracker.assignments.queries import listing
 from tracker.core.timeliness import CLOSED
 from tracker.extension_forms import DecisionForm, decision_form
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User

@@ -83,8 +83,8 @@ def send_outbox(app: Flask) -> None:
 
 def sweep_uploads(app: Flask) -> list[str]:
     """Remove what interrupted uploads left behind (tracker/upload_sweep.py)."""
-    from tracker.attachments import upload_dir
-    from tracker.upload_sweep import sweep
+    from tracker.assignments.attachments import upload_dir
+    from tracker.assignments.upload_sweep import sweep
 
     with app.app_context(), database.connection_context():
         return sweep(upload_dir(), get_clock().now())

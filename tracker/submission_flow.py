@@ -13,15 +13,15 @@ from datetime import date
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from tracker import workflow
-from tracker.attachments import record_files, staged_files
+from tracker.assignments import workflow
+from tracker.assignments.attachments import record_files, staged_files
+from tracker.assignments.workflow import TRANSITIONS, WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.models import Assignment, Submission, User
 from tracker.permissions import is_own_unit
 from tracker.reminders import events
-from tracker.workflow import TRANSITIONS, WorkflowError
 
 EVIDENCE_MISSING = N_("Cần đính kèm minh chứng (tệp hoặc số, ngày văn bản báo cáo).")
 DOC_DATE_MISSING = N_("Vui lòng nhập ngày của văn bản báo cáo.")

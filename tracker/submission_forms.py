@@ -6,9 +6,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, StringField, TextAreaField
 
-from tracker.attachments import UploadError
+from tracker.assignments.attachments import UploadError
+from tracker.assignments.workflow import WorkflowError
 from tracker.web.forms import BaseForm, VNDateField, max_len, optional, required
-from tracker.workflow import WorkflowError
 
 SUMMARY_MAX = 5000
 DOC_NUMBER_MAX = 60

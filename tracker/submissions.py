@@ -15,9 +15,11 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker import concurrency, queues, submission_flow
-from tracker.assignment_queries import listing
-from tracker.attachments import UploadError, uploads_from
+from tracker import queues, submission_flow
+from tracker.assignments import concurrency
+from tracker.assignments.attachments import UploadError, uploads_from
+from tracker.assignments.queries import listing
+from tracker.assignments.workflow import WorkflowError
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
 from tracker.permissions import can_view_assignment, is_own_unit, require
 from tracker.submission_forms import DecisionForm, SubmitForm, show_error
@@ -25,7 +27,6 @@ from tracker.submission_queries import Evidence, cached_evidence, coordination, 
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.security_errors import refuse_hidden
 from tracker.web.urls import safe_next
-from tracker.workflow import WorkflowError
 
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(DECISIONS, "DECISIONS")

@@ -10,8 +10,8 @@ from flask_login import current_user
 from peewee import fn
 
 from tracker import cache
-from tracker.assignment_forms import Row, build_row, shows_actions
-from tracker.assignment_queries import listing
+from tracker.assignments.forms import Row, build_row, shows_actions
+from tracker.assignments.queries import listing
 from tracker.core import timeliness
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit

@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import TextAreaField
 
-from tracker import concurrency
-from tracker.assignment_forms import attach_error
-from tracker.assignment_queries import listing
+from tracker.assignments import concurrency
+from tracker.assignments.forms import attach_error
+from tracker.assignments.queries import listing
+from tracker.assignments.workflow import WorkflowError
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.models import Assignment, User
@@ -23,7 +24,6 @@ from tracker.permissions import can_view_assignment, require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.workflow import WorkflowError
 
 bp = Blueprint("urges", __name__)
 

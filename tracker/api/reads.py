@@ -14,7 +14,7 @@ from peewee import fn
 
 from tracker.api import api_user, bp, serialize
 from tracker.api.validation import ApiError, check_args
-from tracker.assignment_queries import listing
+from tracker.assignments.queries import listing
 from tracker.core import timeliness
 from tracker.core.params import MAX_ID
 from tracker.models import (

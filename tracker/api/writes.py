@@ -13,11 +13,11 @@ from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from tracker import workflow
 from tracker.api import api_user, bp, serialize
 from tracker.api.reads import ID, assignments_of, hidden, visible_assignment
 from tracker.api.validation import ApiError, check_args, check_body
-from tracker.assignment_forms import TEXT_MAX, ReportForm, may_post_report
+from tracker.assignments import workflow
+from tracker.assignments.forms import TEXT_MAX, ReportForm, may_post_report
 from tracker.core.db import database
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
 from tracker.permissions import can, visible_meetings, visible_tasks

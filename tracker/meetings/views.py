@@ -11,7 +11,7 @@ from flask_login import login_required
 from peewee import JOIN, Case, fn
 from werkzeug.wrappers import Response
 
-from tracker.assignment_queries import count_where
+from tracker.assignments.queries import count_where
 from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock

@@ -16,7 +16,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from tracker import assignment_queries
+from tracker.assignments import queries as assignment_queries
 from tracker.core.clock import get_clock
 from tracker.mail.outbox import enqueue
 from tracker.models import Assignment, Meeting, OutboxMessage, Task, Unit, User

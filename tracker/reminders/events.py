@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext
 
-from tracker.assignment_queries import listing
+from tracker.assignments.queries import listing
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import unit_recipients

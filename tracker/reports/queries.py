@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, Case, PostgresqlDatabase, Value, fn
 
-from tracker.assignment_queries import count_where
+from tracker.assignments.queries import count_where
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, UnitGroupMember, User

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import workflow
+from tracker.assignments import workflow
 from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock

@@ -161,7 +161,7 @@ def _units_of(refs: list[Ref]) -> list[int]:
 def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Catalog) -> list[Task]:
     """The included drafts as tasks of ``meeting`` with their assignments, in one transaction
     (call only after ``check`` found no error)."""
-    from tracker import workflow
+    from tracker.assignments import workflow
 
     now = get_clock().now()
     day = start_day(meeting)

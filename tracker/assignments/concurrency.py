@@ -100,7 +100,7 @@ def check_stale(a: Assignment) -> None:
     current = Assignment.select(Assignment.version).where(Assignment.id == a.id).scalar()
     if current == version:
         return
-    from tracker.workflow import StaleVersion
+    from tracker.assignments.workflow import StaleVersion
 
     who, at = _last_change(a)
     if has_request_context():

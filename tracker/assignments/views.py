@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from tracker import concurrency, submission_flow, workflow
-from tracker.assignment_forms import (
+from tracker import submission_flow
+from tracker.assignments import concurrency, workflow
+from tracker.assignments.forms import (
     ReportForm,
     StatusForm,
     attach_error,
@@ -21,8 +22,8 @@ from tracker.assignment_forms import (
     may_post_report,
     shows_actions,
 )
-from tracker.assignment_queries import listing
-from tracker.assignment_timeline import timeline
+from tracker.assignments.queries import listing
+from tracker.assignments.timeline import timeline
 from tracker.models import Assignment, Unit
 from tracker.permissions import can_view_assignment, can_view_unit, require
 from tracker.unit_work import COUNTERS, counters

@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
+from tracker.assignments.workflow import NEEDS_REASON, WorkflowError, allowed_targets
 from tracker.core.i18n import NP_
 from tracker.models import Assignment, User
 from tracker.permissions import can_report, is_own_unit
 from tracker.web.forms import REQUIRED, BaseForm, max_len, percent, required
-from tracker.workflow import NEEDS_REASON, WorkflowError, allowed_targets
 
 TEXT_MAX = 5000
 REASON_MAX = 2000

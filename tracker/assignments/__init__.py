@@ -1,0 +1,3 @@
+"""Work on one assignment (giao việc): its page, status workflow, progress reports, evidence files
+and timeline.
+"""
