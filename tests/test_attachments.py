@@ -21,11 +21,11 @@ from upload_support import (
     upload,
 )
 
-from tracker import submission_flow
 from tracker.assignments.attachments import UploadError, clean_name
 from tracker.assignments.workflow import WorkflowError
 from tracker.config import ConfigError, upload_settings
 from tracker.core.file_types import matches_name, sniff
+from tracker.followup import submission_flow
 from tracker.models import Assignment, Attachment
 
 BAD_TYPE = "Tệp không đúng định dạng cho phép (PDF, Word, Excel, ảnh JPG/PNG)."

@@ -8,7 +8,7 @@ import pytest
 from conftest import NOW
 from query_support import count_queries
 
-from tracker import queues
+from tracker.followup import queues
 from tracker.models import Assignment, ExtensionRequest
 
 

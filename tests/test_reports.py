@@ -372,7 +372,8 @@ def test_report_pages_in_english(app, client, auth, built):
 def test_extensions_through_the_real_workflow(app_ctx, clock, world, factory):
     """Extensions approved before and after the original deadline, completion submitted just
     after midnight Vietnam time, judged by the February 2026 report."""
-    from tracker import extension_rules, submission_flow
+    from tracker.followup import extension_requests as extension_rules
+    from tracker.followup import submission_flow
 
     def make(unit):
         task = factory.task(world.meeting, f"Việc tháng 2 của {unit.code}", date(2026, 2, 10))

@@ -8,8 +8,8 @@ import pytest
 from query_support import count_page_queries
 from upload_support import PDF, db_snapshot, stored_files, upload
 
-from tracker import submission_flow
 from tracker.assignments import workflow
+from tracker.followup import submission_flow
 from tracker.models import (
     Assignment,
     Attachment,

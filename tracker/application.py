@@ -17,19 +17,14 @@ from tracker import (
     calendar_feeds,
     calendar_views,
     dashboard,
-    extension_views,
     home,
-    leader_actions,
     ops_health,
     outbox_views,
     permissions,
-    queues,
     reminder_views,
     reports,
     search,
-    submissions,
     units,
-    urges,
 )
 from tracker.assignments import attachments
 from tracker.assignments import views as assignments
@@ -38,6 +33,9 @@ from tracker.auth import views as auth
 from tracker.core import security, timeliness
 from tracker.core.extensions import login_manager
 from tracker.core.params import MAX_ID, optional_id
+from tracker.followup import extension_request_views as extension_views
+from tracker.followup import leader_actions, queues, urges
+from tracker.followup import submission_views as submissions
 from tracker.meetings import views as meetings
 from tracker.meetings.notice import views as notice_views
 from tracker.models import (

@@ -14,10 +14,10 @@ from datetime import date, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from tracker import submission_flow
 from tracker.assignments import workflow
 from tracker.core.clock import get_clock
 from tracker.core.db import database
+from tracker.followup import submission_flow
 from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
 from tracker.models.audit import record
 

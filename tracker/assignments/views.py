@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from tracker import submission_flow
 from tracker.assignments import concurrency, workflow
 from tracker.assignments.forms import (
     ReportForm,
@@ -24,6 +23,7 @@ from tracker.assignments.forms import (
 )
 from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
+from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.permissions import can_view_assignment, can_view_unit, require
 from tracker.unit_work import COUNTERS, counters

@@ -161,7 +161,7 @@ def create(assignment_id: int) -> Response:
                 return make_response("", 200, {"HX-Redirect": target})
             return redirect(target)
     return render(
-        "leader_actions/reassign.html",
+        "followup/leader_actions/reassign.html",
         block="reassign_panel",
         status=form_error_status(),
         a=a,

@@ -85,7 +85,7 @@ def urge_panel(a: Assignment) -> UrgeForm | None:
 
 def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 200) -> Response:
     return render(
-        "leader_actions/urge.html",
+        "followup/leader_actions/urge.html",
         block="urge_panel",
         status=status,
         a=a,

@@ -14,23 +14,23 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker import extension_rules as rules
 from tracker.assignments.concurrency import parse_version
 from tracker.assignments.forms import attach_error
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
-from tracker.extension_forms import DecisionForm, RequestForm, decision_form
+from tracker.followup import extension_requests as rules
+from tracker.followup.extension_request_forms import DecisionForm, RequestForm, decision_form
+from tracker.followup.queues import queue_row
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
-from tracker.queues import queue_row
 from tracker.web.forms import BaseForm
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.urls import safe_next
 
 bp = Blueprint("extensions", __name__)
 
-PANEL = ("extensions/_panel.html", "extension_panel")
-QUEUE_ROW = ("queues/_extension_row.html", "row")
+PANEL = ("followup/extension_requests/_panel.html", "extension_panel")
+QUEUE_ROW = ("followup/queues/_extension_row.html", "row")
 
 
 @dataclass
@@ -111,7 +111,11 @@ def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
     """The panel alone to htmx, else the panel's own page (a refused plain POST)."""
     panel = build_panel(a, current_user, **kw)
     return render(
-        "extensions/page.html", block="extension_panel", status=status, ext_panel=panel, a=a
+        "followup/extension_requests/page.html",
+        block="extension_panel",
+        status=status,
+        ext_panel=panel,
+        a=a,
     )
 
 

@@ -16,13 +16,14 @@ from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
-from tracker import extension_rules, submission_flow
 from tracker.assignments.queries import listing
 from tracker.core.timeliness import CLOSED
-from tracker.extension_forms import DecisionForm, decision_form
+from tracker.followup import extension_requests as extension_rules
+from tracker.followup import submission_flow
+from tracker.followup.extension_request_forms import DecisionForm, decision_form
+from tracker.followup.submission_forms import DecisionForm as ReturnForm
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
-from tracker.submission_forms import DecisionForm as ReturnForm
 from tracker.web.pagination import NullsLast, paginate, sort_key
 from tracker.web.rendering import render
 from tracker.web.urls import safe_next
@@ -141,7 +142,7 @@ def submitted() -> Response:
     sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
     page = paginate(query.order_by(*terms), per_page=_per_page())
     return render(
-        "queues/submitted.html",
+        "followup/queues/submitted.html",
         block="queue",
         page=page,
         sort=sort,
@@ -168,7 +169,7 @@ def submitted_actions(assignment_id: int) -> Response:
     if a is None or not can_view_assignment(current_user, a):
         abort(404)
     return _fragment(
-        "queues/_submitted_row.html",
+        "followup/queues/_submitted_row.html",
         "actions",
         a=a,
         form=_return_form(a),
@@ -182,7 +183,7 @@ def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None
     if a is None:  # deleted meanwhile (its task removed)
         abort(404)
     return render(
-        "queues/_submitted_row.html",
+        "followup/queues/_submitted_row.html",
         block="row",
         a=a,
         saved=saved,
@@ -221,7 +222,7 @@ def extensions() -> Response:
     may_decide = current_user.decides
     rows = [Row(req, None) for req in page.items]
     return render(
-        "queues/extensions.html",
+        "followup/queues/extensions.html",
         block="queue",
         page=page,
         rows=rows,
@@ -241,7 +242,7 @@ def extension_actions(request_id: int) -> Response:
     if req is None or not can_view_assignment(current_user, req.assignment):
         abort(404)
     return _fragment(
-        "queues/_extension_row.html",
+        "followup/queues/_extension_row.html",
         "actions",
         row=Row(req, decision_form(req) if req.status == "pending" else None),
         here=safe_next(request.args.get("next")) or "",
@@ -266,7 +267,7 @@ def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None 
     pending = req.status == "pending"
     row = Row(req, decision_form(req, form) if pending else None, saved=saved)
     return render(
-        "queues/_extension_row.html",
+        "followup/queues/_extension_row.html",
         block="row",
         row=row,
         may_decide=current_user.decides,

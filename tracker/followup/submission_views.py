@@ -15,15 +15,15 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker import queues, submission_flow
 from tracker.assignments import concurrency
 from tracker.assignments.attachments import UploadError, uploads_from
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
+from tracker.followup import queues, submission_flow
+from tracker.followup.submission_forms import DecisionForm, SubmitForm, show_error
+from tracker.followup.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
 from tracker.permissions import can_view_assignment, is_own_unit, require
-from tracker.submission_forms import DecisionForm, SubmitForm, show_error
-from tracker.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.security_errors import refuse_hidden
 from tracker.web.urls import safe_next
@@ -31,7 +31,7 @@ from tracker.web.urls import safe_next
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(DECISIONS, "DECISIONS")
 
-PANEL = "submissions/panel.html"
+PANEL = "followup/submissions/panel.html"
 
 
 @dataclass
@@ -148,7 +148,7 @@ def submit(assignment_id: int) -> Response:
         show_error(form, WorkflowError(submission_flow.NOT_ALLOWED))
     status = form_error_status() if request.method == "POST" else 200
     return render(
-        "submissions/form.html",
+        "followup/submissions/form.html",
         block="submit_form",
         status=status,
         a=a,
@@ -181,7 +181,7 @@ def _refused(a: Assignment, form: DecisionForm, next_url: str | None) -> Respons
     if wants_fragment():
         return _panel_response(a, form=form, next_url=next_url)
     return render(
-        "submissions/detail.html",
+        "followup/submissions/detail.html",
         status=400,
         a=a,
         panel=build_panel(a, current_user, form=form, next_url=next_url),
@@ -232,7 +232,7 @@ def detail(submission_id: int) -> Response:
         abort(404)
     a = _viewable(submission.assignment_id)
     return render(
-        "submissions/detail.html",
+        "followup/submissions/detail.html",
         block="panel",
         a=a,
         panel=build_panel(a, current_user),

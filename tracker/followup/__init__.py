@@ -1,0 +1,3 @@
+"""Follow-up (đôn đốc, kiểm tra): completion reports, extension requests (gia hạn), urges,
+reassignment and the leader's queues.
+"""
