@@ -14,7 +14,7 @@ def up(migrator, db):
             table_name = 'counter_version'
 
     db.create_tables([CounterVersion])
-    from tracker.cache import backfill, create_triggers
+    from tracker.overview.counts import backfill, create_triggers
 
     create_triggers(db)
     backfill(db)

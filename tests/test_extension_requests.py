@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker import dashboard_queries
 from tracker.core import timeliness
 from tracker.models import Assignment, AuditEvent, ExtensionRequest, OutboxMessage
-from tracker.unit_work import unit_counts
+from tracker.overview import queries as dashboard_queries
+from tracker.overview.unit_work import unit_counts
 
 REQUEST = {"requested_deadline": "2026-06-15", "reason": "Chờ kinh phí được phân bổ"}
 

@@ -10,7 +10,7 @@ import pytest
 from query_support import count_queries
 
 from tracker.models import Assignment
-from tracker.unit_work import WORK_PAGE_SIZE
+from tracker.overview.unit_work import WORK_PAGE_SIZE
 
 
 class Work:

@@ -16,15 +16,12 @@ from tracker import (
     api,
     calendar_feeds,
     calendar_views,
-    dashboard,
-    home,
     ops_health,
     outbox_views,
     permissions,
     reminder_views,
     reports,
     search,
-    units,
 )
 from tracker.assignments import attachments
 from tracker.assignments import views as assignments
@@ -47,6 +44,7 @@ from tracker.models import (
     UNIT_KINDS,
     User,
 )
+from tracker.overview import dashboard, home, units
 from tracker.tasks import cadence
 from tracker.tasks import views as tasks
 from tracker.web import page_cache, security_errors

@@ -25,8 +25,8 @@ from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
+from tracker.overview.unit_work import COUNTERS, counters
 from tracker.permissions import can_view_assignment, can_view_unit, require
-from tracker.unit_work import COUNTERS, counters
 from tracker.web.page_cache import cached_page
 from tracker.web.rendering import render, wants_fragment
 from tracker.web.urls import safe_next

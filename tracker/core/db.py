@@ -201,7 +201,7 @@ def migrate() -> list[str]:
             from tracker.core.search_index import ensure_sqlite_fts
 
             ensure_sqlite_fts(database.obj)
-        from tracker.cache import create_triggers
+        from tracker.overview.counts import create_triggers
         from tracker.web.page_cache import ensure_triggers
 
         create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)

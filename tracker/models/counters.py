@@ -25,7 +25,7 @@ class CounterVersion(BaseModel):
     def create_table(cls, safe: bool = True, **options) -> None:
         """The table, and the triggers that keep it current (as migration 0011 creates them)."""
         super().create_table(safe=safe, **options)
-        from tracker.cache import create_triggers
+        from tracker.overview.counts import create_triggers
 
         create_triggers(cls._meta.database)
 

@@ -11,12 +11,12 @@ from datetime import datetime
 
 from flask import current_app
 
-from tracker import dashboard_queries as queries
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out
 from tracker.models import User
+from tracker.overview import queries
 from tracker.reminders import periods
 from tracker.reminders.common import Lines, Mail, in_mail_locale, render_mail, subject
 

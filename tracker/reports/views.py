@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 
 from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
-from tracker.dashboard_queries import meetings_for_select
 from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
+from tracker.overview.queries import meetings_for_select
 from tracker.permissions import require_role
 from tracker.reports import bp, charts, queries, report, xlsx
 from tracker.reports.params import PERIODS, parse

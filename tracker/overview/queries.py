@@ -12,11 +12,11 @@ from typing import Any
 
 from peewee import Case, fn
 
-from tracker import cache
 from tracker.assignments.queries import category_counts, category_sums, listing
 from tracker.core import timeliness
 from tracker.core.params import optional_id
 from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+from tracker.overview import counts as cache
 from tracker.web.pagination import NullsLast
 
 

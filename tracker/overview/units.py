@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from tracker.models import Unit
+from tracker.overview.unit_work import work_page
 from tracker.permissions import can_view_unit, require
-from tracker.unit_work import work_page
 from tracker.web.page_cache import cached_page
 
 bp = Blueprint("units", __name__)
@@ -22,4 +22,4 @@ def view(unit_id: int) -> Response:
     if unit is None:
         abort(404)
     require(can_view_unit(current_user, unit.id))
-    return work_page("units/work.html", unit)
+    return work_page("overview/units/work.html", unit)

@@ -11,10 +11,10 @@ from flask_babel import format_percent
 from flask_login import login_required
 from jinja2_fragments.flask import render_block
 
-from tracker import dashboard_queries as queries
 from tracker.core import timeliness
-from tracker.dashboard_queries import Filters, InvalidFilter, parse_filters
 from tracker.models import UNIT_KINDS, Assignment, Unit
+from tracker.overview import queries
+from tracker.overview.queries import Filters, InvalidFilter, parse_filters
 from tracker.permissions import require_role
 from tracker.web.pagination import Page, page_number, paginate_ids, sort_key
 from tracker.web.rendering import render
@@ -64,7 +64,7 @@ def leader_home() -> Response:
         filters = parse_filters(request.args, ("kind", "meeting"))
     except InvalidFilter:
         return render(
-            "home/leader.html",
+            "overview/home/leader.html",
             block="overdue",
             status=400,
             invalid=True,
@@ -84,7 +84,7 @@ def leader_home() -> Response:
     )
     page = Page(items=items, page=number, per_page=OVERDUE_PER_PAGE, total=total)
     return render(
-        "home/leader.html",
+        "overview/home/leader.html",
         block="overdue",
         filters=filters,
         rows=rows,
@@ -108,7 +108,9 @@ def meeting_options() -> Response:
     except InvalidFilter:
         chosen = Filters()
     # Only the options, whether htmx asks or not: it is never a page of its own.
-    body = render_block("home/leader.html", "meeting_options", meetings=meetings, filters=chosen)
+    body = render_block(
+        "overview/home/leader.html", "meeting_options", meetings=meetings, filters=chosen
+    )
     response = make_response(body)
     response.vary.add("HX-Request")
     return response
@@ -131,7 +133,7 @@ def assignments() -> Response:
         filters = parse_filters(request.args)
     except InvalidFilter:
         return render(
-            "dashboard/assignments.html",
+            "overview/dashboard/assignments.html",
             block="results",
             status=400,
             invalid=True,
@@ -152,7 +154,7 @@ def assignments() -> Response:
     )
     rows = [(a, a.category()) for a in page.items]
     return render(
-        "dashboard/assignments.html",
+        "overview/dashboard/assignments.html",
         block="results",
         filters=filters,
         sort=sort,

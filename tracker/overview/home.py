@@ -3,7 +3,7 @@
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from tracker import dashboard, unit_work
+from tracker.overview import dashboard, unit_work
 from tracker.permissions import can
 from tracker.web.page_cache import cached_page
 

@@ -9,12 +9,12 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from tracker import cache
 from tracker.assignments.forms import Row, build_row, shows_actions
 from tracker.assignments.queries import listing
 from tracker.core import timeliness
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit
+from tracker.overview import counts as cache
 from tracker.tasks import cadence
 from tracker.web.pagination import NullsLast, Page, paginate_ids, sort_key
 from tracker.web.rendering import render
@@ -154,4 +154,4 @@ def work_page(template: str, unit: Unit) -> Response:
 def officer_home() -> Response:
     """The officer's home ("Việc của đơn vị"): their unit's work and inline actions."""
     unit = Unit.get_by_id(current_user.unit_id)
-    return work_page("home/officer.html", unit)
+    return work_page("overview/home/officer.html", unit)

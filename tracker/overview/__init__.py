@@ -1,0 +1,3 @@
+"""Overview: the home page per role, the leader's table of units by timeliness, a unit's work page
+and their counts.
+"""
