@@ -119,7 +119,7 @@ def test_migration_fills_search_text_of_existing_rows(two_databases):  # noqa: F
 
 
 def test_counts_stop_at_the_cap(client, auth, world, factory, monkeypatch):
-    from tracker import search
+    from tracker.search import views as search
 
     monkeypatch.setattr(search, "COUNT_CAP", 3)
     for n in range(5):

@@ -11,28 +11,20 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from tracker import (
-    admin,
-    api,
-    calendar_feeds,
-    calendar_views,
-    ops_health,
-    outbox_views,
-    permissions,
-    reminder_views,
-    reports,
-    search,
-)
+from tracker import admin, api, ops_health, permissions, reports
 from tracker.assignments import attachments
 from tracker.assignments import views as assignments
 from tracker.auth import profile
 from tracker.auth import views as auth
+from tracker.calendar import feeds as calendar_feeds
+from tracker.calendar import views as calendar_views
 from tracker.core import security, timeliness
 from tracker.core.extensions import login_manager
 from tracker.core.params import MAX_ID, optional_id
 from tracker.followup import extension_request_views as extension_views
 from tracker.followup import leader_actions, queues, urges
 from tracker.followup import submission_views as submissions
+from tracker.mail import outbox_views
 from tracker.meetings import views as meetings
 from tracker.meetings.notice import views as notice_views
 from tracker.models import (
@@ -45,6 +37,8 @@ from tracker.models import (
     User,
 )
 from tracker.overview import dashboard, home, units
+from tracker.reminders import views as reminder_views
+from tracker.search import views as search
 from tracker.tasks import cadence
 from tracker.tasks import views as tasks
 from tracker.web import page_cache, security_errors

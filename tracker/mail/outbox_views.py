@@ -89,7 +89,7 @@ def index() -> Response:
     sort, order = sort_key(SORTS, "-created")
     page = paginate(query.order_by(*order))
     return render(
-        "outbox/index.html",
+        "mail/outbox/index.html",
         block="results",
         page=page,
         q=q,
@@ -108,7 +108,7 @@ def _show(
 ) -> Response:
     mail_from = current_app.config["MAIL_FROM"]
     return render(
-        "outbox/view.html",
+        "mail/outbox/view.html",
         block="message",
         status=status,
         message=message,

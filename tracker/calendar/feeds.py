@@ -16,7 +16,7 @@ from peewee import JOIN
 from werkzeug.wrappers import Response
 
 from tracker.auth.sessions import current_account
-from tracker.calendar_data import deadlines, feed_window, ics_feed, may_see_unit
+from tracker.calendar.queries import deadlines, feed_window, ics_feed, may_see_unit
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id

@@ -13,7 +13,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker.auth.sessions import current_account
-from tracker.calendar_data import (
+from tracker.calendar.queries import (
     day_page,
     first_per_day,
     may_see_unit,

@@ -1,0 +1,1 @@
+"""The calendar of deadlines and its iCalendar feeds."""

@@ -1,0 +1,1 @@
+"""Search across meetings, tasks and assignments, ignoring accents and case."""
