@@ -22,10 +22,11 @@ from unittest import mock
 
 from bench_pages import fresh_database
 
-from tracker import bench_seed, create_app
+from tracker import create_app
 from tracker.core import db
 from tracker.core.clock import get_clock
 from tracker.models import OutboxMessage
+from tracker.ops import bench_seed
 from tracker.reminders import jobs
 
 

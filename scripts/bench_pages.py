@@ -84,7 +84,7 @@ def wsgi_app():
 
 def _key(args) -> str:
     # The seeder's dates are relative to today: a new day builds a new data set.
-    seeder = (ROOT / "tracker" / "bench_seed.py").read_bytes()
+    seeder = (ROOT / "tracker" / "ops" / "bench_seed.py").read_bytes()
     digest = hashlib.sha256(seeder).hexdigest()[:10]
     day = time.strftime("%Y%m%d", time.gmtime())
     return f"t{args.tasks}-u{args.units}-s{args.seed}-{digest}-{day}"
@@ -105,8 +105,9 @@ def _pg_execute(url: str, sql: str, fetch: bool = False):
 
 def prepare_database(args) -> tuple[str, int]:
     """The URL of a migrated, seeded database (reused when already built with the same key)."""
-    from tracker import bench_seed, create_app
+    from tracker import create_app
     from tracker.core import db
+    from tracker.ops import bench_seed
 
     key = _key(args)
     if args.database_url.startswith("postgres"):
@@ -154,8 +155,8 @@ def _assignment_to_show() -> int:
     """The bench officer's assignment with the longest timeline (a page with real content)."""
     from peewee import fn
 
-    from tracker import bench_seed
     from tracker.models import Assignment, AuditEvent, User
+    from tracker.ops import bench_seed
 
     officer = User.get(User.username == bench_seed.OFFICER)
     row = (
@@ -249,7 +250,7 @@ def login(port: int, username: str) -> str:
     """Log in through the form; return the Cookie header of the session."""
     from urllib.parse import urlencode
 
-    from tracker import bench_seed
+    from tracker.ops import bench_seed
 
     jar: dict[str, str] = {}
     status, headers, body = request(port, "GET", "/login")
@@ -425,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         client = "wrk" if shutil.which("wrk") else "python"
     drive = run_wrk if client == "wrk" else run_python
 
-    from tracker import bench_seed
+    from tracker.ops import bench_seed
 
     port = free_port()
     server = start_server(url, port, args.workers)

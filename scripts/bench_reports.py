@@ -2,9 +2,9 @@
 
 Builds a fresh database the way scripts/bench_pages.py does — a SQLite file in a temporary
 directory, or, with ``--database-url`` pointing at PostgreSQL, a schema created here and dropped
-at the end — seeds it with ``tracker.bench_seed``, then times, as the bench leader, the report of
-the last full calendar year: the per-unit summary (with the monthly trend) and the count of its
-detailed list; then the detailed rows and the .xlsx built from them.
+at the end — seeds it with ``tracker.ops.bench_seed``, then times, as the bench leader, the
+report of the last full calendar year: the per-unit summary (with the monthly trend) and the
+count of its detailed list; then the detailed rows and the .xlsx built from them.
 
     python scripts/bench_reports.py [--tasks 100000] [--units 40] [--repeat 5]
     python scripts/bench_reports.py --database-url postgresql://root@127.0.0.1:5432/test
@@ -24,10 +24,11 @@ from urllib.parse import quote
 
 from werkzeug.datastructures import MultiDict
 
-from tracker import bench_seed, create_app
+from tracker import create_app
 from tracker.core import db
 from tracker.core.clock import get_clock
 from tracker.models import User
+from tracker.ops import bench_seed
 from tracker.reports import report, xlsx
 from tracker.reports.params import parse
 

@@ -7,7 +7,6 @@ import pytest
 from tracker.cli import cli
 from tracker.core import db
 from tracker.core.timeliness import ORDER
-from tracker.demo import CONCLUSION, WARDS, WARDS_GROUP
 from tracker.models import (
     FIELDS,
     Assignment,
@@ -20,6 +19,7 @@ from tracker.models import (
     UnitGroup,
     User,
 )
+from tracker.ops.demo import CONCLUSION, WARDS, WARDS_GROUP
 
 ACCOUNTS = {
     "admin": "admin",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from peewee import OperationalError
 
-from tracker import ops_health
 from tracker.core import db
+from tracker.ops import health as ops_health
 
 
 def P() -> str:

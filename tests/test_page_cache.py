@@ -130,7 +130,7 @@ def test_a_restore_cannot_bring_back_pages_kept_before_it(officer, world, databa
     from pathlib import Path
 
     from tracker.models import Task
-    from tracker.ops_backup import backup_sqlite, restore_sqlite
+    from tracker.ops.backup import backup_sqlite, restore_sqlite
 
     live = Path(database_url.removeprefix("sqlite:///"))
     get(officer, "/")

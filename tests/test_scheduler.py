@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from tracker import scheduler
 from tracker.config import Config, ConfigError
 from tracker.core.db import database
 from tracker.models import JobRun, OutboxMessage
+from tracker.ops import scheduler
 from tracker.reminders import jobs
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

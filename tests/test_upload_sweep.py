@@ -54,7 +54,7 @@ def test_sweep_of_a_missing_folder_does_nothing(app_ctx, tmp_path):
 
 
 def test_scheduler_job_sweeps_the_configured_folder(app, tmp_path):
-    from tracker import scheduler
+    from tracker.ops import scheduler
 
     folder = tmp_path / "elsewhere"
     folder.mkdir()

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from tracker import admin, api, ops_health, permissions, reports
+from tracker import admin, api, permissions, reports
 from tracker.assignments import attachments
 from tracker.assignments import views as assignments
 from tracker.auth import profile
@@ -36,6 +36,7 @@ from tracker.models import (
     UNIT_KINDS,
     User,
 )
+from tracker.ops import health as ops_health
 from tracker.overview import dashboard, home, units
 from tracker.reminders import views as reminder_views
 from tracker.search import views as search

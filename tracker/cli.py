@@ -71,7 +71,7 @@ def create_user(
 @click.option("--if-empty", is_flag=True, help="do nothing if the database already has users")
 def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
     """Load the demo: quận Hồng Bàng's CCHC steering committee meeting and its tasks."""
-    from tracker import demo
+    from tracker.ops import demo
 
     with db.database.connection_context():
         if demo.missing_tables():
@@ -98,8 +98,8 @@ def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
     """Add a large synthetic data set for benchmarks (deterministic with --seed)."""
-    from tracker import bench_seed
-    from tracker.demo import missing_tables
+    from tracker.ops import bench_seed
+    from tracker.ops.demo import missing_tables
 
     with db.database.connection_context():
         if missing_tables():
@@ -170,7 +170,7 @@ def scheduler_command() -> None:
 
     from flask import current_app
 
-    from tracker import scheduler
+    from tracker.ops import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
@@ -198,7 +198,7 @@ def send_outbox(limit: int) -> None:
 
 
 def _add_ops_commands() -> None:
-    from tracker.ops_backup import backup_command, restore_command
+    from tracker.ops.backup import backup_command, restore_command
 
     cli.add_command(backup_command)
     cli.add_command(restore_command)
