@@ -1,4 +1,4 @@
-"""Timeliness rules (DESIGN.md): the Python and SQL forms agree, boundaries in Hà Nội time."""
+"""Timeliness rules (docs/domain.md): the Python and SQL forms agree, boundaries in Hà Nội time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Timeliness of an assignment (DESIGN.md, "Timeliness"): computed from a clock, never stored.
+"""Timeliness of an assignment (docs/domain.md, "Timeliness"): computed from a clock, never stored.
 
 The same rules exist twice on purpose: ``classify`` for one row in Python, and
 ``condition`` as SQL for counting many rows in the database. Tests hold them together.
@@ -72,7 +72,7 @@ def days_late(status: str, deadline: date | None, completed_on: date | None, tod
 
 
 def overdue_band(days: int) -> str:
-    """The band DESIGN.md names for days overdue."""
+    """The band docs/domain.md names for days overdue."""
     if days <= 0:
         return ""
     if days <= 7:

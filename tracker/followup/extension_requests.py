@@ -2,7 +2,7 @@
 
 The current deadline moves on approval; the original one stays. Statistics keep counting
 against the deadline they used before unless the extension was approved while that deadline
-had not yet passed (DESIGN.md, "Timeliness"): for a first extension, the original deadline.
+had not yet passed (docs/domain.md, "Timeliness"): for a first extension, the original deadline.
 Each step writes its audit event (and, for a decision, the unit's mail) in one transaction.
 """
 

@@ -44,7 +44,7 @@ class Assignment(BaseModel):
     deadline = DateField(null=True)
     original_deadline = DateField(null=True)
     # The deadline statistics count against: the original one, unless an extension was
-    # approved before the original passed (DESIGN.md, "Timeliness"). Set when deciding.
+    # approved before the original passed (docs/domain.md, "Timeliness"). Set when deciding.
     stats_deadline = DateField(null=True)
     extension_count = IntegerField(default=0)
     urge_count = IntegerField(default=0)
