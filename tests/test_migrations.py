@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import sys
 
 import pytest
 from peewee import PostgresqlDatabase
@@ -65,6 +67,34 @@ def two_databases(tmp_path):
         conn.close()
     else:
         yield [f"sqlite:///{tmp_path / 'a.sqlite3'}", f"sqlite:///{tmp_path / 'b.sqlite3'}"]
+
+
+# What a migration may import: it must mean the same thing forever, whatever the application's
+# code becomes, so it carries its own copy of anything else it needs.
+ALLOWED_IMPORTS = frozenset({"peewee", "playhouse"}) | sys.stdlib_module_names
+
+
+def imported_modules(path) -> list[str]:
+    """Every module a Python file imports (in functions too); relative imports as ``.name``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append("." * node.level + (node.module or ""))
+    return found
+
+
+def test_migrations_import_only_peewee_playhouse_and_the_standard_library():
+    paths = sorted(db.MIGRATIONS_DIR.glob("*.py"))
+    assert len(paths) >= 12
+    foreign = [
+        (path.name, name)
+        for path in paths
+        for name in imported_modules(path)
+        if name.startswith(".") or name.partition(".")[0] not in ALLOWED_IMPORTS
+    ]
+    assert foreign == []
 
 
 def test_migrated_schema_equals_models_schema(two_databases):
