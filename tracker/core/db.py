@@ -197,10 +197,6 @@ def migrate() -> list[str]:
         runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
         pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
         runner.up()
-        if isinstance(database.obj, SqliteDatabase):
-            from tracker.core.search_index import ensure_sqlite_fts
-
-            ensure_sqlite_fts(database.obj)
         from tracker.overview.counts import create_triggers
         from tracker.web.page_cache import ensure_triggers
 
