@@ -197,7 +197,7 @@ def migrate() -> list[str]:
         runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
         pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
         runner.up()
-        from tracker.overview.counts import create_triggers
+        from tracker.models.counters import create_triggers
         from tracker.web.page_cache import ensure_triggers
 
         create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)
