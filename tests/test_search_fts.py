@@ -13,6 +13,7 @@ from playhouse.migrations import Runner
 from tracker.core import db
 from tracker.core.search_index import matches
 from tracker.models import Meeting, Task
+from tracker.ops.migrate import MIGRATIONS_DIR
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -58,7 +59,7 @@ def test_missing_triggers_are_recreated_and_the_index_rebuilt(app_ctx, factory):
 
 def _fts_migration(database):
     """The module of migration 0013, which creates the full-text index."""
-    runner = Runner(database, directory=str(db.MIGRATIONS_DIR))
+    runner = Runner(database, directory=str(MIGRATIONS_DIR))
     return next(m for m in runner.migrations() if m.name == "0013_sqlite_fts").load()
 
 
@@ -67,7 +68,7 @@ def test_the_migrations_alone_build_the_index_over_earlier_rows(tmp_path):
     db.bind(f"sqlite:///{tmp_path / 'runner.sqlite3'}")
     try:
         with db.database.connection_context():
-            runner = Runner(db.database.obj, directory=str(db.MIGRATIONS_DIR))
+            runner = Runner(db.database.obj, directory=str(MIGRATIONS_DIR))
             runner.up("0012_data_version")
             meeting = Meeting.create(
                 title="Họp về chuyển đổi số",
