@@ -1,6 +1,12 @@
 # Generated from a schema diff on 2026-11-28 00:35.
 from peewee import *
-from tracker.core.db import InstantField
+
+
+class InstantField(DateTimeField):
+    """Frozen copy of the application's InstantField as far as this migration needs it: the
+    column (DATETIME on SQLite, TIMESTAMP on PostgreSQL). The migration writes no instants, so
+    the conversion to naive UTC that the application's field does is not needed here."""
+
 
 def up(migrator, db):
     class Assignment(Model):

@@ -2,7 +2,13 @@
 working days; tasks with working-day deadlines, reporting cadences and evidence rules;
 assignments with the deadline statistics count against, urges, and reassignment history."""
 from peewee import *
-from tracker.core.db import InstantField
+
+
+class InstantField(DateTimeField):
+    """Frozen copy of the application's InstantField as far as this migration needs it: the
+    column (DATETIME on SQLite, TIMESTAMP on PostgreSQL). The migration writes no instants, so
+    the conversion to naive UTC that the application's field does is not needed here."""
+
 
 def up(migrator, db):
     class Assignment(Model):

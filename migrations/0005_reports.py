@@ -1,6 +1,12 @@
 """Frozen reports: a period's statistics and detailed list as they stood when frozen."""
 from peewee import *
-from tracker.core.db import InstantField
+
+
+class InstantField(DateTimeField):
+    """Frozen copy of the application's InstantField as far as this migration needs it: the
+    column (DATETIME on SQLite, TIMESTAMP on PostgreSQL). The migration writes no instants, so
+    the conversion to naive UTC that the application's field does is not needed here."""
+
 
 def up(migrator, db):
     class User(Model):

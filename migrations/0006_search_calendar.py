@@ -1,10 +1,70 @@
 """Accent-insensitive search: a folded search_text on meetings, tasks and progress reports, filled
 for existing rows, with its index (GIN text search on PostgreSQL); iCalendar feeds behind
 hashed secret tokens."""
+import re
+import unicodedata
+
 from peewee import *
-from tracker.core.db import InstantField
-from tracker.core.search_index import search_index
-from tracker.core.textfold import fold_all
+
+
+class InstantField(DateTimeField):
+    """Frozen copy of the application's InstantField as far as this migration needs it: the
+    column (DATETIME on SQLite, TIMESTAMP on PostgreSQL). The migration writes no instants, so
+    the conversion to naive UTC that the application's field does is not needed here."""
+
+
+# Frozen copy of the application's text folding as it was when this migration was written
+# (the backfill must fold as the models' save() folded then): NFD, combining marks dropped,
+# đ/Đ/ð/Ð to d, lower case, every other non-alphanumeric character a space, spaces squeezed.
+_SPECIAL = {'đ': 'd', 'Đ': 'd', 'ð': 'd', 'Ð': 'd'}
+_SPACES = re.compile(r' +')
+
+
+def _fold_char(ch):
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    out = []
+    for part in unicodedata.normalize('NFD', ch):
+        if unicodedata.combining(part):
+            continue
+        part = _SPECIAL.get(part, part).lower()
+        out.append(part if part.isalnum() else ' ')
+    return ''.join(out)
+
+
+def fold_all(parts):
+    """Several texts folded into one searchable string."""
+    text = ' '.join(p for p in parts if p)
+    if not text:
+        return ''
+    return _SPACES.sub(' ', ''.join(_fold_char(ch) for ch in text)).strip()
+
+
+class SearchIndex(ModelIndex):
+    """Frozen copy of the application's search index: a GIN text-search index on PostgreSQL;
+    on SQLite an empty partial index of the same name (so both schemas declare one index)."""
+
+    def __sql__(self, ctx):
+        # SQLite names an index's schema before its name; PostgreSQL does not.
+        if not ctx.state.index_schema_prefix:
+            node = ModelIndex(
+                self._model,
+                [SQL("to_tsvector('simple', search_text)")],
+                name=self._name,
+                safe=self._safe,
+                using='GIN',
+            )
+        else:
+            node = ModelIndex(
+                self._model, [SQL('"id"')], name=self._name, safe=self._safe, where=SQL('0')
+            )
+        return node.__sql__(ctx)
+
+
+def search_index(model):
+    """The search index of ``model``, named after its table."""
+    return SearchIndex(model, [SQL('search_text')], name=f'{model._meta.table_name}_search')
+
 
 SEARCHABLE = {
     'meeting': ('title', 'notice_number', 'place', 'chair_name', 'conclusion'),

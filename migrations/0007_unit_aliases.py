@@ -2,7 +2,11 @@
 reviews before they become tasks."""
 from peewee import *
 
-from tracker.core.db import InstantField
+
+class InstantField(DateTimeField):
+    """Frozen copy of the application's InstantField as far as this migration needs it: the
+    column (DATETIME on SQLite, TIMESTAMP on PostgreSQL). The migration writes no instants, so
+    the conversion to naive UTC that the application's field does is not needed here."""
 
 
 def up(migrator, db):

@@ -108,6 +108,7 @@ def prepare_database(args) -> tuple[str, int]:
     from tracker import create_app
     from tracker.core import db
     from tracker.ops import bench_seed
+    from tracker.ops.migrate import migrate
 
     key = _key(args)
     if args.database_url.startswith("postgres"):
@@ -132,7 +133,7 @@ def prepare_database(args) -> tuple[str, int]:
                 old.unlink()
         url = f"sqlite:///{path}"
     app = create_app({"DATABASE_URL": url})
-    applied = db.migrate()
+    applied = migrate()
     if fresh:
         with app.app_context(), db.database.connection_context():
             summary = bench_seed.seed(args.tasks, n_units=args.units, seed=args.seed)

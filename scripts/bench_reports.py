@@ -29,6 +29,7 @@ from tracker.core import db
 from tracker.core.clock import get_clock
 from tracker.models import User
 from tracker.ops import bench_seed
+from tracker.ops.migrate import migrate
 from tracker.reports import report, xlsx
 from tracker.reports.params import parse
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     with fresh_database(args.database_url, args.schema, args.keep) as url:
         engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         app = create_app({"DATABASE_URL": url})
-        db.migrate()
+        migrate()
         with app.app_context(), db.database.connection_context():
             started = time.perf_counter()
             summary = bench_seed.seed(args.tasks, n_units=args.units, seed=args.seed)

@@ -320,9 +320,10 @@ def seed(url: str, n_officers: int, n_leaders: int, n_tasks: int) -> dict:
     from tracker.core import db
     from tracker.core.clock import get_clock
     from tracker.models import Meeting, Task, Unit, User
+    from tracker.ops.migrate import migrate
 
     app = create_app({"DATABASE_URL": url})
-    db.migrate()
+    migrate()
     with app.app_context(), db.database.connection_context():
         now = get_clock().now()
         today = get_clock().today()

@@ -25,6 +25,7 @@ from tracker import create_app
 from tracker.core import db
 from tracker.core.clock import Clock
 from tracker.models import MODELS, Assignment, DataVersion, Meeting, Task, Unit, UnitGroup, User
+from tracker.ops.migrate import migrate
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 
@@ -86,7 +87,7 @@ def database_template(tmp_path_factory):
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
         db.bind(url)
-        db.migrate()
+        migrate()
         db.close_all()
         yield url
         db.close_all()
@@ -94,7 +95,7 @@ def database_template(tmp_path_factory):
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     db.bind(f"sqlite:///{path}")
-    db.migrate()
+    migrate()
     db.close_all()  # the template is copied: nothing may stay in its -wal file
     yield path
 

@@ -98,12 +98,13 @@ def test_migration_fills_search_text_of_existing_rows(two_databases):  # noqa: F
     from test_migrations import BASE_ROWS
 
     from tracker.core import db
+    from tracker.ops.migrate import MIGRATIONS_DIR
 
     db.bind(two_databases[0])
     database = db.database.obj
     mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
     with db.database.connection_context():
-        runner = Runner(database, directory=str(db.MIGRATIONS_DIR))
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
         # Rows as the first migration wrote them, then every later one, 0006 among them.
         runner.up(runner.migrations()[0].name)
         for table, row in BASE_ROWS:

@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 from tracker import create_app
 from tracker.core import db
 from tracker.models import ROLES, Unit, User
+from tracker.ops.migrate import migrate
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -20,7 +21,7 @@ def cli() -> None:
 @cli.command("init-db")
 def init_db() -> None:
     """Apply the database migrations (safe to run again)."""
-    applied = db.migrate()
+    applied = migrate()
     click.echo(f"Applied {len(applied)} migration(s)." if applied else "Database is up to date.")
 
 

@@ -1,4 +1,5 @@
-"""The database: one proxy for all models, bound to the configured URL at start-up."""
+"""The database: one proxy for all models, bound to the configured URL at start-up; its
+connections (pooled) and transactions. Applying the migrations is tracker.ops.migrate's."""
 
 from __future__ import annotations
 
@@ -15,15 +16,10 @@ from peewee import (
     SqliteDatabase,
 )
 from playhouse.db_url import connect, parse
-from playhouse.migrations import Runner
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 from psycopg2.extensions import TRANSACTION_STATUS_UNKNOWN
 
-from tracker.core.paths import resource_dir
-
 database = DatabaseProxy()
-
-MIGRATIONS_DIR = resource_dir("migrations")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -189,24 +185,6 @@ def bind(url: str) -> None:
     """Point the proxy at ``url`` (closing any previous database)."""
     close_all()
     database.initialize(open_database(url))
-
-
-def migrate() -> list[str]:
-    """Apply the pending migrations; return their names."""
-    with database.connection_context():
-        runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
-        pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
-        runner.up()
-        if isinstance(database.obj, SqliteDatabase):
-            from tracker.core.search_index import ensure_sqlite_fts
-
-            ensure_sqlite_fts(database.obj)
-        from tracker.overview.counts import create_triggers
-        from tracker.web.page_cache import ensure_triggers
-
-        create_triggers(database.obj)  # the counters' (idempotent; a rebuilt table lost them)
-        ensure_triggers(database.obj)
-    return pending
 
 
 def init_app(app: Flask) -> None:

@@ -1,15 +1,16 @@
 """The folded ``search_text`` column of searchable models, its index, and the match condition.
 
-Meeting, Task and ProgressReport keep ``search_text`` (tracker/textfold.py's ``fold`` of their
-texts) up to date in ``save()``; raw inserts (tracker/bench_seed.py) call ``search_text_from``.
+Meeting, Task and ProgressReport keep ``search_text`` (tracker.core.textfold's ``fold`` of
+their texts) up to date in ``save()``; raw inserts (tracker.ops.bench_seed) call
+``search_text_from``.
 
 - PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``, queried with prefix terms
   (``cai:* & cach:*``): full text, every word of the query must start a word of the row.
 - SQLite: an FTS5 table per model (``task_fts``…, external content: the folded column) kept
-  by triggers, queried with prefix terms (``"cai"* AND "cach"*``). playhouse's SQLite
-  migrator drops a table's triggers when it rebuilds the table, so ``ensure_sqlite_fts`` runs
-  after every ``db.migrate()``: it creates what is missing and, where a trigger was missing,
-  rebuilds that index from the column, so the index never stays stale.
+  by triggers, queried with prefix terms (``"cai"* AND "cach"*``). Migration 0013 creates
+  them. playhouse's SQLite migrator drops a table's triggers when it rebuilds the table, so
+  a migration that rebuilds one of these tables creates its triggers again and rebuilds its
+  index from the column, so the index never stays stale.
 
 The index is declared on the model (``SearchIndex``), so ``create_tables`` and the migration
 build the same one; on SQLite it compiles to an empty partial index, so both databases keep
@@ -101,46 +102,7 @@ def matches(model, words: list[str]):
     return model.id.in_(SQL(f'(SELECT rowid FROM "{table}" WHERE "{table}" MATCH ?)', [query]))
 
 
-FTS_TABLES = ("meeting", "task", "progress_report")
 FTS_MIN_PREFIX = 3
-
-
-def _fts_statements(table: str) -> dict[str, str]:
-    """The FTS5 table of ``table``'s ``search_text`` and the triggers that keep it."""
-    fts = f"{table}_fts"
-    delete = (
-        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) '
-        "VALUES ('delete', old.id, old.search_text);"
-    )
-    insert = f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new.id, new.search_text);'
-    return {
-        fts: f'CREATE VIRTUAL TABLE "{fts}" USING fts5(search_text, '
-        f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-        f"{fts}_ai": f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
-        f"{fts}_ad": f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
-        f"{fts}_au": f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_text ON "{table}" '
-        f"BEGIN {delete} {insert} END",
-    }
-
-
-def ensure_sqlite_fts(db) -> list[str]:
-    """Create the SQLite full-text tables and triggers that are missing; return their names.
-
-    Where anything of a table's set was missing, its index is rebuilt from the column: a
-    rebuilt table (a migration) lost its triggers and may have changed rows since.
-    """
-    existing = {name for (name,) in db.execute_sql("SELECT name FROM sqlite_master")}
-    created = []
-    with db.atomic():
-        for table in FTS_TABLES:
-            missing = {k: v for k, v in _fts_statements(table).items() if k not in existing}
-            if not missing:
-                continue
-            for sql in missing.values():
-                db.execute_sql(sql)
-            db.execute_sql(f'INSERT INTO "{table}_fts"("{table}_fts") VALUES (\'rebuild\')')
-            created.extend(missing)
-    return created
 
 
 def sort_term(field):

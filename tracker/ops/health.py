@@ -11,7 +11,8 @@ import logging
 from flask import Blueprint, Response, jsonify
 from playhouse.migrations import Runner
 
-from tracker.core.db import MIGRATIONS_DIR, database
+from tracker.core.db import database
+from tracker.ops.migrate import MIGRATIONS_DIR
 
 bp = Blueprint("health", __name__)
 

@@ -126,8 +126,8 @@ def _pg_triggers(table: str) -> list[str]:
 def ensure_triggers(db: Database) -> None:
     """Create the data version's row and the triggers of every watched table (idempotent).
 
-    Run after every migration run: a new table gets its triggers, and a table a SQLite
-    migration rebuilt (which drops its triggers) gets them back.
+    Run after every migration run (tracker.ops.migrate): a new table gets its triggers, and a
+    table a SQLite migration rebuilt (which drops its triggers) gets them back.
     """
     db = getattr(db, "obj", None) or db
     if "data_version" not in db.get_tables():
