@@ -15,9 +15,9 @@ from tracker.assignments.errors import WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.signals import assignment_created
 from tracker.models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
 from tracker.models.audit import record
-from tracker.reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")
 
@@ -212,7 +212,7 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
                 updated_at=now,
             )
             record(actor, "assign", assignment, after={"unit": unit.name, "role": role})
-            events.new_assignment(assignment, actor)
+            assignment_created.send(assignment, actor=actor)
             existing.add(unit.id)
             created.append(assignment)
     return created
