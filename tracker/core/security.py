@@ -75,6 +75,15 @@ def security_settings(env: Mapping[str, str], base_url: str) -> dict[str, object
     }
 
 
+def client_address() -> str:
+    """The client's address; behind a reverse proxy only with TRACKER_PROXY_FIX=1.
+
+    Here, beside the proxy setting it depends on, so that the login limits and the audit of
+    refusals (``tracker.web.security_errors``, below every feature) read it the same way.
+    """
+    return (request.remote_addr or "")[:64]
+
+
 def _logged_in() -> bool:
     """Whether this request loaded a user (without loading one only to ask)."""
     user = g.get("_login_user")
