@@ -46,9 +46,11 @@ test-postgres: install
 	  || { echo "PostgreSQL is not reachable at $(PG_TEST_URL)"; exit 1; }
 	TRACKER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
+# Style, then the import contracts of pyproject.toml ([tool.importlinter]: layers, signals, views).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Build the wheel, install it into a fresh virtual environment and, outside the checkout,
 # migrate, load the demo and serve /login with its stylesheets and the English translation.

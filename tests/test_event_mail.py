@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tracker.assignments import workflow
+from tracker.core import signals
 from tracker.core.db import database
 from tracker.models import Assignment, MailPreference, OutboxMessage, Task, User
 from tracker.reminders import events
@@ -182,3 +183,30 @@ def test_each_kind_follows_its_own_preference(app_ctx, world):
     confirmed = events.submission_confirmed(world.assignment_a, world.leader, 72)
     assert returned.recipients == "" and returned.status == "dead"
     assert confirmed.recipients == "p.sodau@hongbang.example"
+
+
+def test_the_workflow_announces_a_new_assignment_to_any_receiver(app_ctx, factory, world):
+    """The mail is one receiver of ``assignment_created``; others hear the same signal."""
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((sender, kwargs))
+
+    task = factory.task(world.meeting, "Việc mới", deadline=date(2026, 6, 1))
+    with signals.assignment_created.connected_to(receiver):
+        (assignment,) = workflow.assign(task, world.leader, [world.ward_a], "lead")
+    assert heard == [(assignment, {"actor": world.leader})]
+    assert [m.assignment_id for m in _messages()] == [assignment.id]
+
+
+def test_a_failing_receiver_rolls_the_change_back(app_ctx, factory, world):
+    """Receivers run inside the sender's transaction: one that fails undoes the change too."""
+
+    def failing(sender, **kwargs):
+        raise RuntimeError("a receiver failed")
+
+    task = factory.task(world.meeting, "Việc mới", deadline=date(2026, 6, 1))
+    with signals.assignment_created.connected_to(failing), pytest.raises(RuntimeError):
+        workflow.assign(task, world.leader, [world.ward_a], "lead")
+    assert not Assignment.select().where(Assignment.task == task).exists()
+    assert _messages() == []

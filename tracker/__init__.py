@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker import application as web
     from tracker.assignments import concurrency
     from tracker.core import extensions, i18n, logs, security
+    from tracker.reminders import events as event_mails
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs
     security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*
@@ -36,7 +37,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.htmx.init_app(app)
     extensions.login_manager.init_app(app)
+    extensions.babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone
+    )
     i18n.init_app(app)
     web.init_app(app)
     concurrency.init_app(app)
+    event_mails.connect()  # the unit's mails on the domain signals of the workflow
     return app

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from tracker import admin, api, permissions, reports
-from tracker.assignments import attachments
+from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
 from tracker.auth import profile
 from tracker.auth import views as auth
@@ -59,7 +59,7 @@ BLUEPRINTS = [
     outbox_views.bp,
     profile.bp,
     reminder_views.bp,
-    attachments.bp,
+    attachment_views.bp,
     submissions.bp,
     extension_views.bp,
     urges.bp,

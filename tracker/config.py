@@ -11,11 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.core.paths import resource_dir
 from tracker.core.security import security_settings
+from tracker.core.settings import ConfigError, parse_positive_int
 from tracker.mail.smtp import SmtpUrlError, parse_smtp_url
-
-
-class ConfigError(RuntimeError):
-    """A setting that cannot be used; start-up stops with its message."""
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -111,14 +108,6 @@ def parse_weekly_time(name: str, raw: str) -> tuple[str, int, int]:
         )
     hour, minute = parse_daily_time(name, parts[1])
     return parts[0], hour, minute
-
-
-def parse_positive_int(name: str, raw: str) -> int:
-    """A whole number of at least 1; ConfigError otherwise."""
-    value = raw.strip()
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise ConfigError(f"{name} phải là số nguyên dương, không phải {raw!r}")
-    return int(value)
 
 
 def parse_days_list(name: str, raw: str) -> tuple[int, ...]:

@@ -21,9 +21,8 @@ from tracker.assignments.forms import TEXT_MAX, ReportForm, may_post_report
 from tracker.core.db import database
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
 from tracker.permissions import can, visible_meetings, visible_tasks
+from tracker.tasks.creation import create_task, give_units
 from tracker.tasks.forms import AssignForm, TaskCreateForm, notice_day
-from tracker.tasks.views import _give as give_units
-from tracker.tasks.views import create_task
 from tracker.tasks.workdays import MAX_WORKING_DAYS
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}

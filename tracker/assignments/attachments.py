@@ -17,18 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_file
-from flask_login import current_user, login_required
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from tracker.core.clock import get_clock
 from tracker.core.file_types import matches_name, sniff
 from tracker.core.i18n import N_
 from tracker.models import Assignment, Attachment, Submission, User
-from tracker.permissions import can_view_assignment
-from tracker.web.security_errors import refuse_hidden
-
-bp = Blueprint("attachments", __name__)
 
 MAX_FILES = 10
 NAME_MAX = 255
@@ -177,35 +172,3 @@ def record_files(
 def uploads_from(files: Sequence[FileStorage]) -> list[FileStorage]:
     """The file inputs that hold a file (a form with nothing chosen sends an empty part)."""
     return [f for f in files if f is not None and (f.filename or "") != ""]
-
-
-@bp.route("/attachments/<int:attachment_id>")
-@login_required
-def download(attachment_id: int) -> Response:
-    """An evidence file, to those who may see its assignment; 404 to everyone else."""
-    attachment = (
-        Attachment.select(Attachment, Assignment)
-        .join(Assignment)
-        .where(Attachment.id == attachment_id)
-        .get_or_none()
-    )
-    # Not 403: whether a file exists is itself none of an outsider's business.
-    if attachment is None:
-        abort(404)
-    if not can_view_assignment(current_user, attachment.assignment):
-        refuse_hidden()
-    path = upload_dir() / attachment.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        etag=attachment.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response

@@ -19,6 +19,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN, Expression
 
+from tracker.assignments.errors import StaleVersion
 from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, User
 
@@ -100,8 +101,6 @@ def check_stale(a: Assignment) -> None:
     current = Assignment.select(Assignment.version).where(Assignment.id == a.id).scalar()
     if current == version:
         return
-    from tracker.assignments.workflow import StaleVersion
-
     who, at = _last_change(a)
     if has_request_context():
         g.stale_version = True

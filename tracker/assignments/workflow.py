@@ -2,7 +2,8 @@
 
 Each function checks what it may, writes the change and its audit event in one transaction,
 and raises ``WorkflowError`` (with a Vietnamese message, marked with ``N_`` and translated where
-it is shown) when the change is not allowed.
+it is shown) when the change is not allowed; the class lives in ``tracker.assignments.errors``
+and is imported from here as before.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker.assignments import concurrency
+from tracker.assignments.errors import WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.signals import assignment_created
 from tracker.models import Assignment, AuditEvent, ProgressReport, Task, Unit, User
 from tracker.models.audit import record
-from tracker.reminders import events
 
 OPEN = ("new", "in_progress", "returned", "submitted")
 
@@ -37,19 +39,6 @@ REPORTABLE = ("new", "in_progress", "returned")
 
 # Moves that need a written reason.
 NEEDS_REASON = {"returned", "paused", "cancelled"}
-
-
-class WorkflowError(ValueError):
-    """A change the rules refuse; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class StaleVersion(WorkflowError):
-    """The form showed an older version of the assignment: someone changed it meanwhile."""
 
 
 def _acts_as(user: User, assignment: Assignment) -> str | None:
@@ -223,7 +212,7 @@ def assign(task: Task, actor: User, units: Iterable[Unit], role: str) -> list[As
                 updated_at=now,
             )
             record(actor, "assign", assignment, after={"unit": unit.name, "role": role})
-            events.new_assignment(assignment, actor)
+            assignment_created.send(assignment, actor=actor)
             existing.add(unit.id)
             created.append(assignment)
     return created

@@ -14,15 +14,11 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app
 
 from tracker.core.clock import get_clock
+from tracker.core.security import client_address
 from tracker.models import LoginAttempt
-
-
-def client_address() -> str:
-    """The client's address; behind a reverse proxy only with TRACKER_PROXY_FIX=1."""
-    return (request.remote_addr or "")[:64]
 
 
 def account_key(username: str) -> str:

@@ -20,6 +20,7 @@ from tracker.auth.sessions import (
     end_sessions,
 )
 from tracker.core.db import database
+from tracker.core.security import client_address
 from tracker.models import User
 from tracker.models.audit import record, record_security
 from tracker.models.users import hash_method
@@ -95,7 +96,7 @@ def login():
     error = None
     if form.validate_on_submit():
         typed = form.username.data
-        where = {"username": typed[:60], "address": limits.client_address()}
+        where = {"username": typed[:60], "address": client_address()}
         wait = limits.retry_after(typed)
         if wait:
             record_security("login.blocked", None, **where)

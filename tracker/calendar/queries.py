@@ -18,7 +18,7 @@ from peewee import JOIN, Case, fn
 
 from tracker.core import timeliness
 from tracker.core.db import database
-from tracker.models import STATUSES, Assignment, Task, Unit, User
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
 
 SHOWN_STATUSES = tuple(s for s in STATUSES if s != "cancelled")
 
@@ -78,8 +78,6 @@ def _conditions(user: User, unit_id: int | None, start: date | None, end: date |
 
 def _query(conditions):
     """The deadlines meeting ``conditions``, with their task, unit and meeting."""
-    from tracker.models import Meeting
-
     return (
         Assignment.select(
             Assignment.id,

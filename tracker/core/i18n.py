@@ -38,10 +38,12 @@ def select_timezone() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with the selectors above."""
-    from tracker.core.extensions import babel  # here, so that extensions.py may use N_
+    """The template globals of the language switch.
 
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    Flask-Babel itself is bound in ``create_app`` with the selectors above, like the other
+    extensions: ``tracker.core.extensions`` marks its messages with ``N_`` from here, so this
+    module must not import it back.
+    """
 
     @app.context_processor
     def _languages() -> dict[str, object]:

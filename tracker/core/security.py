@@ -20,6 +20,8 @@ from datetime import timedelta
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker.core.settings import parse_positive_int
+
 # No inline script or style anywhere: templates keep JS in static/js and CSS in static/css;
 # htmx runs with allowEval off (base.html's htmx-config).
 CSP = "; ".join(
@@ -48,8 +50,6 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 def security_settings(env: Mapping[str, str], base_url: str) -> dict[str, object]:
     """The settings above, read strictly: a bad number stops start-up."""
-    from tracker.config import parse_positive_int  # config reads these settings: import when called
-
     get = env.get
     https = _flag(env, "TRACKER_HTTPS") or base_url.lower().startswith("https://")
     return {
@@ -73,6 +73,15 @@ def security_settings(env: Mapping[str, str], base_url: str) -> dict[str, object
             "TRACKER_LOGIN_WINDOW_MINUTES", get("TRACKER_LOGIN_WINDOW_MINUTES", "15")
         ),
     }
+
+
+def client_address() -> str:
+    """The client's address; behind a reverse proxy only with TRACKER_PROXY_FIX=1.
+
+    Here, beside the proxy setting it depends on, so that the login limits and the audit of
+    refusals (``tracker.web.security_errors``, below every feature) read it the same way.
+    """
+    return (request.remote_addr or "")[:64]
 
 
 def _logged_in() -> bool:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import current_app
 from peewee import Expression
 
+from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 
 CATEGORIES = {
@@ -110,8 +112,4 @@ def condition(model, category: str, today: date, due_soon_days: int) -> Expressi
 
 def context() -> tuple[date, int]:
     """Today in the configured zone and the due-soon window, for the current application."""
-    from flask import current_app
-
-    from tracker.core.clock import get_clock
-
     return get_clock().today(), int(current_app.config["DUE_SOON_DAYS"])

@@ -3,7 +3,8 @@
 The current deadline moves on approval; the original one stays. Statistics keep counting
 against the deadline they used before unless the extension was approved while that deadline
 had not yet passed (docs/domain.md, "Timeliness"): for a first extension, the original deadline.
-Each step writes its audit event (and, for a decision, the unit's mail) in one transaction.
+Each step writes its audit event (and, for a decision, sends ``extension_decided``, on which
+the unit's mail is queued) in one transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from tracker.assignments.workflow import WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.signals import extension_decided
 from tracker.core.timeliness import CLOSED
 from tracker.models import Assignment, ExtensionRequest, User
 from tracker.models.audit import record
 from tracker.permissions import is_own_unit
-from tracker.reminders import events
 
 # Statuses in which the unit still works towards a deadline it may ask to move.
 EXTENDABLE = ("new", "in_progress", "returned")
@@ -168,7 +169,9 @@ def approve(
             message=note,
         )
         a = Assignment.get_by_id(a.id)
-        events.extension_decided(a, actor, True, a.deadline, note, event.id)
+        extension_decided.send(
+            a, actor=actor, approved=True, deadline=a.deadline, reason=note, event_id=event.id
+        )
     return a
 
 
@@ -191,4 +194,6 @@ def reject(req: ExtensionRequest, actor: User, reason: str, version: int | None 
             after={"requested_deadline": req.requested_deadline},
             message=reason,
         )
-        events.extension_decided(a, actor, False, None, reason, event.id)
+        extension_decided.send(
+            a, actor=actor, approved=False, deadline=None, reason=reason, event_id=event.id
+        )

@@ -25,10 +25,10 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
+from tracker.core.signals import assignment_created
 from tracker.models import Assignment, Unit, User
 from tracker.models.audit import record
 from tracker.permissions import require
-from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
@@ -94,7 +94,7 @@ def reassign(a: Assignment, actor: User, unit: Unit | None, reason: str) -> Assi
             # The old assignment's status event above carries the reason already.
             record(actor, "reassign", a, before={"unit": old_unit}, after=after)
             record(actor, "reassign", new, before={"unit": old_unit}, after=after, message=reason)
-            events.new_assignment(new, actor)
+            assignment_created.send(new, actor=actor)
     except IntegrityError as exc:
         # Another leader gave the task to the same unit a moment ago.
         raise WorkflowError(N_("Đơn vị này đã được giao nhiệm vụ."), "unit") from exc

@@ -1,8 +1,9 @@
 """Submitting an assignment as done with evidence, and a leader's confirmation or return.
 
 The status moves themselves go through ``workflow.move`` (the guarded update); this module
-adds the Submission row, the evidence files, the audit event of its own kind and the mail,
-all in the transaction of the move.
+adds the Submission row, the evidence files, the audit event of its own kind and, for a
+decision, the signal (``work_confirmed``, ``assignment_returned``) on which the unit's mail is
+queued, all in the transaction of the move.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from tracker.assignments.workflow import TRANSITIONS, WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.signals import assignment_returned, work_confirmed
 from tracker.models import Assignment, Submission, User
 from tracker.permissions import is_own_unit
-from tracker.reminders import events
 
 EVIDENCE_MISSING = N_("Cần đính kèm minh chứng (tệp hoặc số, ngày văn bản báo cáo).")
 DOC_DATE_MISSING = N_("Vui lòng nhập ngày của văn bản báo cáo.")
@@ -127,7 +128,7 @@ def confirm(assignment: Assignment, actor: User) -> None:
         submission = pending_submission(assignment)
         event = workflow.move(assignment, actor, "done", action="confirm", obj=submission)
         _decide(submission, actor, "confirmed")
-        events.submission_confirmed(assignment, actor, event.id)
+        work_confirmed.send(assignment, actor=actor, event_id=event.id)
 
 
 def return_submission(assignment: Assignment, actor: User, reason: str) -> None:
@@ -142,7 +143,7 @@ def return_submission(assignment: Assignment, actor: User, reason: str) -> None:
             assignment, actor, "returned", reason, action="return", obj=submission
         )
         _decide(submission, actor, "returned", reason)
-        events.submission_returned(assignment, actor, reason, event.id)
+        assignment_returned.send(assignment, actor=actor, reason=reason, event_id=event.id)
 
 
 def change_status(assignment: Assignment, actor: User, to: str, reason: str = "") -> None:

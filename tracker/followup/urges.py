@@ -1,7 +1,8 @@
 """Urges ("Đôn đốc"): a leader or secretary presses a unit about one assignment.
 
-The urge counts on the assignment, goes on its timeline and into the outbox as a mail to the
-unit, all in one transaction; the scheduler's sender delivers it within the minute.
+The urge counts on the assignment, goes on its timeline and (``assignment_urged``, whose
+receiver queues it) into the outbox as a mail to the unit, all in one transaction; the
+scheduler's sender delivers it within the minute.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.signals import assignment_urged
 from tracker.models import Assignment, User
 from tracker.models.audit import record
 from tracker.permissions import can_view_assignment, require
-from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
@@ -47,7 +48,7 @@ def may_urge(user: User) -> bool:
 
 
 def urge(assignment: Assignment, actor: User, message: str = "") -> None:
-    """Count the urge, put it on the timeline and queue the unit's mail."""
+    """Count the urge, put it on the timeline and announce it (the unit's mail follows)."""
     message = (message or "").strip()
     if assignment.status not in URGEABLE:
         raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
@@ -68,7 +69,7 @@ def urge(assignment: Assignment, actor: User, message: str = "") -> None:
         assignment.urge_count += 1
         event = record(actor, "urge", assignment, message=message)
         # The event's id is in the mail's key: each urge mails once, however many there are.
-        events.urge(assignment, actor, message, event.id)
+        assignment_urged.send(assignment, actor=actor, message=message, event_id=event.id)
 
 
 def urge_form() -> UrgeForm:

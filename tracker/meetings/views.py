@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 from werkzeug.wrappers import Response
 
 from tracker.assignments.queries import count_where
 from tracker.auth.sessions import current_account
-from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.meetings.forms import MeetingForm
-from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
+from tracker.meetings.queries import assignments_by_task, unit_summary
+from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
 from tracker.web.pagination import paginate, sort_key
@@ -147,45 +144,6 @@ def edit(meeting_id: int) -> Response:
             flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return _form_page(form, meeting)
-
-
-def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
-    """The assignments of ``task_ids`` with their units, lead units first (one query)."""
-    grouped: dict[int, list[Assignment]] = defaultdict(list)
-    if not task_ids:
-        return grouped
-    lead_first = Case(None, [(Assignment.role == "lead", 0)], 1)
-    query = (
-        Assignment.select(Assignment, Unit)
-        .join(Unit)
-        .where(Assignment.task.in_(task_ids))
-        .order_by(lead_first, Unit.kind, Unit.sort_order, Unit.name)
-    )
-    for assignment in query:
-        grouped[assignment.task_id].append(assignment)
-    return grouped
-
-
-@dataclass
-class UnitSummary:
-    """A task's assignments in brief: how many, the lead units, counts per status and timeliness."""
-
-    total: int
-    leads: list[Assignment]
-    statuses: list[tuple[str, int]]
-    categories: list[tuple[str, int]]
-
-
-def unit_summary(assignments: list[Assignment]) -> UnitSummary:
-    """Sum up ``assignments`` (of one task) in the order pages show statuses and categories."""
-    statuses = Counter(a.status for a in assignments)
-    categories = Counter(a.category() for a in assignments)
-    return UnitSummary(
-        total=len(assignments),
-        leads=[a for a in assignments if a.role == "lead"],
-        statuses=[(s, statuses[s]) for s in STATUSES if statuses[s]],
-        categories=[(c, categories[c]) for c in timeliness.ORDER if categories[c]],
-    )
 
 
 @bp.route("/meetings/<int:meeting_id>")

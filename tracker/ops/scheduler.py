@@ -18,8 +18,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from tracker.assignments.attachments import upload_dir
+from tracker.assignments.upload_sweep import sweep
 from tracker.core.clock import get_clock
 from tracker.core.db import database
+from tracker.mail.sender import send_pending
 from tracker.reminders.jobs import Outcome, run_job
 
 log = logging.getLogger(__name__)
@@ -75,17 +78,12 @@ def run_scheduled(app: Flask, job: str) -> Outcome:
 
 def send_outbox(app: Flask) -> None:
     """Deliver a batch of queued mail (tracker/mail/sender.py; it opens its own connection)."""
-    from tracker.mail.sender import send_pending
-
     stats = send_pending(app, SENDER_BATCH)
     log.debug("sender: %s", stats)
 
 
 def sweep_uploads(app: Flask) -> list[str]:
     """Remove what interrupted uploads left behind (tracker/upload_sweep.py)."""
-    from tracker.assignments.attachments import upload_dir
-    from tracker.assignments.upload_sweep import sweep
-
     with app.app_context(), database.connection_context():
         return sweep(upload_dir(), get_clock().now())
 

@@ -1,8 +1,11 @@
 """Mails caused by one change of one assignment: new assignment, urge, decisions of a leader.
 
-Call each inside the transaction of the change (a rolled-back change then mails nothing). The
-keys hold the assignment and, for repeatable events, the audit event's id, so each event mails
-once. Recipients are the unit's officers and address, minus those who turned the kind off.
+Each builder is a receiver of a domain signal (``tracker.core.signals``; ``connect`` below,
+called by ``create_app``): the feature that makes the change sends the signal inside its
+transaction, so the outbox row is written in that transaction too (a rolled-back change then
+mails nothing), and the workflow never imports this module. The keys hold the assignment and,
+for repeatable events, the audit event's id, so each event mails once. Recipients are the
+unit's officers and address, minus those who turned the kind off.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date
 from flask_babel import gettext
 
 from tracker.assignments.queries import listing
+from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import unit_recipients
@@ -80,7 +84,8 @@ def _send(
 
 @in_mail_locale
 def new_assignment(assignment: Assignment, actor: User | None = None) -> OutboxMessage | None:
-    """Tell the unit it was given a task (called by workflow.assign for each assignment)."""
+    """Tell the unit it was given a task (each assignment ``workflow.assign`` or a reassignment
+    creates)."""
     a = _joined(assignment)
     fields = [(gettext("Nội dung"), a.task.content)] if a.task.content else []
     fields.append((gettext("Thời hạn"), _deadline(a)))
@@ -182,3 +187,24 @@ def submission_confirmed(
         gettext("Đồng chí %(name)s đã xác nhận đơn vị hoàn thành nhiệm vụ sau:", name=_name(actor)),
         action=gettext("Xem nhiệm vụ"),
     )
+
+
+# Signal → the mail it queues. Blinker passes the sender (the assignment) positionally and the
+# signal's keyword arguments by name, which are these builders' parameters.
+RECEIVERS = {
+    signals.assignment_created: new_assignment,
+    signals.assignment_urged: urge,
+    signals.extension_decided: extension_decided,
+    signals.assignment_returned: submission_returned,
+    signals.work_confirmed: submission_confirmed,
+}
+
+
+def connect() -> None:
+    """Queue the event mails on the domain signals; safe to call again (once per receiver).
+
+    Strong references: blinker's default weak ones would let a receiver be collected without a
+    word, and the mails would silently stop.
+    """
+    for signal, receiver in RECEIVERS.items():
+        signal.connect(receiver, weak=False)

@@ -9,17 +9,17 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker.assignments import workflow
 from tracker.auth.sessions import current_account
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.meetings.views import assignments_by_task, unit_summary
+from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_task, require_role
-from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
+from tracker.tasks.creation import create_task, give_units
+from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, notice_day
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import form_error_status, render
 
@@ -40,32 +40,6 @@ def _form_page(form: TaskForm, meeting: Meeting | None, task: Task | None) -> Re
     return render(
         "tasks/form.html", block="form", status=status, form=form, meeting=meeting, task=task
     )
-
-
-def _give(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:
-    """Give ``task`` to the units chosen in ``form``: lead units first, then coordinating."""
-    created = []
-    for role, units in form.chosen().items():
-        if units:
-            created += workflow.assign(task, actor, units, role)
-    return created
-
-
-def create_task(
-    meeting: Meeting, actor: User, values: dict[str, object], form: UnitChoice
-) -> tuple[Task, list[Assignment]]:
-    """A new task of ``meeting`` (with its audit event), given to the units ``form`` chose.
-
-    The page and the JSON API both create tasks through here.
-    """
-    now = get_clock().now()
-    with database.atomic():
-        task = Task.create(
-            meeting=meeting, created_by=actor, created_at=now, updated_at=now, **values
-        )
-        record(actor, "create", task, after=values)
-        created = _give(task, actor, form)
-    return task, created
 
 
 @bp.route("/meetings/<int:meeting_id>/tasks/new", methods=["GET", "POST"])
@@ -214,7 +188,7 @@ def assign(task_id: int) -> Response:
         if not form.validate():
             return render("tasks/assign.html", block="form", status=form_error_status(), **context)
         with database.atomic():
-            created = _give(task, current_account(), form)
+            created = give_units(task, current_account(), form)
         if created:
             flash(_("Đã giao nhiệm vụ cho thêm %(n)s đơn vị.", n=len(created)), "success")
         else:

@@ -11,7 +11,7 @@ from flask import Flask, Response, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.auth.limits import client_address
+from tracker.core.security import client_address
 from tracker.models.audit import record_security
 
 logger = logging.getLogger("tracker.errors")

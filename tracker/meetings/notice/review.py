@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from tracker.assignments import workflow
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
@@ -161,8 +162,6 @@ def _units_of(refs: list[Ref]) -> list[int]:
 def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Catalog) -> list[Task]:
     """The included drafts as tasks of ``meeting`` with their assignments, in one transaction
     (call only after ``check`` found no error)."""
-    from tracker.assignments import workflow
-
     now = get_clock().now()
     day = start_day(meeting)
     created = []
