@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
 from typing import Any, TypeVar
 
 from flask import Response, abort, flash, redirect, request
@@ -51,14 +49,6 @@ def taken(field: Field, value: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         query = query.where(field.model.id != exclude_id)
     return query.exists()
-
-
-def search(query, fields: list[Field], q: str):
-    """``query`` narrowed to rows where any of ``fields`` contains ``q`` (ignoring case)."""
-    if not q:
-        return query
-    needle = q.lower()
-    return query.where(reduce(operator.or_, [fn.LOWER(f).contains(needle) for f in fields]))
 
 
 def confirmed() -> bool:

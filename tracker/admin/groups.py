@@ -11,13 +11,13 @@ from peewee import SQL, fn
 from wtforms import SelectChoice
 
 from tracker.admin import bp
-from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, search, taken
+from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, taken
 from tracker.admin.forms import GroupForm
 from tracker.core.db import database
 from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.audit import record
 from tracker.permissions import require_role
-from tracker.web.pagination import paginate, sort_key
+from tracker.web.listing import list_page
 from tracker.web.rendering import form_error_status, render
 
 SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
@@ -86,20 +86,18 @@ def _save_members(group: UnitGroup, chosen: list[int]) -> None:
 def groups() -> Response:
     """The unit groups with their number of active members."""
     require_role("admin.manage")
-    q = request.args.get("q", "").strip()
     member_count = (
         UnitGroupMember.select(fn.COUNT(UnitGroupMember.id))
         .join(Unit)
         .where(UnitGroupMember.group == UnitGroup.id, Unit.active == True)  # noqa: E712
     )
-    query = search(
+    listing = list_page(
         UnitGroup.select(UnitGroup, member_count.alias("member_count")),
-        [UnitGroup.name, UnitGroup.description],
-        q,
+        sorts=SORTS,
+        default_sort="name",
+        search=[UnitGroup.name, UnitGroup.description],
     )
-    sort, order = sort_key(SORTS, "name")
-    page = paginate(query.order_by(*order))
-    return render("admin/groups.html", block="results", page=page, q=q, sort=sort)
+    return render("admin/groups.html", block="results", listing=listing)
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])

@@ -16,7 +16,6 @@ from tracker.admin.common import (
     confirmed,
     finish,
     get_or_404,
-    search,
     set_active,
     taken,
 )
@@ -26,7 +25,7 @@ from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
 from tracker.permissions import require_role
-from tracker.web.pagination import paginate, sort_key
+from tracker.web.listing import Filter, list_page
 from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
@@ -42,7 +41,16 @@ SORTS = {
     "sort_order": [Unit.sort_order, Unit.name],
 }
 
-STATES = {"active": N_("Đang hoạt động"), "inactive": N_("Ngừng hoạt động")}
+FILTERS = [
+    Filter("kind", N_("Loại đơn vị"), N_("Tất cả các loại"), UNIT_KINDS, lambda v: Unit.kind == v),
+    Filter(
+        "state",
+        N_("Trạng thái"),
+        N_("Mọi trạng thái"),
+        {"active": N_("Đang hoạt động"), "inactive": N_("Ngừng hoạt động")},
+        lambda v: Unit.active == (v == "active"),
+    ),
+]
 
 
 def _values(form: UnitForm) -> dict[str, Any]:
@@ -74,31 +82,19 @@ def _unique(form: UnitForm, unit_id: int | None = None) -> bool:
 def units() -> Response:
     """All units, inactive ones included (with a badge): search, kind and state filters."""
     require_role("admin.manage")
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("kind", "")
-    state = request.args.get("state", "")
     active_users = (
         User.select(fn.COUNT(User.id))
         .where(User.unit == Unit.id, User.active == True)  # noqa: E712
         .alias("user_count")
     )
-    query = search(Unit.select(Unit, active_users), [Unit.name, Unit.short_name, Unit.code], q)
-    if kind in UNIT_KINDS:
-        query = query.where(Unit.kind == kind)
-    if state in STATES:
-        query = query.where(Unit.active == (state == "active"))
-    sort, order = sort_key(SORTS, "kind")
-    page = paginate(query.order_by(*order))
-    return render(
-        "admin/units.html",
-        block="results",
-        page=page,
-        q=q,
-        kind=kind,
-        state=state,
-        sort=sort,
-        states=STATES,
+    listing = list_page(
+        Unit.select(Unit, active_users),
+        sorts=SORTS,
+        default_sort="kind",
+        search=[Unit.name, Unit.short_name, Unit.code],
+        filters=FILTERS,
     )
+    return render("admin/units.html", block="results", listing=listing)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

@@ -16,7 +16,6 @@ from tracker.admin.common import (
     confirmed,
     finish,
     get_or_404,
-    search,
     set_active,
     taken,
 )
@@ -25,11 +24,10 @@ from tracker.auth.sessions import continue_session, end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
 from tracker.permissions import require_role
-from tracker.web.pagination import paginate, sort_key
+from tracker.web.listing import Filter, list_page
 from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["full_name", "email", "role", "unit_id"]
@@ -42,7 +40,14 @@ SORTS = {
     "created": [User.created_at, User.username],
 }
 
-STATES = {"active": N_("Đang hoạt động"), "inactive": N_("Đã khóa")}
+BY_ROLE = Filter("role", N_("Vai trò"), N_("Mọi vai trò"), ROLES, lambda v: User.role == v)
+BY_STATE = Filter(
+    "state",
+    N_("Trạng thái"),
+    N_("Mọi trạng thái"),
+    {"active": N_("Đang hoạt động"), "inactive": N_("Đã khóa")},
+    lambda v: User.active == (v == "active"),
+)
 
 LAST_ADMIN = N_("Không thể thực hiện: hệ thống phải còn ít nhất một quản trị viên đang hoạt động.")
 
@@ -99,36 +104,18 @@ def _show_form(form: UserForm, account: User | None) -> Response:
 def users() -> Response:
     """Accounts: search by username or name, filter by role, unit and state."""
     require_role("admin.manage")
-    q = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
-    unit_id = request.args.get("unit", "")
-    state = request.args.get("state", "")
-    query = User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
-    query = search(query, [User.username, User.full_name, User.email], q)
-    if role in ROLES:
-        query = query.where(User.role == role)
-    try:
-        unit_filter = optional_id(unit_id)
-    except ValueError:
-        unit_filter = None  # a hand-edited address: show every unit rather than fail
-    if unit_filter is not None:
-        query = query.where(User.unit == unit_filter)
-    if state in STATES:
-        query = query.where(User.active == (state == "active"))
-    sort, order = sort_key(SORTS, "username")
-    page = paginate(query.order_by(*order))
-    return render(
-        "admin/users.html",
-        block="results",
-        page=page,
-        q=q,
-        role=role,
-        unit_id=unit_id,
-        state=state,
-        sort=sort,
-        states=STATES,
-        units=list(Unit.ordered()),
+    units = {str(u.id): u.name for u in Unit.ordered()}
+    by_unit = Filter(
+        "unit", N_("Đơn vị"), N_("Mọi đơn vị"), units, lambda v: User.unit == int(v), False
     )
+    listing = list_page(
+        User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id)),
+        sorts=SORTS,
+        default_sort="username",
+        search=[User.username, User.full_name, User.email],
+        filters=[BY_ROLE, by_unit, BY_STATE],
+    )
+    return render("admin/users.html", block="results", listing=listing)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -1,20 +1,21 @@
 """Checking JSON bodies and query arguments against the same schemas the OpenAPI document shows.
 
-Only the part of JSON Schema the API uses is understood: objects with ``properties``,
-``required`` and ``additionalProperties: false``; strings (``minLength``, ``maxLength``,
-``enum``, ``format: date``); integers (``minimum``, ``maximum``); booleans; arrays of integers;
-``null`` through a ``type`` list. Every refusal names its field, in Vietnamese.
+The checking is jsonschema's (JSON Schema 2020-12, ``format: date`` asserted); this module only
+adds what the database needs of every string (no NUL, no lone surrogate), keeps integers whole
+(``3.0`` is refused as the forms would refuse it) and turns jsonschema's errors into the API's
+error shape: one Vietnamese message per field, the field named by its path.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.validators import extend
 
 from tracker.core.i18n import N_
 
@@ -49,85 +50,100 @@ MESSAGES = {
     "unique": N_("Có giá trị bị lặp lại."),
 }
 
+# jsonschema's keyword → the message's key (``type`` is keyed by the expected type instead),
+# in the order a field's errors are reported: only the first is shown. A keyword the API's
+# schemas do not use would read "Giá trị không hợp lệ." (the key ``null``).
+KINDS = {
+    "required": "required",
+    "additionalProperties": "unknown",
+    "type": "",
+    "text": "text",
+    "enum": "enum",
+    "minLength": "too_short",
+    "maxLength": "too_long",
+    "format": "date",
+    "minimum": "range",
+    "maximum": "range",
+    "maxItems": "too_long",
+    "uniqueItems": "unique",
+}
+RANK = {keyword: n for n, keyword in enumerate(KINDS)}
 
-DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_TYPE = Draft202012Validator.VALIDATORS["type"]
 
 
-class _Invalid(Exception):
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-def _types(schema: dict[str, Any]) -> list[str]:
-    kind = schema.get("type", "string")
-    return kind if isinstance(kind, list) else [kind]
-
-
-def clean_text(value: str) -> str:
-    """``value`` if the database can store it: no NUL, no lone surrogate."""
-    if "\x00" in value:
-        raise _Invalid("text")
+def _storable(text: str) -> bool:
+    """Whether the database can store ``text``: no NUL (PostgreSQL refuses it), no lone
+    surrogate (it cannot be encoded as UTF-8)."""
     try:
-        value.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        raise _Invalid("text") from None
-    return value
+        return False
+    return "\x00" not in text
 
 
-def _check_string(value: str, schema: dict[str, Any]) -> Any:
-    clean_text(value)
-    if "enum" in schema and value not in schema["enum"]:
-        raise _Invalid("enum")
-    if len(value) < schema.get("minLength", 0):
-        raise _Invalid("too_short")
-    if "maxLength" in schema and len(value) > schema["maxLength"]:
-        raise _Invalid("too_long")
-    if schema.get("format") == "date":
-        if not DATE_RE.fullmatch(value):
-            raise _Invalid("date")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise _Invalid("date") from None
-    return value
+def _type_and_text(validator, types, instance, schema) -> Iterator[ValidationError]:
+    """jsonschema's ``type``; a string of the right type must also be storable."""
+    errors = list(_TYPE(validator, types, instance, schema))
+    yield from errors
+    if not errors and isinstance(instance, str) and not _storable(instance):
+        yield ValidationError("not storable text", validator="text")
 
 
-def _check_integer(value: int, schema: dict[str, Any]) -> int:
-    if value < schema.get("minimum", value) or value > schema.get("maximum", value):
-        raise _Invalid("range")
-    return value
+Validator = extend(
+    Draft202012Validator,
+    validators={"type": _type_and_text},
+    # A whole number only: JSON Schema counts 3.0 as an integer, the forms behind the API do not.
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+DATES = FormatChecker(formats=["date"])
 
 
-def check_value(value: Any, schema: dict[str, Any]) -> Any:
-    """``value`` checked against ``schema`` (dates parsed); raises ``_Invalid``."""
-    types = _types(schema)
-    if value is None:
-        if "null" in types:
-            return None
-        raise _Invalid(types[0])
-    if isinstance(value, bool):
-        if "boolean" in types:
-            return value
-    elif isinstance(value, int):
-        if "integer" in types:
-            return _check_integer(value, schema)
-    elif isinstance(value, str):
-        if "string" in types:
-            return _check_string(value, schema)
-    elif isinstance(value, list) and "array" in types:
-        items = [check_value(item, schema["items"]) for item in value]
-        if len(items) > schema.get("maxItems", len(items)):
-            raise _Invalid("too_long")
-        if schema.get("uniqueItems") and len(set(items)) != len(items):
-            raise _Invalid("unique")
-        return items
-    raise _Invalid(types[0])
+def _name(path: Sequence[str | int]) -> str:
+    """A field's name from an error's path: ``units`` for ``units[0]``, ``a.b`` if nested."""
+    names = []
+    for part in path:
+        if isinstance(part, int):
+            break
+        names.append(part)
+    return ".".join(names)
 
 
-def _error(kinds: dict[str, str]) -> ApiError:
-    fields = {name: _(MESSAGES[kind]) for name, kind in kinds.items()}
-    return ApiError(400, "invalid_request", _("Dữ liệu gửi lên không hợp lệ."), fields)
+def _problems(error: ValidationError) -> Iterator[tuple[str, str]]:
+    """(field, message key) pairs for one jsonschema error."""
+    prefix = _name(error.path)
+    prefix = f"{prefix}." if prefix else ""
+    if error.validator == "required":
+        for name in error.validator_value:
+            if name not in error.instance:
+                yield prefix + name, "required"
+    elif error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        for name in error.instance:
+            if name not in known:
+                yield prefix + name, "unknown"
+    elif error.validator == "type":
+        types = error.validator_value
+        yield _name(error.path), types[0] if isinstance(types, list) else types
+    else:
+        yield _name(error.path), KINDS.get(str(error.validator), "null")
+
+
+def _check(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """``ApiError`` 400 naming every field of ``instance`` that ``schema`` refuses."""
+    found: dict[str, tuple[int, str]] = {}
+    for error in Validator(schema, format_checker=DATES).iter_errors(instance):
+        rank = RANK.get(str(error.validator), len(RANK))
+        for name, kind in _problems(error):
+            if name not in found or rank < found[name][0]:
+                found[name] = (rank, kind)
+    if found:
+        fields = {
+            name: _(MESSAGES.get(kind, MESSAGES["null"])) for name, (_rank, kind) in found.items()
+        }
+        raise ApiError(400, "invalid_request", _("Dữ liệu gửi lên không hợp lệ."), fields)
 
 
 def check_body(schema: dict[str, Any]) -> dict[str, Any]:
@@ -143,52 +159,40 @@ def check_body(schema: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(400, "invalid_json", _("Nội dung không phải JSON hợp lệ."))
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", _("Nội dung phải là một đối tượng JSON."))
-    properties = schema["properties"]
-    problems: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for name in body:
-        if name not in properties:
-            problems[name] = "unknown"
-    for name in schema.get("required", []):
-        if name not in body:
-            problems[name] = "required"
-    for name, value in body.items():
-        if name in properties and name not in problems:
-            try:
-                values[name] = check_value(value, properties[name])
-            except _Invalid as exc:
-                problems[name] = exc.kind
-    if problems:
-        raise _error(problems)
-    return values
+    _check(body, schema)
+    return body
+
+
+def _argument(raw: str, schema: Mapping[str, Any]) -> Any:
+    """A query argument as JSON would have it: digits become a number where one is expected
+    (at most twelve: a longer one is no id), anything else stays text for the schema to refuse."""
+    types = schema.get("type")
+    if (types[0] if isinstance(types, list) else types) == "integer":
+        text = raw.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            return int(text)
+    return raw
 
 
 def check_args(parameters: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    """The query arguments named in ``parameters`` (OpenAPI parameter objects), typed."""
-    problems: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    known = {parameter["name"] for parameter in parameters}
-    # As with bodies, an argument the endpoint does not know is refused, not silently ignored
-    # (a misspelt filter would otherwise return everything).
-    for name in request.args:
-        if name not in known:
-            problems[name] = "unknown"
-    for parameter in parameters:
-        name, schema = parameter["name"], parameter["schema"]
-        raw = request.args.get(name)
-        if raw is None:
-            values[name] = schema.get("default")
-            continue
-        try:
-            if _types(schema)[0] == "integer":
-                text = raw.strip()
-                if not (text.isascii() and text.isdigit()) or len(text) > 12:
-                    raise _Invalid("integer")
-                values[name] = check_value(int(text), schema)
-            else:
-                values[name] = check_value(raw, schema)
-        except _Invalid as exc:
-            problems[name] = exc.kind
-    if problems:
-        raise _error(problems)
+    """The query arguments named in ``parameters`` (OpenAPI parameter objects), typed: missing
+    ones take their default, dates are ``date``s.
+
+    As with bodies, an argument the endpoint does not know is refused, not silently ignored (a
+    misspelt filter would otherwise return everything).
+    """
+    schemas = {parameter["name"]: parameter["schema"] for parameter in parameters}
+    given = {
+        name: _argument(request.args[name], schemas[name])
+        if name in schemas
+        else request.args[name]
+        for name in request.args
+    }
+    _check(given, {"type": "object", "properties": schemas, "additionalProperties": False})
+    values = {}
+    for name, schema in schemas.items():
+        value = given.get(name, schema.get("default"))
+        if isinstance(value, str) and schema.get("format") == "date":
+            value = date.fromisoformat(value)
+        values[name] = value
     return values

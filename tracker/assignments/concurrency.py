@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from peewee import JOIN, Expression
 
 from tracker.assignments.errors import StaleVersion
+from tracker.core.extensions import htmx
 from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, User
 
@@ -128,7 +129,7 @@ def init_app(app: Flask) -> None:
         versions = g.get("assignment_versions")
         if (
             versions
-            and request.headers.get("HX-Request")
+            and htmx
             and response.status_code == 200
             and response.mimetype == "text/html"
             and not response.direct_passthrough

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, url_for
+import flask_htmx
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -158,7 +159,7 @@ def create(assignment_id: int) -> Response:
             target = url_for("assignments.view", assignment_id=new.id)
             if wants_fragment():
                 # The page it was on now shows a cancelled assignment: go to the new one.
-                return make_response("", 200, {"HX-Redirect": target})
+                return flask_htmx.make_response("", redirect=target)
             return redirect(target)
     return render(
         "followup/leader_actions/reassign.html",

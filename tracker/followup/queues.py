@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import flask_htmx
 from flask import Blueprint, Response, abort, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
 from tracker.assignments.queries import listing
+from tracker.core.extensions import htmx
 from tracker.core.timeliness import CLOSED
 from tracker.followup import extension_requests as extension_rules
 from tracker.followup import submission_flow
@@ -81,28 +83,32 @@ def counts() -> Counts:
     )
 
 
+def _events(header: str) -> dict[str, object]:
+    """The events an ``HX-Trigger`` header already names (a JSON object, or names and commas),
+    so that announcing one more keeps them."""
+    if header.lstrip().startswith("{"):
+        return json.loads(header)
+    return {name.strip(): True for name in header.split(",") if name.strip()}
+
+
 @bp.after_app_request
 def _announce_change(response: Response) -> Response:
     """Tell the page the queues may have changed after a successful htmx POST.
 
     The navigation's counts listen for the event (``hx-trigger="queues-changed from:body"``),
-    so any module's action — a confirmation, a decision on an extension — refreshes them.
+    so any module's action — a confirmation, a decision on an extension — refreshes them. The
+    header is written as JSON (flask-htmx encodes a dict, every non-ASCII letter escaped), so
+    an event named in Vietnamese would still be a valid Latin-1 header.
     """
     if (
         request.method == "POST"
-        and request.headers.get("HX-Request") == "true"
+        and htmx
         and response.status_code < 300
         and sees_queues(current_user)
     ):
-        existing = response.headers.get("HX-Trigger", "")
-        if not existing:
-            response.headers["HX-Trigger"] = EVENT
-        elif existing.lstrip().startswith("{"):
-            events = json.loads(existing)
-            events.setdefault(EVENT, True)
-            response.headers["HX-Trigger"] = json.dumps(events)
-        elif EVENT not in existing.split(","):
-            response.headers["HX-Trigger"] = f"{existing}, {EVENT}"
+        events = _events(response.headers.get("HX-Trigger", ""))
+        events.setdefault(EVENT, True)
+        response = flask_htmx.make_response(response, trigger=events)
     return response
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from tracker.admin.common import get_or_404, search
+from tracker.admin.common import get_or_404
 from tracker.core.clock import get_clock
 from tracker.core.db import database
+from tracker.core.i18n import N_
 from tracker.mail.sender import message_id as mail_message_id
 from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
 from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
 from tracker.permissions import require_role
-from tracker.web.pagination import paginate, sort_key
+from tracker.web.listing import Filter, list_page
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
@@ -30,6 +31,19 @@ SORTS = {
     "attempts": [OutboxMessage.attempts, OutboxMessage.id],
     "next": [OutboxMessage.next_attempt_at, OutboxMessage.id],
 }
+
+FILTERS = [
+    Filter(
+        "status",
+        N_("Trạng thái"),
+        N_("Mọi trạng thái"),
+        MESSAGE_STATUSES,
+        lambda v: OutboxMessage.status == v,
+    ),
+    Filter(
+        "kind", N_("Loại thư"), N_("Mọi loại thư"), MAIL_KINDS, lambda v: OutboxMessage.kind == v
+    ),
+]
 
 # The list leaves the (possibly long) bodies in the database.
 LIST_COLUMNS = [
@@ -71,31 +85,20 @@ def _smtp_description() -> str | None:
 def index() -> Response:
     """The outbox: filter by status and kind, search subject and recipients, newest first."""
     require_role("admin.manage")
-    q = request.args.get("q", "").strip()
-    status = request.args.get("status", "")
-    kind = request.args.get("kind", "")
     query = OutboxMessage.select(*LIST_COLUMNS, Unit.id, Unit.name).join(
         Unit, JOIN.LEFT_OUTER, on=(OutboxMessage.unit == Unit.id)
     )
-    query = search(
+    listing = list_page(
         query,
-        [OutboxMessage.subject, OutboxMessage.recipients, OutboxMessage.missing_recipients],
-        q,
+        sorts=SORTS,
+        default_sort="-created",
+        search=[OutboxMessage.subject, OutboxMessage.recipients, OutboxMessage.missing_recipients],
+        filters=FILTERS,
     )
-    if status in MESSAGE_STATUSES:
-        query = query.where(OutboxMessage.status == status)
-    if kind in MAIL_KINDS:
-        query = query.where(OutboxMessage.kind == kind)
-    sort, order = sort_key(SORTS, "-created")
-    page = paginate(query.order_by(*order))
     return render(
         "mail/outbox/index.html",
         block="results",
-        page=page,
-        q=q,
-        status_filter=status,
-        kind_filter=kind,
-        sort=sort,
+        listing=listing,
         counts=status_counts(),
         smtp=_smtp_description(),
         kinds=MAIL_KINDS,

@@ -17,7 +17,8 @@ from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
-from tracker.web.pagination import paginate, sort_key
+from tracker.web.listing import list_page
+from tracker.web.pagination import paginate
 from tracker.web.rendering import form_error_status, render
 
 bp = Blueprint("meetings", __name__)
@@ -67,23 +68,14 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
 def index() -> Response:
     """The meetings the user may see; htmx gets only the rows block (active search, pages)."""
     user = current_account()
-    q = request.args.get("q", "").strip()
-    sort, order = sort_key(SORTS, "-date")
-    query = (
-        Meeting.search(q)
-        .where(Meeting.id.in_(visible_meetings(user).select(Meeting.id)))
-        .order_by(*order)
+    listing = list_page(
+        Meeting.select().where(Meeting.id.in_(visible_meetings(user).select(Meeting.id))),
+        sorts=SORTS,
+        default_sort="-date",
+        search=[Meeting.title, Meeting.notice_number, Meeting.conclusion],
     )
-    page = paginate(query)
-    counts = task_counts(user, [m.id for m in page.items])
-    return render(
-        "meetings/index.html",
-        block="rows",
-        page=page,
-        counts=counts,
-        q=q,
-        sort=sort,
-    )
+    counts = task_counts(user, [m.id for m in listing.page.items])
+    return render("meetings/index.html", block="rows", listing=listing, counts=counts)
 
 
 def _form_page(form: MeetingForm, meeting: Meeting | None) -> Response:

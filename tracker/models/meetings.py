@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import CharField, DateField, ForeignKeyField, TextField, fn
+from peewee import CharField, DateField, ForeignKeyField, TextField
 
 from tracker.core.db import BaseModel, InstantField
 from tracker.core.search_index import Searchable, search_index
@@ -34,20 +34,6 @@ class Meeting(Searchable, BaseModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def search(cls, q: str):
-        """Meetings whose title, notice number or conclusion contains ``q`` (any case)."""
-        query = cls.select()
-        q = (q or "").strip()
-        if q:
-            needle = q.lower()
-            query = query.where(
-                fn.LOWER(cls.title).contains(needle)
-                | fn.LOWER(cls.notice_number).contains(needle)
-                | fn.LOWER(cls.conclusion).contains(needle)
-            )
-        return query
 
 
 Meeting.add_index(search_index(Meeting))
