@@ -18,7 +18,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from tracker.admin import bp
-from tracker.admin.common import confirm_page, confirmed, finish, get_or_404
+from tracker.admin.common import confirm_page, confirmed, finish
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
@@ -27,6 +27,7 @@ from tracker.models.audit import record
 from tracker.permissions import require_role
 from tracker.tasks.workdays import holidays_of, is_public_working_day
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
 from tracker.web.rendering import form_error_status, render, wants_fragment
 

@@ -11,12 +11,13 @@ from peewee import SQL, fn
 from wtforms import SelectChoice
 
 from tracker.admin import bp
-from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, search, taken
+from tracker.admin.common import confirm_page, confirmed, finish, search, taken
 from tracker.admin.forms import GroupForm
 from tracker.core.db import database
 from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.audit import record
 from tracker.permissions import require_role
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
 

@@ -15,7 +15,6 @@ from tracker.admin.common import (
     confirm_page,
     confirmed,
     finish,
-    get_or_404,
     search,
     set_active,
     taken,
@@ -29,6 +28,7 @@ from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
 from tracker.permissions import require_role
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
 

@@ -26,6 +26,7 @@ from tracker.core.file_types import matches_name, sniff
 from tracker.core.i18n import N_
 from tracker.models import Assignment, Attachment, Submission, User
 from tracker.permissions import can_view_assignment
+from tracker.web.lookup import get_or_404
 from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("attachments", __name__)
@@ -183,15 +184,10 @@ def uploads_from(files: Sequence[FileStorage]) -> list[FileStorage]:
 @login_required
 def download(attachment_id: int) -> Response:
     """An evidence file, to those who may see its assignment; 404 to everyone else."""
-    attachment = (
-        Attachment.select(Attachment, Assignment)
-        .join(Assignment)
-        .where(Attachment.id == attachment_id)
-        .get_or_none()
+    attachment = get_or_404(
+        Attachment.select(Attachment, Assignment).join(Assignment), attachment_id
     )
     # Not 403: whether a file exists is itself none of an outsider's business.
-    if attachment is None:
-        abort(404)
     if not can_view_assignment(current_user, attachment.assignment):
         refuse_hidden()
     path = upload_dir() / attachment.stored_name

@@ -6,7 +6,7 @@ plus the unit's counters out of band, and a plain request with a redirect back.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
@@ -27,19 +27,12 @@ from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
 from tracker.permissions import can_view_assignment, can_view_unit, require
+from tracker.web.lookup import get_or_404
 from tracker.web.page_cache import cached_page
 from tracker.web.rendering import render, wants_fragment
 from tracker.web.urls import safe_next
 
 bp = Blueprint("assignments", __name__)
-
-
-def _get(assignment_id: int) -> Assignment:
-    """The assignment with its task, meeting and unit, or 404."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
 
 
 def _others(a: Assignment) -> list[Assignment]:
@@ -104,7 +97,7 @@ def _invalid(a: Assignment, **forms) -> Response:
 @cached_page
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
-    a = _get(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     require(can_view_assignment(current_user, a))
     return _page(a)
 
@@ -113,7 +106,7 @@ def view(assignment_id: int) -> Response:
 @login_required
 def actions(assignment_id: int) -> Response:
     """A list row's forms, fetched by htmx when its "Cập nhật" opens; else the page has them."""
-    a = _get(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     require(may_change_status(current_user, a) or may_post_report(current_user, a))
     next_url = safe_next(request.args.get("next")) or url_for("units.view", unit_id=a.unit_id)
     body = render_block(
@@ -131,7 +124,7 @@ def actions(assignment_id: int) -> Response:
 @login_required
 def post_report(assignment_id: int) -> Response:
     """A progress report by one of the unit's own officers."""
-    a = _get(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     require(may_post_report(current_user, a))
     form = ReportForm()
     if form.validate():
@@ -155,7 +148,7 @@ def post_report(assignment_id: int) -> Response:
 @login_required
 def change_status(assignment_id: int) -> Response:
     """Move the assignment along the status graph (the workflow decides which moves)."""
-    a = _get(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     require(may_change_status(current_user, a))
     form = StatusForm()
     if form.validate():

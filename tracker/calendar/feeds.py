@@ -22,6 +22,7 @@ from tracker.core.db import database
 from tracker.core.params import optional_id
 from tracker.models import CalendarFeed, Unit, User
 from tracker.models.audit import record
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
 from tracker.web.security_errors import refuse_hidden
 
@@ -86,9 +87,7 @@ def create() -> Response:
             return _page(user, form_error_status(), error=_("Hãy chọn đơn vị."))
         if not may_see_unit(user, unit_id):
             abort(403)
-        unit = Unit.get_or_none(Unit.id == unit_id)
-        if unit is None:
-            abort(404)
+        unit = get_or_404(Unit, unit_id)
     elif request.form.get("scope") != "user":
         return _page(user, form_error_status(), error=_("Hãy chọn lịch cần đồng bộ."))
     with database.atomic():

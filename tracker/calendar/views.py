@@ -25,6 +25,7 @@ from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
 from tracker.models import Unit
 from tracker.permissions import require
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import render
 
@@ -46,10 +47,7 @@ def _unit_filter(user) -> Unit | None:
     if unit_id is None:
         return None
     require(may_see_unit(user, unit_id))
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
-    return unit
+    return get_or_404(Unit, unit_id)
 
 
 def _day_arg() -> date | None:

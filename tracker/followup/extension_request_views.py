@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,6 +24,7 @@ from tracker.followup.queues import queue_row
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
 from tracker.web.forms import BaseForm
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.urls import safe_next
 
@@ -85,26 +86,15 @@ def extension_panel(a: Assignment) -> Panel:
     return build_panel(a, current_user)
 
 
-def _assignment(assignment_id: int) -> Assignment:
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
-
-
-def _request(request_id: int) -> ExtensionRequest:
-    req = (
+def _requests():
+    """Extension requests with their assignment, its task and unit (one query)."""
+    return (
         ExtensionRequest.select(ExtensionRequest, Assignment, Task, Unit)
         .join(Assignment)
         .join(Task)
         .switch(Assignment)
         .join(Unit)
-        .where(ExtensionRequest.id == request_id)
-        .get_or_none()
     )
-    if req is None:
-        abort(404)
-    return req
 
 
 def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
@@ -123,7 +113,7 @@ def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
 @login_required
 def create(assignment_id: int) -> Response:
     """The unit's officer asks for a later deadline, with a reason."""
-    a = _assignment(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     require(rules.may_request(current_user, a))
     form = RequestForm()
     if form.validate():
@@ -142,7 +132,7 @@ def create(assignment_id: int) -> Response:
 
 def _decided(req: ExtensionRequest, message: str, form: DecisionForm) -> Response:
     """After a decision: the queue row or the panel to htmx, a redirect otherwise."""
-    a = _assignment(req.assignment_id)
+    a = get_or_404(listing(), req.assignment_id)
     if wants_fragment():
         if form.origin.data == "queue":
             return queue_row(req, saved=message)
@@ -156,12 +146,12 @@ def _refused(req: ExtensionRequest, form: DecisionForm) -> Response:
     """A refused decision: the errors beside the reason, in the queue row or on the panel."""
     if wants_fragment() and form.origin.data == "queue":
         return queue_row(req, form=form)
-    a = _assignment(req.assignment_id)
+    a = get_or_404(listing(), req.assignment_id)
     return _panel_response(a, status=form_error_status(), decision=form)
 
 
 def _decide(request_id: int, approve: bool) -> Response:
-    req = _request(request_id)
+    req = get_or_404(_requests(), request_id)
     require(can_view_assignment(current_user, req.assignment))
     require(rules.may_decide(current_user))
     form = DecisionForm()

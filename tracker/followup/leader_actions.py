@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -30,6 +30,7 @@ from tracker.models.audit import record
 from tracker.permissions import require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len, required
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("leader_actions", __name__)
@@ -138,9 +139,7 @@ def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
 @login_required
 def create(assignment_id: int) -> Response:
     """Move the assignment to another unit, with a reason (history kept)."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
+    a = get_or_404(listing(), assignment_id)
     require(may_reassign(current_user))
     form = _form(a, ReassignForm())
     if form.validate():

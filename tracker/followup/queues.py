@@ -24,6 +24,7 @@ from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
 from tracker.permissions import can_view_assignment, require
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import NullsLast, paginate, sort_key
 from tracker.web.rendering import render
 from tracker.web.urls import safe_next
@@ -165,8 +166,8 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
 def submitted_actions(assignment_id: int) -> Response:
     """One row's confirm and return forms, fetched when the row's action opens."""
     require(sees_queues(current_user) and submission_flow.may_decide(current_user))
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None or not can_view_assignment(current_user, a):
+    a = get_or_404(listing(), assignment_id)
+    if not can_view_assignment(current_user, a):
         abort(404)
     return _fragment(
         "followup/queues/_submitted_row.html",
@@ -179,9 +180,7 @@ def submitted_actions(assignment_id: int) -> Response:
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
     """One row of "Chờ xác nhận" after an inline decision (htmx): decided, or its errors."""
-    a = listing().where(Assignment.id == a.id).get_or_none()
-    if a is None:  # deleted meanwhile (its task removed)
-        abort(404)
+    a = get_or_404(listing(), a.id)  # 404: deleted meanwhile (its task removed)
     return render(
         "followup/queues/_submitted_row.html",
         block="row",
@@ -238,8 +237,8 @@ def extensions() -> Response:
 def extension_actions(request_id: int) -> Response:
     """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
     require(sees_queues(current_user) and extension_rules.may_decide(current_user))
-    req = _extension_listing().where(ExtensionRequest.id == request_id).get_or_none()
-    if req is None or not can_view_assignment(current_user, req.assignment):
+    req = get_or_404(_extension_listing(), request_id)
+    if not can_view_assignment(current_user, req.assignment):
         abort(404)
     return _fragment(
         "followup/queues/_extension_row.html",
@@ -261,9 +260,7 @@ class Row:
 
 def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None = None) -> Response:
     """One queue row after an inline decision (htmx): decided, or the form with its errors."""
-    req = _extension_listing().where(ExtensionRequest.id == req.id).get_or_none()
-    if req is None:  # deleted meanwhile (its task removed)
-        abort(404)
+    req = get_or_404(_extension_listing(), req.id)  # 404: deleted meanwhile (its task removed)
     pending = req.status == "pending"
     row = Row(req, decision_form(req, form) if pending else None, saved=saved)
     return render(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,6 +24,7 @@ from tracker.followup.submission_forms import DecisionForm, SubmitForm, show_err
 from tracker.followup.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
 from tracker.permissions import can_view_assignment, is_own_unit, require
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.security_errors import refuse_hidden
 from tracker.web.urls import safe_next
@@ -98,16 +99,9 @@ def submission_evidence(event: AuditEvent) -> Evidence | None:
     return cached_evidence(event.assignment_id).get(event.object_id)
 
 
-def _get(assignment_id: int) -> Assignment:
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
-
-
 def _viewable(assignment_id: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
-    a = _get(assignment_id)
+    a = get_or_404(listing(), assignment_id)
     if not can_view_assignment(current_user, a):
         refuse_hidden()
     return a
@@ -227,9 +221,7 @@ def return_work(assignment_id: int) -> Response:
 @login_required
 def detail(submission_id: int) -> Response:
     """One assignment's completion reports, evidence and (for the lead) coordinating units."""
-    submission = Submission.get_or_none(Submission.id == submission_id)
-    if submission is None:
-        abort(404)
+    submission = get_or_404(Submission, submission_id)
     a = _viewable(submission.assignment_id)
     return render(
         "followup/submissions/detail.html",

@@ -6,7 +6,7 @@ unit, all in one transaction; the scheduler's sender delivers it within the minu
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,6 +23,7 @@ from tracker.models.audit import record
 from tracker.permissions import can_view_assignment, require
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("urges", __name__)
@@ -98,9 +99,7 @@ def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 2
 @login_required
 def create(assignment_id: int) -> Response:
     """Press the unit about this assignment (đôn đốc)."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
+    a = get_or_404(listing(), assignment_id)
     require(may_urge(current_user) and can_view_assignment(current_user, a))
     form = UrgeForm()
     if form.validate():

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from tracker.admin.common import get_or_404, search
+from tracker.admin.common import search
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.mail.sender import message_id as mail_message_id
@@ -16,6 +16,7 @@ from tracker.mail.smtp import parse_smtp_url
 from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
 from tracker.permissions import require_role
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render, wants_fragment
 

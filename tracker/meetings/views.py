@@ -20,6 +20,7 @@ from tracker.meetings.forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
 
@@ -115,20 +116,12 @@ def create() -> Response:
     return _form_page(form, None)
 
 
-def _get_meeting(meeting_id: int) -> Meeting:
-    """The meeting, or 404."""
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(meeting_id: int) -> Response:
     """Correct a meeting's details or conclusion; the audit keeps what changed."""
     require_role("meeting.edit")
-    meeting = _get_meeting(meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "POST":
@@ -196,7 +189,7 @@ def detail(meeting_id: int) -> Response:
     Each task shows its lead unit and how many of its units are in each status and timeliness
     category; the task's page lists the units. htmx (the pager) gets only the tasks block.
     """
-    meeting = _get_meeting(meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)
     user = current_account()
     if not can_view_meeting(user, meeting):
         abort(403)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response
 from flask_login import current_user, login_required
 
 from tracker.models import Unit
 from tracker.overview.unit_work import work_page
 from tracker.permissions import can_view_unit, require
+from tracker.web.lookup import get_or_404
 from tracker.web.page_cache import cached_page
 
 bp = Blueprint("units", __name__)
@@ -18,8 +19,6 @@ bp = Blueprint("units", __name__)
 @cached_page
 def view(unit_id: int) -> Response:
     """The unit's assignments: everyone who sees everything, or the unit's own officers."""
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
+    unit = get_or_404(Unit, unit_id)
     require(can_view_unit(current_user, unit.id))
     return work_page("overview/units/work.html", unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -27,6 +27,7 @@ from tracker.reports.views import (
     xlsx_response,
 )
 from tracker.web.forms import BaseForm, max_len
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
 from tracker.web.rendering import render
 
@@ -122,10 +123,7 @@ def frozen_list() -> Response:
 
 def _get(report_id: int) -> FrozenReport:
     require_role("dashboard.view")
-    frozen = FrozenReport.get_or_none(FrozenReport.id == report_id)
-    if frozen is None:
-        abort(404)
-    return frozen
+    return get_or_404(FrozenReport, report_id)
 
 
 @bp.route("/frozen/<int:report_id>")

@@ -20,18 +20,11 @@ from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.permissions import can, can_view_task, require_role
 from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, UnitChoice, notice_day
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import form_error_status, render
 
 bp = Blueprint("tasks", __name__)
-
-
-def _get_task(task_id: int) -> Task:
-    """The task, or 404."""
-    task = Task.get_or_none(Task.id == task_id)
-    if task is None:
-        abort(404)
-    return task
 
 
 def _form_page(form: TaskForm, meeting: Meeting | None, task: Task | None) -> Response:
@@ -73,9 +66,7 @@ def create_task(
 def create(meeting_id: int) -> Response:
     """A new task of a meeting, given to its units in the same step."""
     require_role("task.create")
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
+    meeting = get_or_404(Meeting, meeting_id)
     form = TaskCreateForm(number=Task.next_number(meeting))
     form.set_unit_choices()
     form.notice_day = notice_day(meeting)
@@ -99,7 +90,7 @@ def detail(task_id: int) -> Response:
     Officers of a unit holding the task read them all. The summary counts every assignment;
     htmx (the pager) gets only the units block.
     """
-    task = _get_task(task_id)
+    task = get_or_404(Task, task_id)
     user = current_account()
     if not can_view_task(user, task):
         abort(403)
@@ -180,7 +171,7 @@ def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
 def edit(task_id: int) -> Response:
     """Correct a task; changing its deadline moves the deadline of unextended assignments."""
     require_role("task.edit")
-    task = _get_task(task_id)
+    task = get_or_404(Task, task_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = TaskForm(obj=task if request.method == "GET" else None)
     form.notice_day = notice_day(task.meeting)
@@ -198,7 +189,7 @@ def edit(task_id: int) -> Response:
 def assign(task_id: int) -> Response:
     """Give a task to more units (directly or through unit groups)."""
     require_role("task.assign")
-    task = _get_task(task_id)
+    task = get_or_404(Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
     has_lead = any(a.role == "lead" for a in assignments)
     form = AssignForm(has_lead=has_lead)
