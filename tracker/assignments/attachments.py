@@ -25,9 +25,7 @@ from tracker.core.clock import get_clock
 from tracker.core.file_types import matches_name, sniff
 from tracker.core.i18n import N_
 from tracker.models import Assignment, Attachment, Submission, User
-from tracker.permissions import can_view_assignment
-from tracker.web.lookup import get_or_404
-from tracker.web.security_errors import refuse_hidden
+from tracker.policy import get_visible_or_404
 
 bp = Blueprint("attachments", __name__)
 
@@ -184,12 +182,9 @@ def uploads_from(files: Sequence[FileStorage]) -> list[FileStorage]:
 @login_required
 def download(attachment_id: int) -> Response:
     """An evidence file, to those who may see its assignment; 404 to everyone else."""
-    attachment = get_or_404(
-        Attachment.select(Attachment, Assignment).join(Assignment), attachment_id
-    )
     # Not 403: whether a file exists is itself none of an outsider's business.
-    if not can_view_assignment(current_user, attachment.assignment):
-        refuse_hidden()
+    with_assignment = Attachment.select(Attachment, Assignment).join(Assignment)
+    attachment = get_visible_or_404(current_user, with_assignment, attachment_id)
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
         abort(404)

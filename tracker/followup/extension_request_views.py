@@ -22,7 +22,7 @@ from tracker.followup import extension_requests as rules
 from tracker.followup.extension_request_forms import DecisionForm, RequestForm, decision_form
 from tracker.followup.queues import queue_row
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_or_403
 from tracker.web.forms import BaseForm
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
@@ -69,9 +69,9 @@ def build_panel(
     pending = rules.pending_request(a)
     panel = Panel(a=a, pending=pending, saved=saved)
     if pending is not None:
-        if rules.may_decide(user):
+        if can(user, "extension_request.decide", pending):
             panel.decision = decision_form(pending, decision)
-    elif rules.may_request(user, a) and rules.extendable(a):
+    elif can(user, "extension_request.ask", a) and rules.extendable(a):
         panel.form = form or RequestForm(formdata=None)
     if form is not None and panel.form is None:
         panel.errors += _messages(form)
@@ -113,8 +113,7 @@ def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
 @login_required
 def create(assignment_id: int) -> Response:
     """The unit's officer asks for a later deadline, with a reason."""
-    a = get_or_404(listing(), assignment_id)
-    require(rules.may_request(current_user, a))
+    a = get_or_403(current_user, "extension_request.ask", listing(), assignment_id)
     form = RequestForm()
     if form.validate():
         try:
@@ -151,9 +150,7 @@ def _refused(req: ExtensionRequest, form: DecisionForm) -> Response:
 
 
 def _decide(request_id: int, approve: bool) -> Response:
-    req = get_or_404(_requests(), request_id)
-    require(can_view_assignment(current_user, req.assignment))
-    require(rules.may_decide(current_user))
+    req = get_or_403(current_user, "extension_request.decide", _requests(), request_id)
     form = DecisionForm()
     decision_form(req, form)
     version = parse_version(request.form.get("version"))

@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, make_response, request
+from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
 
 from tracker.assignments.queries import listing
 from tracker.core.timeliness import CLOSED
-from tracker.followup import extension_requests as extension_rules
-from tracker.followup import submission_flow
 from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_visible_or_404, require
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import NullsLast, paginate, sort_key
 from tracker.web.rendering import render
@@ -32,7 +30,6 @@ from tracker.web.urls import safe_next
 bp = Blueprint("queues", __name__, url_prefix="/queues")
 bp.add_app_template_global(DECISIONS, "DECISIONS")
 
-ROLES = ("admin", "leader", "secretary")
 EVENT = "queues-changed"
 
 # A row's forms are fetched when its "Xác nhận / trả lại" or "Cho ý kiến" opens (htmx; without
@@ -51,11 +48,6 @@ EXTENSION_SORTS = {
     "requested": [ExtensionRequest.requested_deadline, ExtensionRequest.id],
     "unit": [Unit.sort_order, Unit.name, ExtensionRequest.id],
 }
-
-
-def sees_queues(user: User) -> bool:
-    """Whether ``user`` has the queues (and their counts in the navigation)."""
-    return bool(user and user.is_authenticated and user.role in ROLES)
 
 
 def _pending_extensions():
@@ -93,7 +85,7 @@ def _announce_change(response: Response) -> Response:
         request.method == "POST"
         and request.headers.get("HX-Request") == "true"
         and response.status_code < 300
-        and sees_queues(current_user)
+        and can(current_user, "queue.view")
     ):
         existing = response.headers.get("HX-Trigger", "")
         if not existing:
@@ -111,7 +103,7 @@ def _announce_change(response: Response) -> Response:
 @login_required
 def counts_fragment() -> Response:
     """The navigation's counts, alone (they reload themselves through htmx)."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     return render("partials/queue_counts.html")
 
 
@@ -138,7 +130,7 @@ def _search(query):
 def submitted() -> Response:
     """Chờ xác nhận: work the units report done, oldest submission first; a row's confirm
     and return forms are fetched when it opens (``submitted_actions``)."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     query, q = _search(listing().where(Assignment.status == "submitted"))
     sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
     page = paginate(query.order_by(*terms), per_page=_per_page())
@@ -149,7 +141,7 @@ def submitted() -> Response:
         sort=sort,
         q=q,
         # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
-        may_decide=submission_flow.may_decide(current_user),
+        may_decide=can(current_user, "assignment.confirm"),
         here=request.full_path.rstrip("?"),
     )
 
@@ -165,10 +157,9 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
 @login_required
 def submitted_actions(assignment_id: int) -> Response:
     """One row's confirm and return forms, fetched when the row's action opens."""
-    require(sees_queues(current_user) and submission_flow.may_decide(current_user))
-    a = get_or_404(listing(), assignment_id)
-    if not can_view_assignment(current_user, a):
-        abort(404)
+    require(current_user, "queue.view")
+    require(current_user, "assignment.confirm")
+    a = get_visible_or_404(current_user, listing(), assignment_id)
     return _fragment(
         "followup/queues/_submitted_row.html",
         "actions",
@@ -187,7 +178,7 @@ def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None
         a=a,
         saved=saved,
         form=_return_form(a, form) if form is not None else None,
-        may_decide=submission_flow.may_decide(current_user),
+        may_decide=can(current_user, "assignment.confirm"),
         here=safe_next(request.form.get("next")) or "",
     )
 
@@ -211,14 +202,14 @@ def _extension_listing():
 def extensions() -> Response:
     """Xin gia hạn: pending extension requests, oldest first; a row's decision forms are
     fetched when it opens (``extension_actions``) and answer with the row."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     query = _extension_listing().where(
         ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED)
     )
     query, q = _search(query)
     sort, terms = sort_key(EXTENSION_SORTS, "created")
     page = paginate(query.order_by(*terms), per_page=_per_page())
-    may_decide = current_user.decides
+    may_decide = can(current_user, "extension_request.decide")
     rows = [Row(req, None) for req in page.items]
     return render(
         "followup/queues/extensions.html",
@@ -236,10 +227,9 @@ def extensions() -> Response:
 @login_required
 def extension_actions(request_id: int) -> Response:
     """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
-    require(sees_queues(current_user) and extension_rules.may_decide(current_user))
-    req = get_or_404(_extension_listing(), request_id)
-    if not can_view_assignment(current_user, req.assignment):
-        abort(404)
+    require(current_user, "queue.view")
+    require(current_user, "extension_request.decide")
+    req = get_visible_or_404(current_user, _extension_listing(), request_id)
     return _fragment(
         "followup/queues/_extension_row.html",
         "actions",
@@ -267,6 +257,6 @@ def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None 
         "followup/queues/_extension_row.html",
         block="row",
         row=row,
-        may_decide=current_user.decides,
+        may_decide=can(current_user, "extension_request.decide"),
         here=safe_next(request.form.get("next")) or "",
     )

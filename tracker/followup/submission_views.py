@@ -15,7 +15,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.assignments import concurrency
+from tracker.assignments import concurrency, workflow
 from tracker.assignments.attachments import UploadError, uploads_from
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
@@ -23,10 +23,9 @@ from tracker.followup import queues, submission_flow
 from tracker.followup.submission_forms import DecisionForm, SubmitForm, show_error
 from tracker.followup.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
-from tracker.permissions import can_view_assignment, is_own_unit, require
+from tracker.policy import can, get_visible_or_404, require
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.web.security_errors import refuse_hidden
 from tracker.web.urls import safe_next
 
 bp = Blueprint("submissions", __name__)
@@ -67,8 +66,9 @@ def build_panel(
         a=a,
         evidence=list(evidence_of(a.id).values()),
         coordination=coordination(a.task_id) if a.role == "lead" else [],
-        may_submit=submission_flow.may_submit(user, a),
-        may_decide=a.status == "submitted" and submission_flow.may_decide(user),
+        may_submit="submitted" in workflow.allowed_targets(user, a),
+        # Confirming and returning are one decision: the same people take both.
+        may_decide=a.status == "submitted" and can(user, "assignment.confirm", a),
         form=form,
         next_url=next_url,
     )
@@ -86,9 +86,10 @@ def submission_panel(a: Assignment, decide: bool = True) -> Panel:
 
 
 @bp.app_template_global()
-def may_submit(a: Assignment) -> bool:
-    """Whether the current user may open the submit form of ``a`` (for links)."""
-    return submission_flow.may_submit(current_user, a)
+def offers_submit(a: Assignment) -> bool:
+    """Whether a link to the submit form of ``a`` leads the current user anywhere: the move to
+    "submitted" is among theirs now."""
+    return "submitted" in workflow.allowed_targets(current_user, a)
 
 
 @bp.app_template_global()
@@ -101,10 +102,7 @@ def submission_evidence(event: AuditEvent) -> Evidence | None:
 
 def _viewable(assignment_id: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
-    a = get_or_404(listing(), assignment_id)
-    if not can_view_assignment(current_user, a):
-        refuse_hidden()
-    return a
+    return get_visible_or_404(current_user, listing(), assignment_id)
 
 
 def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:
@@ -117,9 +115,9 @@ def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:
 def submit(assignment_id: int) -> Response:
     """The unit's officer reports the assignment done, with its result and evidence."""
     a = _viewable(assignment_id)
-    require(is_own_unit(current_user, a))
+    require(current_user, "assignment.submit", a)
     form = SubmitForm()
-    allowed = submission_flow.may_submit(current_user, a)
+    allowed = "submitted" in workflow.allowed_targets(current_user, a)
     if request.method == "POST" and allowed and form.validate():
         try:
             submission_flow.submit(
@@ -184,7 +182,7 @@ def _refused(a: Assignment, form: DecisionForm, next_url: str | None) -> Respons
 
 def _decide(assignment_id: int, returning: bool) -> Response:
     a = _viewable(assignment_id)
-    require(submission_flow.may_decide(current_user))
+    require(current_user, "assignment.return" if returning else "assignment.confirm", a)
     next_url = safe_next(request.form.get("next"))
     form = DecisionForm()
     concurrency.expect_from_request(a)

@@ -20,15 +20,12 @@ from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.models import Assignment, User
 from tracker.models.audit import record
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_or_403
 from tracker.reminders import events
 from tracker.web.forms import BaseForm, max_len
-from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("urges", __name__)
-
-ROLES = ("admin", "leader", "secretary")
 
 # The unit still has work to do: urging work that awaits confirmation, or is closed, is not.
 URGEABLE = ("new", "in_progress", "returned")
@@ -40,11 +37,6 @@ class UrgeForm(BaseForm):
     """Đôn đốc, with an optional message to the unit."""
 
     message = TextAreaField(_l("Nội dung đôn đốc"), [max_len(MESSAGE_MAX)], id="urge-message")
-
-
-def may_urge(user: User) -> bool:
-    """Leaders, secretaries and admins urge units."""
-    return bool(user.is_authenticated and user.role in ROLES)
 
 
 def urge(assignment: Assignment, actor: User, message: str = "") -> None:
@@ -79,7 +71,7 @@ def urge_form() -> UrgeForm:
 @bp.app_template_global("urge_panel")
 def urge_panel(a: Assignment) -> UrgeForm | None:
     """The urge form for the assignment page, if its viewer may urge this work now."""
-    if may_urge(current_user) and a.status in URGEABLE:
+    if can(current_user, "assignment.urge", a) and a.status in URGEABLE:
         return urge_form()
     return None
 
@@ -99,8 +91,7 @@ def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 2
 @login_required
 def create(assignment_id: int) -> Response:
     """Press the unit about this assignment (đôn đốc)."""
-    a = get_or_404(listing(), assignment_id)
-    require(may_urge(current_user) and can_view_assignment(current_user, a))
+    a = get_or_403(current_user, "assignment.urge", listing(), assignment_id)
     form = UrgeForm()
     if form.validate():
         try:
