@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import JOIN, Case, fn
@@ -19,7 +19,7 @@ from tracker.core.db import database
 from tracker.meetings.forms import MeetingForm
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
 from tracker.models.audit import changes, record
-from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
+from tracker.policy import can, get_or_403, require, visible_meetings, visible_tasks
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
@@ -100,7 +100,7 @@ def _form_page(form: MeetingForm, meeting: Meeting | None) -> Response:
 @login_required
 def create() -> Response:
     """Enter a new meeting and its conclusion notice."""
-    require_role("meeting.create")
+    require(current_account(), "meeting.create")
     form = MeetingForm()
     if request.method == "POST":
         if not form.validate():
@@ -120,7 +120,7 @@ def create() -> Response:
 @login_required
 def edit(meeting_id: int) -> Response:
     """Correct a meeting's details or conclusion; the audit keeps what changed."""
-    require_role("meeting.edit")
+    require(current_account(), "meeting.edit")
     meeting = get_or_404(Meeting, meeting_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
@@ -189,10 +189,8 @@ def detail(meeting_id: int) -> Response:
     Each task shows its lead unit and how many of its units are in each status and timeliness
     category; the task's page lists the units. htmx (the pager) gets only the tasks block.
     """
-    meeting = get_or_404(Meeting, meeting_id)
     user = current_account()
-    if not can_view_meeting(user, meeting):
-        abort(403)
+    meeting = get_or_403(user, "meeting.view", Meeting, meeting_id)
     page = paginate(
         visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id)
     )

@@ -15,12 +15,11 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import FrozenReport, User
 from tracker.models.audit import record
-from tracker.permissions import require, require_role
+from tracker.policy import require
 from tracker.reports import bp, report
 from tracker.reports.params import parse
 from tracker.reports.views import (
     INVALID,
-    can_freeze,
     form_context,
     print_page,
     report_context,
@@ -42,7 +41,7 @@ class FreezeForm(BaseForm):
 @login_required
 def freeze_confirm() -> Response:
     """Chốt báo cáo, step one: the report page's button leads here to give the title."""
-    require(can_freeze(current_user))
+    require(current_user, "report.freeze")
     params, errors, raw = parse(request.args, get_clock().today())
     if params is None:
         return render(
@@ -59,7 +58,7 @@ def freeze_confirm() -> Response:
 @login_required
 def freeze() -> Response:
     """Store the current report (summary and detailed list) as a frozen report."""
-    require(can_freeze(current_user))
+    require(current_user, "report.freeze")
     form = FreezeForm()
     today = get_clock().today()
     params, errors, raw = parse(request.form, today)
@@ -104,7 +103,7 @@ def freeze() -> Response:
 @login_required
 def frozen_list() -> Response:
     """The frozen reports, newest first."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     query = (
         FrozenReport.select(
             FrozenReport.id,
@@ -122,7 +121,7 @@ def frozen_list() -> Response:
 
 
 def _get(report_id: int) -> FrozenReport:
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     return get_or_404(FrozenReport, report_id)
 
 

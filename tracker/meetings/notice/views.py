@@ -24,7 +24,7 @@ from tracker.meetings.notice.review import (
 from tracker.meetings.notice.source import SourceForm
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.tasks.workdays import add_working_days
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
@@ -34,7 +34,7 @@ PAGE = "meetings/notice/review.html"
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    require_role("task.create")
+    require(current_account(), "task.create")
     return get_or_404(Meeting, meeting_id)
 
 
