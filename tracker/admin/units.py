@@ -24,7 +24,7 @@ from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
@@ -73,7 +73,7 @@ def _unique(form: UnitForm, unit_id: int | None = None) -> bool:
 @login_required
 def units() -> Response:
     """All units, inactive ones included (with a badge): search, kind and state filters."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind", "")
     state = request.args.get("state", "")
@@ -105,7 +105,7 @@ def units() -> Response:
 @login_required
 def unit_new() -> Response:
     """Create a unit."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = UnitForm()
     if form.validate_on_submit() and _unique(form):
         values = _values(form)
@@ -121,7 +121,7 @@ def unit_new() -> Response:
 @login_required
 def unit_edit(unit_id: int) -> Response:
     """Edit a unit's names, code, kind, e-mail and display order."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     unit = get_or_404(Unit, unit_id)
     form = UnitForm(obj=unit)
     if form.validate_on_submit() and _unique(form, unit.id):
@@ -183,7 +183,7 @@ def _set_active(unit_id: int, active: bool) -> Response:
 @login_required
 def unit_deactivate(unit_id: int) -> Response:
     """Ask, then mark a unit inactive (its work and history stay)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(unit_id, False)
 
 
@@ -191,5 +191,5 @@ def unit_deactivate(unit_id: int) -> Response:
 @login_required
 def unit_reactivate(unit_id: int) -> Response:
     """Ask, then mark an inactive unit active again."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(unit_id, True)

@@ -27,7 +27,7 @@ from tracker.core.i18n import N_
 from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
@@ -98,7 +98,7 @@ def _show_form(form: UserForm, account: User | None) -> Response:
 @login_required
 def users() -> Response:
     """Accounts: search by username or name, filter by role, unit and state."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
     unit_id = request.args.get("unit", "")
@@ -135,7 +135,7 @@ def users() -> Response:
 @login_required
 def user_new() -> Response:
     """Create an account with its first password."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = NewUserForm()
     _unit_choices(form)
     if form.validate_on_submit():
@@ -159,7 +159,7 @@ def user_new() -> Response:
 @login_required
 def user_edit(user_id: int) -> Response:
     """Edit an account's name, e-mail, role and unit; optionally set a new password."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     account = get_or_404(User, user_id)
     form = UserForm(
         full_name=account.full_name, email=account.email, role=account.role, unit=account.unit_id
@@ -242,7 +242,7 @@ def _set_active(user_id: int, active: bool) -> Response:
 @login_required
 def user_deactivate(user_id: int) -> Response:
     """Ask, then lock an account (never one's own, never the last active admin)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(user_id, False)
 
 
@@ -250,5 +250,5 @@ def user_deactivate(user_id: int) -> Response:
 @login_required
 def user_reactivate(user_id: int) -> Response:
     """Ask, then unlock an account."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(user_id, True)

@@ -15,7 +15,7 @@ from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
 from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render, wants_fragment
@@ -71,7 +71,7 @@ def _smtp_description() -> str | None:
 @login_required
 def index() -> Response:
     """The outbox: filter by status and kind, search subject and recipients, newest first."""
-    require_role("admin.manage")
+    require(current_user, "outbox.view")
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     kind = request.args.get("kind", "")
@@ -128,7 +128,7 @@ def _show(
 @login_required
 def view(message_id: int) -> Response:
     """One message: its headers, recipients (and those without an address), and its bodies."""
-    require_role("admin.manage")
+    require(current_user, "outbox.view")
     return _show(get_or_404(OutboxMessage, message_id))
 
 
@@ -136,7 +136,7 @@ def view(message_id: int) -> Response:
 @login_required
 def retry(message_id: int) -> Response:
     """Queue a failed or dead message again, as if new: attempts reset, due now."""
-    require_role("admin.manage")
+    require(current_user, "outbox.retry")
     message = get_or_404(OutboxMessage, message_id)
     now = get_clock().now()
     with database.atomic():
