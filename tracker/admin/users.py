@@ -27,7 +27,7 @@ from tracker.core.i18n import N_
 from tracker.core.params import optional_id
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
-from tracker.policy import require
+from tracker.policy import can, require, users_allowed
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate, sort_key
 from tracker.web.rendering import form_error_status, render
@@ -74,11 +74,14 @@ def _values(form: UserForm) -> dict[str, Any]:
 
 
 def _admin_refusal(user: User, own_message: str) -> str | None:
-    """Why ``user`` may not stop being an active admin, or None if nothing stands in the way."""
-    if user.role != "admin" or not user.active:
+    """Why ``user`` may not stop being an active admin, or None if nothing stands in the way.
+
+    Someone must remain who may manage the administration.
+    """
+    if not can(user, "admin.manage"):  # an inactive account may do nothing: no admin
         return None
     others = User.select().where(
-        User.role == "admin",
+        users_allowed("admin.manage"),
         User.active == True,  # noqa: E712
         User.id != user.id,
     )
