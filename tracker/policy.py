@@ -82,7 +82,8 @@ Rule = Callable[[User, Any], bool]
 
 
 def _role(user: Any) -> str | None:
-    """The role of a signed-in user (anonymous visitors have none)."""
+    """The role of a signed-in user; none for anonymous visitors and for locked accounts
+    (Flask-Login counts an inactive user as not signed in), who may then do nothing."""
     if user is None or not user.is_authenticated:
         return None
     return user.role
@@ -212,7 +213,8 @@ def visible(user: User, source: type[Model] | ModelSelect) -> ModelSelect:
 def users_allowed(action: str) -> Expression:
     """A condition on ``User`` selecting the users whose role allows ``action`` (role-only).
 
-    For choosing the people a kind of mail goes to in one query.
+    For choosing people in one query: whom a kind of mail goes to, whether another admin is
+    left to manage the administration.
     """
     roles = sorted(MATRIX[action])
     return User.role == roles[0] if len(roles) == 1 else User.role.in_(roles)
@@ -222,10 +224,12 @@ def users_allowed(action: str) -> Expression:
 
 
 def _meeting_visible(user: User, meeting: Meeting) -> bool:
+    """Read one meeting: as ``visible_meetings`` lists them."""
     return visible_meetings(user).where(Meeting.id == meeting.id).exists()
 
 
 def _task_visible(user: User, task: Task) -> bool:
+    """Read one task: as ``visible_tasks`` lists them."""
     return visible_tasks(user).where(Task.id == task.id).exists()
 
 
@@ -332,7 +336,8 @@ ACTIONS = frozenset(RULES)
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """Whether ``user`` may take ``action`` (a name of ``ACTIONS``) on ``obj``.
 
-    Anonymous visitors may do nothing; an unknown action is a programming error, not a no.
+    Anonymous visitors and locked accounts may do nothing; an unknown action is a programming
+    error (a misspelt name in a template would otherwise hide a button for good), not a no.
     """
     rule = RULES.get(action)
     if rule is None:
