@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
-from tracker import admin, api, permissions, reports
+from tracker import admin, api, policy, reports
 from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
 from tracker.auth import profile
@@ -142,7 +142,7 @@ def init_app(app: Flask) -> None:
         UNIT_KINDS=UNIT_KINDS,
         DEADLINE_KINDS=DEADLINE_KINDS,
         CATEGORIES=timeliness.CATEGORIES,
-        can=permissions.can,
+        can=policy.can,
         url_with=url_with,
         REPORT_CADENCES=REPORT_CADENCES,
         report_status=cadence.report_status,

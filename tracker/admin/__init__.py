@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from tracker.models import Unit, UnitGroup, User
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def index() -> Response:
     """The administration home: links to the three lists, with their counts."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     counts = {
         "units": Unit.select().count(),
         "units_active": Unit.select().where(Unit.active == True).count(),  # noqa: E712

@@ -18,15 +18,16 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from tracker.admin import bp
-from tracker.admin.common import confirm_page, confirmed, finish, get_or_404
+from tracker.admin.common import confirm_page, confirmed, finish
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import CalendarDay, User
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.tasks.workdays import holidays_of, is_public_working_day
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
@@ -144,7 +145,7 @@ def _oddity(row: CalendarDay) -> str:
 def calendar() -> Response:
     """The admin's days off and make-up working days of a year, the form to add one, and the
     public holidays of that year (read-only)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = CalendarDayForm()
     if request.method == "POST":
         row = _save(form) if form.validate() else None
@@ -165,7 +166,7 @@ def calendar() -> Response:
 @login_required
 def calendar_delete(day_id: int) -> Response:
     """Ask, then remove a day from the calendar (deadlines computed before do not move)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     row = get_or_404(CalendarDay, day_id)
     back = url_for("admin.calendar", year=row.day.year)
     label = row.day.strftime("%d/%m/%Y")

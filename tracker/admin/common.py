@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Response, abort, flash, redirect, request
+from flask import Response, flash, redirect, request
 from flask_login import current_user
 from peewee import Field, Model, fn
 
 from tracker.core.db import database
 from tracker.models.audit import record
 from tracker.web.rendering import form_error_status, render
-
-M = TypeVar("M", bound=Model)
-
-
-def get_or_404(model: type[M], object_id: int) -> M:
-    """The row with ``object_id``, or a 404."""
-    obj = model.get_or_none(model.id == object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def set_active(obj: Model, active: bool) -> None:

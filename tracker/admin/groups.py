@@ -11,13 +11,14 @@ from peewee import SQL, fn
 from wtforms import SelectChoice
 
 from tracker.admin import bp
-from tracker.admin.common import confirm_page, confirmed, finish, get_or_404, taken
+from tracker.admin.common import confirm_page, confirmed, finish, taken
 from tracker.admin.forms import GroupForm
 from tracker.core.db import database
 from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.listing import list_page
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
 
 SORTS = {"name": UnitGroup.name, "members": [SQL("member_count"), UnitGroup.name]}
@@ -85,7 +86,7 @@ def _save_members(group: UnitGroup, chosen: list[int]) -> None:
 @login_required
 def groups() -> Response:
     """The unit groups with their number of active members."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     member_count = (
         UnitGroupMember.select(fn.COUNT(UnitGroupMember.id))
         .join(Unit)
@@ -104,7 +105,7 @@ def groups() -> Response:
 @login_required
 def group_new() -> Response:
     """Create a group and choose its units."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = _form()
     if form.validate_on_submit():
         if taken(UnitGroup.name, form.name.data):
@@ -122,7 +123,7 @@ def group_new() -> Response:
 @login_required
 def group_edit(group_id: int) -> Response:
     """Edit a group's name, description and member units."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     group = get_or_404(UnitGroup, group_id)
     form = _form(group)
     if form.validate_on_submit():
@@ -148,7 +149,7 @@ def group_edit(group_id: int) -> Response:
 @login_required
 def group_delete(group_id: int) -> Response:
     """Ask, then delete a group (its units and the work already assigned stay)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     group = get_or_404(UnitGroup, group_id)
     back = url_for("admin.groups")
     if request.method == "POST" and confirmed():

@@ -28,7 +28,7 @@ from tracker.admin.imports_check import Row, check, rows_of
 from tracker.admin.imports_read import ImportFileError, limits, read_upload
 from tracker.admin.imports_templates import filename, template_csv, template_xlsx
 from tracker.core.file_types import XLSX
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.forms import REQUIRED, BaseForm
 from tracker.web.rendering import form_error_status, render
 
@@ -130,7 +130,7 @@ def _preview(
 @login_required
 def import_form() -> Response:
     """Choose what to import and upload the file; a readable file goes to the preview."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = ImportForm()
     form.kind.choices = list(kind_names().items())
     if not form.validate_on_submit():
@@ -159,7 +159,7 @@ def import_form() -> Response:
 @login_required
 def import_confirm() -> Response:
     """Import the previewed rows: all of them if all are valid, or the valid ones if asked."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     if request.method == "GET":
         return redirect(url_for("admin.import_form"))
     unpacked = _unpack(request.form.get("payload", ""))
@@ -207,7 +207,7 @@ def import_confirm() -> Response:
 @login_required
 def import_template(kind: str, fmt: str) -> Response:
     """An empty template with Vietnamese headers and an example row."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     if fmt == "xlsx":
         body, mimetype = template_xlsx(kind), XLSX.content_type
     else:

@@ -15,7 +15,6 @@ from tracker.admin.common import (
     confirm_page,
     confirmed,
     finish,
-    get_or_404,
     set_active,
     taken,
 )
@@ -24,8 +23,9 @@ from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.listing import Filter, list_page
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
@@ -81,7 +81,7 @@ def _unique(form: UnitForm, unit_id: int | None = None) -> bool:
 @login_required
 def units() -> Response:
     """All units, inactive ones included (with a badge): search, kind and state filters."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     active_users = (
         User.select(fn.COUNT(User.id))
         .where(User.unit == Unit.id, User.active == True)  # noqa: E712
@@ -101,7 +101,7 @@ def units() -> Response:
 @login_required
 def unit_new() -> Response:
     """Create a unit."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = UnitForm()
     if form.validate_on_submit() and _unique(form):
         values = _values(form)
@@ -117,7 +117,7 @@ def unit_new() -> Response:
 @login_required
 def unit_edit(unit_id: int) -> Response:
     """Edit a unit's names, code, kind, e-mail and display order."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     unit = get_or_404(Unit, unit_id)
     form = UnitForm(obj=unit)
     if form.validate_on_submit() and _unique(form, unit.id):
@@ -179,7 +179,7 @@ def _set_active(unit_id: int, active: bool) -> Response:
 @login_required
 def unit_deactivate(unit_id: int) -> Response:
     """Ask, then mark a unit inactive (its work and history stay)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(unit_id, False)
 
 
@@ -187,5 +187,5 @@ def unit_deactivate(unit_id: int) -> Response:
 @login_required
 def unit_reactivate(unit_id: int) -> Response:
     """Ask, then mark an inactive unit active again."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(unit_id, True)

@@ -15,7 +15,6 @@ from tracker.admin.common import (
     confirm_page,
     confirmed,
     finish,
-    get_or_404,
     set_active,
     taken,
 )
@@ -26,8 +25,9 @@ from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.models.audit import changes, record
-from tracker.permissions import require_role
+from tracker.policy import can, require, users_allowed
 from tracker.web.listing import Filter, list_page
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["full_name", "email", "role", "unit_id"]
@@ -79,11 +79,14 @@ def _values(form: UserForm) -> dict[str, Any]:
 
 
 def _admin_refusal(user: User, own_message: str) -> str | None:
-    """Why ``user`` may not stop being an active admin, or None if nothing stands in the way."""
-    if user.role != "admin" or not user.active:
+    """Why ``user`` may not stop being an active admin, or None if nothing stands in the way.
+
+    Someone must remain who may manage the administration.
+    """
+    if not can(user, "admin.manage"):  # an inactive account may do nothing: no admin
         return None
     others = User.select().where(
-        User.role == "admin",
+        users_allowed("admin.manage"),
         User.active == True,  # noqa: E712
         User.id != user.id,
     )
@@ -103,7 +106,7 @@ def _show_form(form: UserForm, account: User | None) -> Response:
 @login_required
 def users() -> Response:
     """Accounts: search by username or name, filter by role, unit and state."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     units = {str(u.id): u.name for u in Unit.ordered()}
     by_unit = Filter(
         "unit", N_("Đơn vị"), N_("Mọi đơn vị"), units, lambda v: User.unit == int(v), False
@@ -122,7 +125,7 @@ def users() -> Response:
 @login_required
 def user_new() -> Response:
     """Create an account with its first password."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     form = NewUserForm()
     _unit_choices(form)
     if form.validate_on_submit():
@@ -146,7 +149,7 @@ def user_new() -> Response:
 @login_required
 def user_edit(user_id: int) -> Response:
     """Edit an account's name, e-mail, role and unit; optionally set a new password."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     account = get_or_404(User, user_id)
     form = UserForm(
         full_name=account.full_name, email=account.email, role=account.role, unit=account.unit_id
@@ -229,7 +232,7 @@ def _set_active(user_id: int, active: bool) -> Response:
 @login_required
 def user_deactivate(user_id: int) -> Response:
     """Ask, then lock an account (never one's own, never the last active admin)."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(user_id, False)
 
 
@@ -237,5 +240,5 @@ def user_deactivate(user_id: int) -> Response:
 @login_required
 def user_reactivate(user_id: int) -> Response:
     """Ask, then unlock an account."""
-    require_role("admin.manage")
+    require(current_user, "admin.manage")
     return _set_active(user_id, True)

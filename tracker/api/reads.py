@@ -1,6 +1,6 @@
 """Reading: lists with filters and pages, and single meetings, tasks and assignments.
 
-Every query starts from what the token's user may see (``tracker.permissions``); an object
+Every query starts from what the token's user may see (``tracker.policy``); an object
 outside it is answered 404, as if it did not exist.
 """
 
@@ -28,7 +28,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
-from tracker.permissions import can_view_assignment, visible_meetings, visible_tasks
+from tracker.policy import can, visible_assignments, visible_meetings, visible_tasks
 from tracker.web.security_errors import audit_denied
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -220,9 +220,7 @@ def task(task_id: int):
 def assignments():
     args = check_args(ASSIGNMENT_ARGS)
     user = api_user()
-    query = listing()
-    if not user.sees_everything:
-        query = query.where(Assignment.task.in_(visible_tasks(user).select(Task.id)))
+    query = visible_assignments(user, listing())
     if needle := _needle(args):
         query = query.where(_contains(Task.title, Unit.name, Unit.short_name)(needle))
     for name in ("status", "role", "unit", "task"):
@@ -245,7 +243,7 @@ def visible_assignment(assignment_id: int) -> Assignment:
     row = listing().where(Assignment.id == assignment_id).get_or_none()
     if row is None:
         raise not_found()
-    if not can_view_assignment(api_user(), row):
+    if not can(api_user(), "assignment.view", row):
         audit_denied()
         raise not_found()
     return row

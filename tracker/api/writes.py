@@ -17,10 +17,10 @@ from tracker.api import api_user, bp, serialize
 from tracker.api.reads import ID, assignments_of, hidden, visible_assignment
 from tracker.api.validation import ApiError, check_args, check_body
 from tracker.assignments import workflow
-from tracker.assignments.forms import TEXT_MAX, ReportForm, may_post_report
+from tracker.assignments.forms import TEXT_MAX, ReportForm
 from tracker.core.db import database
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
-from tracker.permissions import can, visible_meetings, visible_tasks
+from tracker.policy import can, visible_meetings, visible_tasks
 from tracker.tasks.creation import create_task, give_units
 from tracker.tasks.forms import AssignForm, TaskCreateForm, notice_day
 from tracker.tasks.workdays import MAX_WORKING_DAYS
@@ -170,7 +170,7 @@ def post_report(assignment_id: int):
     """A progress report by one of the unit's own officers."""
     user = api_user()
     a = visible_assignment(assignment_id)
-    if not may_post_report(user, a):
+    if not can(user, "assignment.report", a):
         raise _forbidden()
     check_args()
     values = check_body(REPORT_BODY)

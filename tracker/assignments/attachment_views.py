@@ -10,8 +10,7 @@ from flask_login import current_user, login_required
 
 from tracker.assignments.attachments import upload_dir
 from tracker.models import Assignment, Attachment
-from tracker.permissions import can_view_assignment
-from tracker.web.security_errors import refuse_hidden
+from tracker.policy import get_visible_or_404
 
 bp = Blueprint("attachments", __name__)
 
@@ -20,17 +19,9 @@ bp = Blueprint("attachments", __name__)
 @login_required
 def download(attachment_id: int) -> Response:
     """An evidence file, to those who may see its assignment; 404 to everyone else."""
-    attachment = (
-        Attachment.select(Attachment, Assignment)
-        .join(Assignment)
-        .where(Attachment.id == attachment_id)
-        .get_or_none()
-    )
     # Not 403: whether a file exists is itself none of an outsider's business.
-    if attachment is None:
-        abort(404)
-    if not can_view_assignment(current_user, attachment.assignment):
-        refuse_hidden()
+    with_assignment = Attachment.select(Attachment, Assignment).join(Assignment)
+    attachment = get_visible_or_404(current_user, with_assignment, attachment_id)
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
         abort(404)

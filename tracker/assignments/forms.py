@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from tracker.assignments.workflow import NEEDS_REASON, WorkflowError, allowed_targets
+from tracker.assignments.workflow import NEEDS_REASON, REPORTABLE, WorkflowError, allowed_targets
 from tracker.core.i18n import NP_
 from tracker.models import Assignment, User
-from tracker.permissions import can_report, is_own_unit
+from tracker.policy import can
 from tracker.web.forms import REQUIRED, BaseForm, max_len, percent, required
 
 TEXT_MAX = 5000
@@ -136,23 +136,9 @@ def build_row(
         a=a,
         # Submitting has a form of its own (result and evidence): no plain button for it.
         targets=[t for t in allowed_targets(user, a) if t != "submitted"],
-        may_report=can_report(user, a),
+        # The unit's own officers report while the work is open (a closed one: no form).
+        may_report=can(user, "assignment.report", a) and a.status in REPORTABLE,
         report_form=_unique_ids(report_form, a.id),
         status_form=_unique_ids(status_form, a.id),
         saved=saved,
     )
-
-
-def shows_actions(user: User, unit_id: int) -> bool:
-    """Whether a unit's work list has an actions column for ``user``."""
-    return user.decides or (user.role == "officer" and user.unit_id == unit_id)
-
-
-def may_post_report(user: User, a: Assignment) -> bool:
-    """Only the unit's own officers report on its work."""
-    return is_own_unit(user, a)
-
-
-def may_change_status(user: User, a: Assignment) -> bool:
-    """The unit's own officers and the deciding roles; which move is up to the workflow."""
-    return is_own_unit(user, a) or user.decides

@@ -6,40 +6,24 @@ plus the unit's counters out of band, and a plain request with a redirect back.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from tracker.assignments import concurrency, workflow
-from tracker.assignments.forms import (
-    ReportForm,
-    StatusForm,
-    attach_error,
-    build_row,
-    may_change_status,
-    may_post_report,
-    shows_actions,
-)
+from tracker.assignments.forms import ReportForm, StatusForm, attach_error, build_row
 from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
-from tracker.permissions import can_view_assignment, can_view_unit, require
+from tracker.policy import can, get_or_403
 from tracker.web.page_cache import cached_page
 from tracker.web.rendering import render, wants_fragment
 from tracker.web.urls import safe_next
 
 bp = Blueprint("assignments", __name__)
-
-
-def _get(assignment_id: int) -> Assignment:
-    """The assignment with its task, meeting and unit, or 404."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
 
 
 def _others(a: Assignment) -> list[Assignment]:
@@ -62,7 +46,7 @@ def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms
         row=build_row(a, current_user, **forms),
         others=_others(a),
         timeline=timeline(a),
-        can_open_unit=can_view_unit(current_user, a.unit_id),
+        can_open_unit=can(current_user, "unit.view", a.unit_id),
     )
 
 
@@ -76,7 +60,7 @@ def _row(a: Assignment, saved: str = "", **forms) -> Response:
         row=build_row(a, current_user, saved=saved, **forms),
         counters=counters(a.unit_id, list_url) if saved else [],
         next_url=list_url,
-        show_actions=shows_actions(current_user, a.unit_id),
+        show_actions=can(current_user, "unit.act", a.unit_id),
     )
 
 
@@ -104,17 +88,15 @@ def _invalid(a: Assignment, **forms) -> Response:
 @cached_page
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
-    a = _get(assignment_id)
-    require(can_view_assignment(current_user, a))
-    return _page(a)
+    return _page(get_or_403(current_user, "assignment.view", listing(), assignment_id))
 
 
 @bp.route("/assignments/<int:assignment_id>/actions")
 @login_required
 def actions(assignment_id: int) -> Response:
     """A list row's forms, fetched by htmx when its "Cập nhật" opens; else the page has them."""
-    a = _get(assignment_id)
-    require(may_change_status(current_user, a) or may_post_report(current_user, a))
+    # Its status and report forms: whoever may report on the work may move it too.
+    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
     next_url = safe_next(request.args.get("next")) or url_for("units.view", unit_id=a.unit_id)
     body = render_block(
         "partials/assignment_row.html",
@@ -131,8 +113,7 @@ def actions(assignment_id: int) -> Response:
 @login_required
 def post_report(assignment_id: int) -> Response:
     """A progress report by one of the unit's own officers."""
-    a = _get(assignment_id)
-    require(may_post_report(current_user, a))
+    a = get_or_403(current_user, "assignment.report", listing(), assignment_id)
     form = ReportForm()
     if form.validate():
         try:
@@ -155,8 +136,7 @@ def post_report(assignment_id: int) -> Response:
 @login_required
 def change_status(assignment_id: int) -> Response:
     """Move the assignment along the status graph (the workflow decides which moves)."""
-    a = _get(assignment_id)
-    require(may_change_status(current_user, a))
+    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
     form = StatusForm()
     if form.validate():
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tracker import policy
 from tracker.assignments import concurrency
 from tracker.assignments.errors import WorkflowError
 from tracker.core.clock import get_clock
@@ -21,17 +22,24 @@ from tracker.models.audit import record
 
 OPEN = ("new", "in_progress", "returned", "submitted")
 
-# (from, to) → roles allowed; "officer" means an officer of the assignment's own unit.
+# The status graph: (from, to) → the action that makes the move; who may take each action is
+# the policy's (tracker/policy.py ``MOVES``).
+GRAPH: dict[tuple[str, str], str] = {
+    ("new", "in_progress"): "assignment.start",
+    ("returned", "in_progress"): "assignment.start",
+    ("in_progress", "submitted"): "assignment.submit",
+    ("returned", "submitted"): "assignment.submit",
+    ("submitted", "done"): "assignment.confirm",
+    ("submitted", "returned"): "assignment.return",
+    ("paused", "in_progress"): "assignment.resume",
+    **{(s, "paused"): "assignment.pause" for s in OPEN},
+    **{(s, "cancelled"): "assignment.cancel" for s in (*OPEN, "paused")},
+}
+
+# The graph with the roles that make each move ("officer": of the assignment's own unit), as
+# the policy has them: for reading the rules at a glance, and for the tests.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("new", "in_progress"): frozenset({"officer", "leader", "admin"}),
-    ("returned", "in_progress"): frozenset({"officer", "leader", "admin"}),
-    ("in_progress", "submitted"): frozenset({"officer"}),
-    ("returned", "submitted"): frozenset({"officer"}),
-    ("submitted", "done"): frozenset({"leader", "admin"}),
-    ("submitted", "returned"): frozenset({"leader", "admin"}),
-    ("paused", "in_progress"): frozenset({"leader", "admin"}),
-    **{(s, "paused"): frozenset({"leader", "admin"}) for s in OPEN},
-    **{(s, "cancelled"): frozenset({"leader", "admin"}) for s in (*OPEN, "paused")},
+    move: policy.MOVES[action] for move, action in GRAPH.items()
 }
 
 # Statuses in which a unit reports progress.
@@ -41,17 +49,16 @@ REPORTABLE = ("new", "in_progress", "returned")
 NEEDS_REASON = {"returned", "paused", "cancelled"}
 
 
-def _acts_as(user: User, assignment: Assignment) -> str | None:
-    if user.role == "officer":
-        return "officer" if user.unit_id == assignment.unit_id else None
-    return user.role
-
-
 def allowed_targets(user: User, assignment: Assignment) -> list[str]:
-    """The statuses ``user`` may move ``assignment`` to now."""
-    role = _acts_as(user, assignment)
+    """The statuses ``user`` may move ``assignment`` to now: the graph's moves from its status
+    that the policy lets them make, and none to those who do not move it at all (a secretary
+    whom the setting lets confirm does so through the completion report, not this graph)."""
+    if not policy.can(user, "assignment.change_status", assignment):
+        return []
     return [
-        to for (frm, to), roles in TRANSITIONS.items() if frm == assignment.status and role in roles
+        to
+        for (frm, to), action in GRAPH.items()
+        if frm == assignment.status and policy.can(user, action, assignment)
     ]
 
 

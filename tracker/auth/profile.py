@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -15,9 +15,9 @@ from tracker.auth.sessions import current_account
 from tracker.core.db import database
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
 from tracker.models.audit import record
+from tracker.policy import can, get_visible_or_404
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("profile", __name__)
 
@@ -34,11 +34,8 @@ OFFICER_KINDS = (
 
 def kinds_for(user: User) -> tuple[str, ...]:
     """The kinds of mail that can reach ``user``'s role, so the only ones worth choosing."""
-    if user.role == "officer":
-        return OFFICER_KINDS
-    if user.role == "viewer":
-        return ("leader_summary",)
-    return ("leader_summary", *OFFICER_KINDS)
+    summary = ("leader_summary",) if can(user, "mail.choose_summary") else ()
+    return summary + (OFFICER_KINDS if can(user, "mail.choose_unit") else ())
 
 
 def enabled_kinds(user: User, kinds: tuple[str, ...]) -> list[str]:
@@ -172,12 +169,7 @@ def create_token() -> Response:
 
 def _own_token(token_id: int) -> ApiToken:
     """One of the current user's tokens, or 404 (another user's token does not exist here)."""
-    token = ApiToken.get_or_none(ApiToken.id == token_id, ApiToken.user == current_account().id)
-    if token is None:
-        if ApiToken.select().where(ApiToken.id == token_id).exists():
-            refuse_hidden()  # another user's token
-        abort(404)
-    return token
+    return get_visible_or_404(current_account(), ApiToken, token_id, "api_token.revoke")
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["GET", "POST"])

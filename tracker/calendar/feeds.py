@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, make_response, request, url_for
+from flask import Blueprint, current_app, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import JOIN
 from werkzeug.wrappers import Response
 
 from tracker.auth.sessions import current_account
-from tracker.calendar.queries import deadlines, feed_window, ics_feed, may_see_unit
+from tracker.calendar.queries import deadlines, feed_window, ics_feed
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.params import optional_id
 from tracker.models import CalendarFeed, Unit, User
 from tracker.models.audit import record
+from tracker.policy import can, get_visible_or_404, require
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
-from tracker.web.security_errors import refuse_hidden
 
 bp = Blueprint("calendar_feeds", __name__)
 
@@ -44,9 +45,10 @@ def _own_feeds(user: User) -> list[CalendarFeed]:
 
 
 def _units_for(user: User) -> list[Unit]:
-    if user.sees_everything:
+    """The units a feed of ``user``'s may follow: every active one, or an officer's own."""
+    if can(user, "work.view_all"):
         return list(Unit.active_ordered())
-    if user.role == "officer" and user.unit_id:
+    if can(user, "unit.own_work"):
         return [user.unit]
     return []
 
@@ -84,11 +86,8 @@ def create() -> Response:
             unit_id = None
         if unit_id is None:
             return _page(user, form_error_status(), error=_("Hãy chọn đơn vị."))
-        if not may_see_unit(user, unit_id):
-            abort(403)
-        unit = Unit.get_or_none(Unit.id == unit_id)
-        if unit is None:
-            abort(404)
+        require(user, "unit.view", unit_id)
+        unit = get_or_404(Unit, unit_id)
     elif request.form.get("scope") != "user":
         return _page(user, form_error_status(), error=_("Hãy chọn lịch cần đồng bộ."))
     with database.atomic():
@@ -101,14 +100,8 @@ def create() -> Response:
 
 
 def _owned_feed(feed_id: int) -> CalendarFeed:
-    feed = CalendarFeed.get_or_none(
-        CalendarFeed.id == feed_id, CalendarFeed.user == current_account().id
-    )
-    if feed is None:
-        if CalendarFeed.select().where(CalendarFeed.id == feed_id).exists():
-            refuse_hidden()  # another user's feed
-        abort(404)
-    return feed
+    """One of the current user's feeds; another user's answers 404 (audited) as if none."""
+    return get_visible_or_404(current_account(), CalendarFeed, feed_id, "calendar_feed.revoke")
 
 
 @bp.route("/calendar/feeds/<int:feed_id>/revoke", methods=["GET", "POST"])
@@ -144,7 +137,7 @@ def ics(token: str) -> Response:
     if feed is None:
         return _not_found()
     owner = feed.user
-    if feed.unit_id is not None and not may_see_unit(owner, feed.unit_id):
+    if feed.unit_id is not None and not can(owner, "unit.view", feed.unit_id):
         return _not_found()
     unit = Unit.get_by_id(feed.unit_id) if feed.unit_id else None
     start, end = feed_window(get_clock().today())

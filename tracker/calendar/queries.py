@@ -19,6 +19,7 @@ from peewee import JOIN, Case, fn
 from tracker.core import timeliness
 from tracker.core.db import database
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, User
+from tracker.policy import unit_work_scope
 
 SHOWN_STATUSES = tuple(s for s in STATUSES if s != "cancelled")
 
@@ -53,20 +54,15 @@ class Deadline:
         return gettext(timeliness.CATEGORIES[self.category]) if self.category else ""
 
 
-def may_see_unit(user: User, unit_id: int) -> bool:
-    """Whether ``user`` may see the deadlines of one unit."""
-    return user.sees_everything or (user.role == "officer" and user.unit_id == unit_id)
-
-
 def _conditions(user: User, unit_id: int | None, start: date | None, end: date | None):
     """What the deadlines ``user`` may see satisfy (None when they may see none)."""
     # Statuses listed (not "!= cancelled"): the (status, deadline) index then serves a
     # month's range instead of a scan of every assignment.
     conditions = [Assignment.deadline.is_null(False), Assignment.status.in_(SHOWN_STATUSES)]
-    if not user.sees_everything:
-        if user.role != "officer" or not user.unit_id:
-            return None
-        conditions.append(Assignment.unit == user.unit_id)
+    scope = unit_work_scope(user, Assignment.unit)
+    if scope is None:
+        return None
+    conditions += scope
     if unit_id is not None:
         conditions.append(Assignment.unit == unit_id)
     if start is not None:

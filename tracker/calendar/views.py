@@ -13,18 +13,12 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker.auth.sessions import current_account
-from tracker.calendar.queries import (
-    day_page,
-    first_per_day,
-    may_see_unit,
-    month_weeks,
-    parse_month,
-    shift_month,
-)
+from tracker.calendar.queries import day_page, first_per_day, month_weeks, parse_month, shift_month
 from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
 from tracker.models import Unit
-from tracker.permissions import require
+from tracker.policy import can, require
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import render
 
@@ -45,11 +39,8 @@ def _unit_filter(user) -> Unit | None:
         abort(404)
     if unit_id is None:
         return None
-    require(may_see_unit(user, unit_id))
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
-    return unit
+    require(user, "unit.view", unit_id)
+    return get_or_404(Unit, unit_id)
 
 
 def _day_arg() -> date | None:
@@ -67,10 +58,10 @@ def index() -> Response:
     user = current_account()
     today = get_clock().today()
     unit = _unit_filter(user)
-    if unit is None and user.role == "officer" and user.unit_id:
+    if unit is None and can(user, "unit.own_work"):
         unit = user.unit
     unit_id = unit.id if unit else None
-    units = list(Unit.active_ordered()) if user.sees_everything else []
+    units = list(Unit.active_ordered()) if can(user, "work.view_all") else []
     day = _day_arg()
     if day is not None:
         return _day(user, unit, units, day, today)

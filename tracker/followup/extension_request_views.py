@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,8 +22,9 @@ from tracker.followup import extension_requests as rules
 from tracker.followup.extension_request_forms import DecisionForm, RequestForm, decision_form
 from tracker.followup.queues import queue_row
 from tracker.models import Assignment, ExtensionRequest, Task, Unit, User
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_or_403
 from tracker.web.forms import BaseForm
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 from tracker.web.urls import safe_next
 
@@ -68,9 +69,9 @@ def build_panel(
     pending = rules.pending_request(a)
     panel = Panel(a=a, pending=pending, saved=saved)
     if pending is not None:
-        if rules.may_decide(user):
+        if can(user, "extension_request.decide", pending):
             panel.decision = decision_form(pending, decision)
-    elif rules.may_request(user, a) and rules.extendable(a):
+    elif can(user, "extension_request.ask", a) and rules.extendable(a):
         panel.form = form or RequestForm(formdata=None)
     if form is not None and panel.form is None:
         panel.errors += _messages(form)
@@ -85,26 +86,15 @@ def extension_panel(a: Assignment) -> Panel:
     return build_panel(a, current_user)
 
 
-def _assignment(assignment_id: int) -> Assignment:
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
-
-
-def _request(request_id: int) -> ExtensionRequest:
-    req = (
+def _requests():
+    """Extension requests with their assignment, its task and unit (one query)."""
+    return (
         ExtensionRequest.select(ExtensionRequest, Assignment, Task, Unit)
         .join(Assignment)
         .join(Task)
         .switch(Assignment)
         .join(Unit)
-        .where(ExtensionRequest.id == request_id)
-        .get_or_none()
     )
-    if req is None:
-        abort(404)
-    return req
 
 
 def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
@@ -123,8 +113,7 @@ def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
 @login_required
 def create(assignment_id: int) -> Response:
     """The unit's officer asks for a later deadline, with a reason."""
-    a = _assignment(assignment_id)
-    require(rules.may_request(current_user, a))
+    a = get_or_403(current_user, "extension_request.ask", listing(), assignment_id)
     form = RequestForm()
     if form.validate():
         try:
@@ -142,7 +131,7 @@ def create(assignment_id: int) -> Response:
 
 def _decided(req: ExtensionRequest, message: str, form: DecisionForm) -> Response:
     """After a decision: the queue row or the panel to htmx, a redirect otherwise."""
-    a = _assignment(req.assignment_id)
+    a = get_or_404(listing(), req.assignment_id)
     if wants_fragment():
         if form.origin.data == "queue":
             return queue_row(req, saved=message)
@@ -156,14 +145,12 @@ def _refused(req: ExtensionRequest, form: DecisionForm) -> Response:
     """A refused decision: the errors beside the reason, in the queue row or on the panel."""
     if wants_fragment() and form.origin.data == "queue":
         return queue_row(req, form=form)
-    a = _assignment(req.assignment_id)
+    a = get_or_404(listing(), req.assignment_id)
     return _panel_response(a, status=form_error_status(), decision=form)
 
 
 def _decide(request_id: int, approve: bool) -> Response:
-    req = _request(request_id)
-    require(can_view_assignment(current_user, req.assignment))
-    require(rules.may_decide(current_user))
+    req = get_or_403(current_user, "extension_request.decide", _requests(), request_id)
     form = DecisionForm()
     decision_form(req, form)
     version = parse_version(request.form.get("version"))

@@ -20,7 +20,6 @@ from tracker.core.signals import extension_decided
 from tracker.core.timeliness import CLOSED
 from tracker.models import Assignment, ExtensionRequest, User
 from tracker.models.audit import record
-from tracker.permissions import is_own_unit
 
 # Statuses in which the unit still works towards a deadline it may ask to move.
 EXTENDABLE = ("new", "in_progress", "returned")
@@ -48,16 +47,6 @@ def extendable(assignment: Assignment) -> bool:
         and assignment.deadline_kind == "date"
         and assignment.deadline is not None
     )
-
-
-def may_request(user: User, assignment: Assignment) -> bool:
-    """Only the unit's own officers ask for more time (whether it is possible now is apart)."""
-    return is_own_unit(user, assignment)
-
-
-def may_decide(user: User) -> bool:
-    """Leaders and admins approve or reject extensions."""
-    return bool(user.is_authenticated and user.decides)
 
 
 def request_extension(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import flask_htmx
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -29,7 +29,7 @@ from tracker.core.params import optional_id
 from tracker.core.signals import assignment_created
 from tracker.models import Assignment, Unit, User
 from tracker.models.audit import record
-from tracker.permissions import require
+from tracker.policy import can, get_or_403
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
@@ -46,11 +46,6 @@ class ReassignForm(BaseForm):
     reason = TextAreaField(
         _l("Lý do chuyển giao"), [required(), max_len(REASON_MAX)], id="reassign-reason"
     )
-
-
-def may_reassign(user: User) -> bool:
-    """Leaders and admins reassign work."""
-    return bool(user.is_authenticated and user.decides)
 
 
 def candidate_units(a: Assignment):
@@ -130,7 +125,7 @@ def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
     """Where the work came from and went to, and (for deciders) the form to move it."""
     previous = _chain().where(Assignment.id == a.previous_id).first() if a.previous_id else None
     successors = list(_chain().where(Assignment.previous == a.id))
-    if form is None and may_reassign(current_user) and a.status in MOVABLE:
+    if form is None and can(current_user, "assignment.reassign", a) and a.status in MOVABLE:
         form = _form(a)
     return Panel(a=a, form=form, previous=previous, successors=successors)
 
@@ -139,10 +134,7 @@ def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
 @login_required
 def create(assignment_id: int) -> Response:
     """Move the assignment to another unit, with a reason (history kept)."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    require(may_reassign(current_user))
+    a = get_or_403(current_user, "assignment.reassign", listing(), assignment_id)
     form = _form(a, ReassignForm())
     if form.validate():
         try:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 import flask_htmx
-from flask import Blueprint, Response, abort, current_app, make_response, request
+from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, fn
@@ -20,12 +20,11 @@ from peewee import JOIN, fn
 from tracker.assignments.queries import listing
 from tracker.core.extensions import htmx
 from tracker.core.timeliness import CLOSED
-from tracker.followup import extension_requests as extension_rules
-from tracker.followup import submission_flow
 from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_visible_or_404, require
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import NullsLast, paginate, sort_key
 from tracker.web.rendering import render
 from tracker.web.urls import safe_next
@@ -33,7 +32,6 @@ from tracker.web.urls import safe_next
 bp = Blueprint("queues", __name__, url_prefix="/queues")
 bp.add_app_template_global(DECISIONS, "DECISIONS")
 
-ROLES = ("admin", "leader", "secretary")
 EVENT = "queues-changed"
 
 # A row's forms are fetched when its "Xác nhận / trả lại" or "Cho ý kiến" opens (htmx; without
@@ -52,11 +50,6 @@ EXTENSION_SORTS = {
     "requested": [ExtensionRequest.requested_deadline, ExtensionRequest.id],
     "unit": [Unit.sort_order, Unit.name, ExtensionRequest.id],
 }
-
-
-def sees_queues(user: User) -> bool:
-    """Whether ``user`` has the queues (and their counts in the navigation)."""
-    return bool(user and user.is_authenticated and user.role in ROLES)
 
 
 def _pending_extensions():
@@ -104,7 +97,7 @@ def _announce_change(response: Response) -> Response:
         request.method == "POST"
         and htmx
         and response.status_code < 300
-        and sees_queues(current_user)
+        and can(current_user, "queue.view")
     ):
         events = _events(response.headers.get("HX-Trigger", ""))
         events.setdefault(EVENT, True)
@@ -116,7 +109,7 @@ def _announce_change(response: Response) -> Response:
 @login_required
 def counts_fragment() -> Response:
     """The navigation's counts, alone (they reload themselves through htmx)."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     return render("partials/queue_counts.html")
 
 
@@ -143,7 +136,7 @@ def _search(query):
 def submitted() -> Response:
     """Chờ xác nhận: work the units report done, oldest submission first; a row's confirm
     and return forms are fetched when it opens (``submitted_actions``)."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     query, q = _search(listing().where(Assignment.status == "submitted"))
     sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
     page = paginate(query.order_by(*terms), per_page=_per_page())
@@ -154,7 +147,7 @@ def submitted() -> Response:
         sort=sort,
         q=q,
         # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
-        may_decide=submission_flow.may_decide(current_user),
+        may_decide=can(current_user, "assignment.confirm"),
         here=request.full_path.rstrip("?"),
     )
 
@@ -170,10 +163,9 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
 @login_required
 def submitted_actions(assignment_id: int) -> Response:
     """One row's confirm and return forms, fetched when the row's action opens."""
-    require(sees_queues(current_user) and submission_flow.may_decide(current_user))
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None or not can_view_assignment(current_user, a):
-        abort(404)
+    require(current_user, "queue.view")
+    require(current_user, "assignment.confirm")
+    a = get_visible_or_404(current_user, listing(), assignment_id)
     return _fragment(
         "followup/queues/_submitted_row.html",
         "actions",
@@ -185,16 +177,14 @@ def submitted_actions(assignment_id: int) -> Response:
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
     """One row of "Chờ xác nhận" after an inline decision (htmx): decided, or its errors."""
-    a = listing().where(Assignment.id == a.id).get_or_none()
-    if a is None:  # deleted meanwhile (its task removed)
-        abort(404)
+    a = get_or_404(listing(), a.id)  # 404: deleted meanwhile (its task removed)
     return render(
         "followup/queues/_submitted_row.html",
         block="row",
         a=a,
         saved=saved,
         form=_return_form(a, form) if form is not None else None,
-        may_decide=submission_flow.may_decide(current_user),
+        may_decide=can(current_user, "assignment.confirm"),
         here=safe_next(request.form.get("next")) or "",
     )
 
@@ -218,14 +208,14 @@ def _extension_listing():
 def extensions() -> Response:
     """Xin gia hạn: pending extension requests, oldest first; a row's decision forms are
     fetched when it opens (``extension_actions``) and answer with the row."""
-    require(sees_queues(current_user))
+    require(current_user, "queue.view")
     query = _extension_listing().where(
         ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED)
     )
     query, q = _search(query)
     sort, terms = sort_key(EXTENSION_SORTS, "created")
     page = paginate(query.order_by(*terms), per_page=_per_page())
-    may_decide = current_user.decides
+    may_decide = can(current_user, "extension_request.decide")
     rows = [Row(req, None) for req in page.items]
     return render(
         "followup/queues/extensions.html",
@@ -243,10 +233,9 @@ def extensions() -> Response:
 @login_required
 def extension_actions(request_id: int) -> Response:
     """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
-    require(sees_queues(current_user) and extension_rules.may_decide(current_user))
-    req = _extension_listing().where(ExtensionRequest.id == request_id).get_or_none()
-    if req is None or not can_view_assignment(current_user, req.assignment):
-        abort(404)
+    require(current_user, "queue.view")
+    require(current_user, "extension_request.decide")
+    req = get_visible_or_404(current_user, _extension_listing(), request_id)
     return _fragment(
         "followup/queues/_extension_row.html",
         "actions",
@@ -267,15 +256,13 @@ class Row:
 
 def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None = None) -> Response:
     """One queue row after an inline decision (htmx): decided, or the form with its errors."""
-    req = _extension_listing().where(ExtensionRequest.id == req.id).get_or_none()
-    if req is None:  # deleted meanwhile (its task removed)
-        abort(404)
+    req = get_or_404(_extension_listing(), req.id)  # 404: deleted meanwhile (its task removed)
     pending = req.status == "pending"
     row = Row(req, decision_form(req, form) if pending else None, saved=saved)
     return render(
         "followup/queues/_extension_row.html",
         block="row",
         row=row,
-        may_decide=current_user.decides,
+        may_decide=can(current_user, "extension_request.decide"),
         here=safe_next(request.form.get("next")) or "",
     )

@@ -11,18 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from tracker.assignments import workflow
 from tracker.assignments.attachments import record_files, staged_files
-from tracker.assignments.workflow import TRANSITIONS, WorkflowError
+from tracker.assignments.workflow import GRAPH, WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import assignment_returned, work_confirmed
 from tracker.models import Assignment, Submission, User
-from tracker.permissions import is_own_unit
+from tracker.policy import can
 
 EVIDENCE_MISSING = N_("Cần đính kèm minh chứng (tệp hoặc số, ngày văn bản báo cáo).")
 DOC_DATE_MISSING = N_("Vui lòng nhập ngày của văn bản báo cáo.")
@@ -36,18 +35,6 @@ NOT_ALLOWED = N_("Không được chuyển sang trạng thái này.")
 
 # Moves with a step of their own: the generic status form never performs them directly.
 DEDICATED = ("submitted", "done", "returned")
-
-
-def may_submit(user: User, a: Assignment) -> bool:
-    """An officer of the assignment's own unit, while the graph lets it be submitted."""
-    return is_own_unit(user, a) and "submitted" in workflow.allowed_targets(user, a)
-
-
-def may_decide(user: User) -> bool:
-    """Confirm or return: leaders and admins; secretaries only where the setting allows it."""
-    if user.decides:
-        return True
-    return user.role == "secretary" and bool(current_app.config.get("SECRETARY_MAY_CONFIRM"))
 
 
 def pending_submission(a: Assignment) -> Submission | None:
@@ -73,7 +60,7 @@ def submit(
     Files are written first under temporary names and renamed into place after the commit;
     a refusal anywhere leaves no row and no file behind.
     """
-    if not may_submit(actor, assignment):
+    if "submitted" not in workflow.allowed_targets(actor, assignment):
         raise WorkflowError(NOT_ALLOWED)
     summary = (summary or "").strip()
     doc_number = (doc_number or "").strip()
@@ -102,7 +89,10 @@ def submit(
 
 
 def _check_decision(assignment: Assignment, actor: User, to: str) -> None:
-    if not may_decide(actor) or (assignment.status, to) not in TRANSITIONS:
+    """Refuse a confirmation or return the graph lacks or the policy does not allow ``actor``
+    (secretaries too where the setting lets them confirm)."""
+    action = GRAPH.get((assignment.status, to))
+    if action is None or not can(actor, action, assignment):
         raise WorkflowError(NOT_ALLOWED, "status")
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.assignments import concurrency
+from tracker.assignments import concurrency, workflow
 from tracker.assignments.attachments import UploadError, uploads_from
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
@@ -23,9 +23,9 @@ from tracker.followup import queues, submission_flow
 from tracker.followup.submission_forms import DecisionForm, SubmitForm, show_error
 from tracker.followup.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
-from tracker.permissions import can_view_assignment, is_own_unit, require
+from tracker.policy import can, get_visible_or_404, require
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
-from tracker.web.security_errors import refuse_hidden
 from tracker.web.urls import safe_next
 
 bp = Blueprint("submissions", __name__)
@@ -66,8 +66,9 @@ def build_panel(
         a=a,
         evidence=list(evidence_of(a.id).values()),
         coordination=coordination(a.task_id) if a.role == "lead" else [],
-        may_submit=submission_flow.may_submit(user, a),
-        may_decide=a.status == "submitted" and submission_flow.may_decide(user),
+        may_submit="submitted" in workflow.allowed_targets(user, a),
+        # Confirming and returning are one decision: the same people take both.
+        may_decide=a.status == "submitted" and can(user, "assignment.confirm", a),
         form=form,
         next_url=next_url,
     )
@@ -85,9 +86,10 @@ def submission_panel(a: Assignment, decide: bool = True) -> Panel:
 
 
 @bp.app_template_global()
-def may_submit(a: Assignment) -> bool:
-    """Whether the current user may open the submit form of ``a`` (for links)."""
-    return submission_flow.may_submit(current_user, a)
+def offers_submit(a: Assignment) -> bool:
+    """Whether a link to the submit form of ``a`` leads the current user anywhere: the move to
+    "submitted" is among theirs now."""
+    return "submitted" in workflow.allowed_targets(current_user, a)
 
 
 @bp.app_template_global()
@@ -98,19 +100,9 @@ def submission_evidence(event: AuditEvent) -> Evidence | None:
     return cached_evidence(event.assignment_id).get(event.object_id)
 
 
-def _get(assignment_id: int) -> Assignment:
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    return a
-
-
 def _viewable(assignment_id: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
-    a = _get(assignment_id)
-    if not can_view_assignment(current_user, a):
-        refuse_hidden()
-    return a
+    return get_visible_or_404(current_user, listing(), assignment_id)
 
 
 def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:
@@ -123,9 +115,9 @@ def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:
 def submit(assignment_id: int) -> Response:
     """The unit's officer reports the assignment done, with its result and evidence."""
     a = _viewable(assignment_id)
-    require(is_own_unit(current_user, a))
+    require(current_user, "assignment.submit", a)
     form = SubmitForm()
-    allowed = submission_flow.may_submit(current_user, a)
+    allowed = "submitted" in workflow.allowed_targets(current_user, a)
     if request.method == "POST" and allowed and form.validate():
         try:
             submission_flow.submit(
@@ -190,7 +182,7 @@ def _refused(a: Assignment, form: DecisionForm, next_url: str | None) -> Respons
 
 def _decide(assignment_id: int, returning: bool) -> Response:
     a = _viewable(assignment_id)
-    require(submission_flow.may_decide(current_user))
+    require(current_user, "assignment.return" if returning else "assignment.confirm", a)
     next_url = safe_next(request.form.get("next"))
     form = DecisionForm()
     concurrency.expect_from_request(a)
@@ -227,9 +219,7 @@ def return_work(assignment_id: int) -> Response:
 @login_required
 def detail(submission_id: int) -> Response:
     """One assignment's completion reports, evidence and (for the lead) coordinating units."""
-    submission = Submission.get_or_none(Submission.id == submission_id)
-    if submission is None:
-        abort(404)
+    submission = get_or_404(Submission, submission_id)
     a = _viewable(submission.assignment_id)
     return render(
         "followup/submissions/detail.html",

@@ -7,7 +7,7 @@ scheduler's sender delivers it within the minute.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,13 +22,11 @@ from tracker.core.i18n import N_
 from tracker.core.signals import assignment_urged
 from tracker.models import Assignment, User
 from tracker.models.audit import record
-from tracker.permissions import can_view_assignment, require
+from tracker.policy import can, get_or_403
 from tracker.web.forms import BaseForm, max_len
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("urges", __name__)
-
-ROLES = ("admin", "leader", "secretary")
 
 # The unit still has work to do: urging work that awaits confirmation, or is closed, is not.
 URGEABLE = ("new", "in_progress", "returned")
@@ -40,11 +38,6 @@ class UrgeForm(BaseForm):
     """Đôn đốc, with an optional message to the unit."""
 
     message = TextAreaField(_l("Nội dung đôn đốc"), [max_len(MESSAGE_MAX)], id="urge-message")
-
-
-def may_urge(user: User) -> bool:
-    """Leaders, secretaries and admins urge units."""
-    return bool(user.is_authenticated and user.role in ROLES)
 
 
 def urge(assignment: Assignment, actor: User, message: str = "") -> None:
@@ -79,7 +72,7 @@ def urge_form() -> UrgeForm:
 @bp.app_template_global("urge_panel")
 def urge_panel(a: Assignment) -> UrgeForm | None:
     """The urge form for the assignment page, if its viewer may urge this work now."""
-    if may_urge(current_user) and a.status in URGEABLE:
+    if can(current_user, "assignment.urge", a) and a.status in URGEABLE:
         return urge_form()
     return None
 
@@ -99,10 +92,7 @@ def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 2
 @login_required
 def create(assignment_id: int) -> Response:
     """Press the unit about this assignment (đôn đốc)."""
-    a = listing().where(Assignment.id == assignment_id).get_or_none()
-    if a is None:
-        abort(404)
-    require(may_urge(current_user) and can_view_assignment(current_user, a))
+    a = get_or_403(current_user, "assignment.urge", listing(), assignment_id)
     form = UrgeForm()
     if form.validate():
         try:

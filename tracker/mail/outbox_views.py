@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
 
-from tracker.admin.common import get_or_404
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
@@ -16,8 +15,9 @@ from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
 from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.listing import Filter, list_page
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
@@ -84,7 +84,7 @@ def _smtp_description() -> str | None:
 @login_required
 def index() -> Response:
     """The outbox: filter by status and kind, search subject and recipients, newest first."""
-    require_role("admin.manage")
+    require(current_user, "outbox.view")
     query = OutboxMessage.select(*LIST_COLUMNS, Unit.id, Unit.name).join(
         Unit, JOIN.LEFT_OUTER, on=(OutboxMessage.unit == Unit.id)
     )
@@ -130,7 +130,7 @@ def _show(
 @login_required
 def view(message_id: int) -> Response:
     """One message: its headers, recipients (and those without an address), and its bodies."""
-    require_role("admin.manage")
+    require(current_user, "outbox.view")
     return _show(get_or_404(OutboxMessage, message_id))
 
 
@@ -138,7 +138,7 @@ def view(message_id: int) -> Response:
 @login_required
 def retry(message_id: int) -> Response:
     """Queue a failed or dead message again, as if new: attempts reset, due now."""
-    require_role("admin.manage")
+    require(current_user, "outbox.retry")
     message = get_or_404(OutboxMessage, message_id)
     now = get_clock().now()
     with database.atomic():

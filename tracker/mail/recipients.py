@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.models import MailPreference, Unit, User
+from tracker.policy import users_allowed
 
 
 def wants(user: User, kind: str) -> bool:
@@ -35,7 +36,7 @@ def unit_recipients(
             User.select()
             .where(
                 User.unit == unit,
-                User.role == "officer",
+                users_allowed("mail.receive_unit"),
                 User.active == True,  # noqa: E712
             )
             .order_by(User.id)  # a stable order of addresses, on PostgreSQL too

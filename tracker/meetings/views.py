@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import JOIN, fn
@@ -16,8 +16,9 @@ from tracker.meetings.forms import MeetingForm
 from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
-from tracker.permissions import can, can_view_meeting, require_role, visible_meetings, visible_tasks
+from tracker.policy import can, get_or_403, require, visible_meetings, visible_tasks
 from tracker.web.listing import list_page
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
 from tracker.web.rendering import form_error_status, render
 
@@ -88,7 +89,7 @@ def _form_page(form: MeetingForm, meeting: Meeting | None) -> Response:
 @login_required
 def create() -> Response:
     """Enter a new meeting and its conclusion notice."""
-    require_role("meeting.create")
+    require(current_account(), "meeting.create")
     form = MeetingForm()
     if request.method == "POST":
         if not form.validate():
@@ -104,20 +105,12 @@ def create() -> Response:
     return _form_page(form, None)
 
 
-def _get_meeting(meeting_id: int) -> Meeting:
-    """The meeting, or 404."""
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(meeting_id: int) -> Response:
     """Correct a meeting's details or conclusion; the audit keeps what changed."""
-    require_role("meeting.edit")
-    meeting = _get_meeting(meeting_id)
+    require(current_account(), "meeting.edit")
+    meeting = get_or_404(Meeting, meeting_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "POST":
@@ -146,10 +139,8 @@ def detail(meeting_id: int) -> Response:
     Each task shows its lead unit and how many of its units are in each status and timeliness
     category; the task's page lists the units. htmx (the pager) gets only the tasks block.
     """
-    meeting = _get_meeting(meeting_id)
     user = current_account()
-    if not can_view_meeting(user, meeting):
-        abort(403)
+    meeting = get_or_403(user, "meeting.view", Meeting, meeting_id)
     page = paginate(
         visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id)
     )

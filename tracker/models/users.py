@@ -29,7 +29,7 @@ def hash_method() -> str:
 
 
 class User(UserMixin, BaseModel):
-    """A login; officers belong to one unit and see that unit's work."""
+    """A login; officers belong to one unit. What each role may do: tracker/policy.py."""
 
     username = CharField(max_length=60, unique=True)
     full_name = CharField(max_length=200)
@@ -69,18 +69,3 @@ class User(UserMixin, BaseModel):
     @property
     def role_label(self) -> str:
         return gettext(ROLES[self.role]) if self.role in ROLES else self.role
-
-    @property
-    def sees_everything(self) -> bool:
-        """Admins, leaders, secretaries and viewers read all work."""
-        return self.role in ("admin", "leader", "secretary", "viewer")
-
-    @property
-    def manages_tasks(self) -> bool:
-        """May create and edit meetings and tasks, and assign them."""
-        return self.role in ("admin", "leader", "secretary")
-
-    @property
-    def decides(self) -> bool:
-        """May confirm, return, pause and cancel assignments."""
-        return self.role in ("admin", "leader")

@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, request, url_for
 from flask_babel import format_percent
-from flask_login import login_required
+from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from tracker.core import timeliness
 from tracker.models import UNIT_KINDS, Assignment, Unit
 from tracker.overview import queries
 from tracker.overview.queries import Filters, InvalidFilter, parse_filters
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.web.pagination import Page, page_number, paginate_ids, sort_key
 from tracker.web.rendering import render
 
@@ -51,7 +51,7 @@ def _link(filters: Filters, **overrides: Any) -> str:
 
 def leader_home() -> Response:
     """Counts per unit and timeliness category, then the overdue list (htmx: that list only)."""
-    require_role("dashboard.view")
+    require(current_user, "dashboard.view")
     today, window = timeliness.context()
     context: dict[str, Any] = {
         "today": today,
@@ -100,7 +100,7 @@ def leader_home() -> Response:
 @login_required
 def meeting_options() -> Response:
     """The meeting filter's options for what was typed in its search field (htmx)."""
-    require_role("dashboard.view")
+    require(current_user, "dashboard.view")
     search = request.args.get("mq", "").strip()[:100]
     meetings = queries.meetings_for_select(request.args.get("meeting"), search)
     try:
@@ -120,7 +120,7 @@ def meeting_options() -> Response:
 @login_required
 def assignments() -> Response:
     """The assignments behind a number of the overview, filtered, sorted and paginated."""
-    require_role("dashboard.view")
+    require(current_user, "dashboard.view")
     today, window = timeliness.context()
     context: dict[str, Any] = {
         "order": timeliness.ORDER,

@@ -9,12 +9,13 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from tracker.assignments.forms import Row, build_row, shows_actions
+from tracker.assignments.forms import Row, build_row
 from tracker.assignments.queries import listing
 from tracker.core import timeliness
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit
 from tracker.overview import counts as cache
+from tracker.policy import can
 from tracker.tasks import cadence
 from tracker.web.pagination import NullsLast, Page, paginate_ids, sort_key
 from tracker.web.rendering import render
@@ -146,7 +147,7 @@ def work_page(template: str, unit: Unit) -> Response:
         sort=sort,
         counters=counters(unit.id, url),
         next_url=url,
-        show_actions=shows_actions(current_user, unit.id),
+        show_actions=can(current_user, "unit.act", unit),
         lazy_forms=True,
     )
 

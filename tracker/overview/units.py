@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response
 from flask_login import current_user, login_required
 
 from tracker.models import Unit
 from tracker.overview.unit_work import work_page
-from tracker.permissions import can_view_unit, require
+from tracker.policy import get_or_403
 from tracker.web.page_cache import cached_page
 
 bp = Blueprint("units", __name__)
@@ -18,8 +18,5 @@ bp = Blueprint("units", __name__)
 @cached_page
 def view(unit_id: int) -> Response:
     """The unit's assignments: everyone who sees everything, or the unit's own officers."""
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
-    require(can_view_unit(current_user, unit.id))
+    unit = get_or_403(current_user, "unit.view", Unit, unit_id)
     return work_page("overview/units/work.html", unit)

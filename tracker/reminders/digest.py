@@ -19,6 +19,7 @@ from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
 from tracker.models import UNIT_KINDS, Assignment, Task, Unit, User
+from tracker.policy import users_allowed
 from tracker.reminders import periods
 from tracker.reminders.common import (
     ACTIONABLE,
@@ -186,7 +187,8 @@ def display_order(unit: Unit) -> tuple:
 
 def officers_by_unit(unit_id: int | None) -> dict[int, list[User]]:
     """Active officers by unit, in one query."""
-    query = User.select().where(User.role == "officer", User.active == True)  # noqa: E712
+    officers = users_allowed("mail.receive_unit")
+    query = User.select().where(officers, User.active == True)  # noqa: E712
     if unit_id is not None:
         query = query.where(User.unit == unit_id)
     result: dict[int, list[User]] = defaultdict(list)

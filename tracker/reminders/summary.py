@@ -17,12 +17,11 @@ from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out
 from tracker.models import User
 from tracker.overview import queries
+from tracker.policy import users_allowed
 from tracker.reminders import periods
 from tracker.reminders.common import Lines, Mail, in_mail_locale, render_mail, subject
 
 KIND = "leader_summary"
-
-READERS = ("leader", "secretary")
 
 # The mail lists the most overdue items; the rest are one click away on the overview.
 OVERDUE_LIMIT = 50
@@ -32,7 +31,7 @@ def readers():
     """The active leaders and secretaries, in a stable order."""
     return (
         User.select()
-        .where(User.role.in_(READERS), User.active == True)  # noqa: E712
+        .where(users_allowed("mail.receive_summary"), User.active == True)  # noqa: E712
         .order_by(User.role, User.username)
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -13,20 +13,12 @@ from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
-from tracker.permissions import can, can_view_unit, require, require_role
+from tracker.policy import can, get_or_403
 from tracker.reminders import digest
 from tracker.reminders.common import fmt_date, link
 from tracker.web.rendering import render, wants_fragment
 
 bp = Blueprint("reminders", __name__)
-
-
-def _unit(unit_id: int) -> Unit:
-    """The unit, or 404."""
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
-    return unit
 
 
 def _page(unit: Unit, notice: str = "", category: str = "info") -> Response:
@@ -57,8 +49,7 @@ def _page(unit: Unit, notice: str = "", category: str = "info") -> Response:
 @login_required
 def preview(unit_id: int) -> Response:
     """This week's digest of a unit, as it would be mailed (who may see the unit's work)."""
-    unit = _unit(unit_id)
-    require(can_view_unit(current_user, unit.id))
+    unit = get_or_403(current_user, "unit.view", Unit, unit_id)
     return _page(unit)
 
 
@@ -66,8 +57,7 @@ def preview(unit_id: int) -> Response:
 @login_required
 def send(unit_id: int) -> Response:
     """Queue this week's digest of a unit now; a second press finds it already queued."""
-    unit = _unit(unit_id)
-    require_role("digest.send")
+    unit = get_or_403(current_user, "digest.send", Unit, unit_id)
     now = get_clock().now()
     with database.atomic():
         found = digest.for_unit(unit.id, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,18 +15,18 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import FrozenReport, User
 from tracker.models.audit import record
-from tracker.permissions import require, require_role
+from tracker.policy import require
 from tracker.reports import bp, report
 from tracker.reports.params import parse
 from tracker.reports.views import (
     INVALID,
-    can_freeze,
     form_context,
     print_page,
     report_context,
     xlsx_response,
 )
 from tracker.web.forms import BaseForm, max_len
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
 from tracker.web.rendering import render
 
@@ -41,7 +41,7 @@ class FreezeForm(BaseForm):
 @login_required
 def freeze_confirm() -> Response:
     """Chốt báo cáo, step one: the report page's button leads here to give the title."""
-    require(can_freeze(current_user))
+    require(current_user, "report.freeze")
     params, errors, raw = parse(request.args, get_clock().today())
     if params is None:
         return render(
@@ -58,7 +58,7 @@ def freeze_confirm() -> Response:
 @login_required
 def freeze() -> Response:
     """Store the current report (summary and detailed list) as a frozen report."""
-    require(can_freeze(current_user))
+    require(current_user, "report.freeze")
     form = FreezeForm()
     today = get_clock().today()
     params, errors, raw = parse(request.form, today)
@@ -103,7 +103,7 @@ def freeze() -> Response:
 @login_required
 def frozen_list() -> Response:
     """The frozen reports, newest first."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     query = (
         FrozenReport.select(
             FrozenReport.id,
@@ -121,11 +121,8 @@ def frozen_list() -> Response:
 
 
 def _get(report_id: int) -> FrozenReport:
-    require_role("dashboard.view")
-    frozen = FrozenReport.get_or_none(FrozenReport.id == report_id)
-    if frozen is None:
-        abort(404)
-    return frozen
+    require(current_user, "report.view")
+    return get_or_404(FrozenReport, report_id)
 
 
 @bp.route("/frozen/<int:report_id>")

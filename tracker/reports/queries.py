@@ -25,6 +25,7 @@ from tracker.assignments.queries import count_where
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, UnitGroupMember, User
+from tracker.policy import visible_assignments
 from tracker.reports.params import ReportParams
 
 # Report categories, in the order of the national report's columns.
@@ -118,16 +119,6 @@ def in_period(query, params: ReportParams):
     return query
 
 
-def scoped_to(query, user: User):
-    """Only what ``user`` may read (officers: the tasks given to their unit)."""
-    if user.sees_everything:
-        return query
-    if user.role == "officer" and user.unit_id:
-        own = Assignment.select(Assignment.task).where(Assignment.unit == user.unit_id)
-        return query.where(Assignment.task.in_(own))
-    return query.where(False)
-
-
 def base(params: ReportParams, *columns):
     """Assignment ⋈ Task ⋈ Unit restricted to the report's period and scope."""
     query = (
@@ -151,7 +142,7 @@ def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
         fn.SUM(Assignment.extension_count).alias("extensions"),
         fn.SUM(late_days(as_of)).alias("late_days"),
     ]
-    query = scoped_to(base(params, *columns), user).group_by(
+    query = visible_assignments(user, base(params, *columns)).group_by(
         Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.sort_order
     )
     query = query.order_by(Unit.kind_order(), Unit.sort_order, Unit.name)
@@ -171,22 +162,22 @@ def trend(params: ReportParams, as_of: date, user: User) -> list[dict]:
     start, end = _day(params.start), _day(params.end)
     done_month = month_of(Assignment.completed_on)
     done = (
-        scoped_to(
+        visible_assignments(
+            user,
             base(
                 params,
                 done_month.alias("month"),
                 count_where(cond["done_on_time"]).alias("done_on_time"),
                 count_where(cond["done_late"]).alias("done_late"),
             ),
-            user,
         )
         .where(Assignment.completed_on.between(start, end))
         .group_by(done_month)
     )
     due_month = month_of(Assignment.stats_deadline)
     due = (
-        scoped_to(
-            base(params, due_month.alias("month"), fn.COUNT(Assignment.id).alias("due")), user
+        visible_assignments(
+            user, base(params, due_month.alias("month"), fn.COUNT(Assignment.id).alias("due"))
         )
         .where(Assignment.stats_deadline.between(start, end))
         .group_by(due_month)
@@ -231,7 +222,7 @@ def listing(params: ReportParams, user: User):
         .switch(Assignment)
         .join(Unit)
     )
-    return scoped_to(in_period(query, params), user)
+    return visible_assignments(user, in_period(query, params))
 
 
 def _chunks(ids):

@@ -14,7 +14,7 @@ from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
 from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
 from tracker.overview.queries import meetings_for_select
-from tracker.permissions import require_role
+from tracker.policy import can, require
 from tracker.reports import bp, charts, queries, report, xlsx
 from tracker.reports.params import PERIODS, parse
 from tracker.web.pagination import paginate
@@ -22,11 +22,6 @@ from tracker.web.rendering import render
 
 INVALID = 422
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def can_freeze(user) -> bool:
-    """Leaders and admins freeze reports (see the package docstring)."""
-    return bool(user.is_authenticated and user.role in ("admin", "leader"))
 
 
 def percent(rate: float | None) -> str:
@@ -98,7 +93,7 @@ def _parsed():
 @login_required
 def index() -> Response:
     """Choose a period and scope; see the table, the ranking and the charts."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, errors, raw = _parsed()
     context = form_context(raw, errors)
     if params is None:
@@ -110,7 +105,7 @@ def index() -> Response:
         "reports/index.html",
         params=params,
         args=args,
-        freeze_allowed=can_freeze(current_user),
+        freeze_allowed=can(current_user, "report.freeze"),
         images=(
             (url_for("reports.units_chart", **args), charts.unit_bars_height(len(data["rows"]))),
             (url_for("reports.trend_chart", **args), charts.TREND_HEIGHT),
@@ -124,7 +119,7 @@ def index() -> Response:
 @login_required
 def method_page() -> Response:
     """How the report counts, classifies and scores (the report page shows only the score)."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     return render("reports/method.html", back_url=url_for("reports.index"))
 
 
@@ -141,7 +136,7 @@ def svg_response(chart) -> Response:
 @login_required
 def units_chart() -> Response:
     """The chart of the units' results, as an SVG image."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, _errors, _raw = _parsed()
     if params is None:
         return Response(status=INVALID)
@@ -153,7 +148,7 @@ def units_chart() -> Response:
 @login_required
 def trend_chart() -> Response:
     """The monthly trend of the report, as an SVG image."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, _errors, _raw = _parsed()
     if params is None:
         return Response(status=INVALID)
@@ -164,7 +159,7 @@ def trend_chart() -> Response:
 @login_required
 def assignments() -> Response:
     """The assignments behind one number of the report, paginated."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, errors, raw = _parsed()
     category = request.args.get("category", "")
     unit = None
@@ -226,7 +221,7 @@ def xlsx_response(data: dict[str, Any], rows: list[dict], name: str) -> Response
 @login_required
 def export() -> Response:
     """The report as .xlsx: the summary sheet and the detailed list."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, errors, raw = _parsed()
     if params is None:
         return render(
@@ -252,7 +247,7 @@ def print_page(data: dict[str, Any], rows: list[dict], total: int, frozen=None) 
 @login_required
 def print_view() -> Response:
     """An A4 landscape page for the browser to print or save as PDF."""
-    require_role("dashboard.view")
+    require(current_user, "report.view")
     today, params, errors, raw = _parsed()
     if params is None:
         return render(

@@ -18,7 +18,7 @@ from tracker.core.i18n import N_
 from tracker.core.search_index import matches, search_plans, sort_term
 from tracker.core.textfold import highlight, terms
 from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, User
-from tracker.permissions import visible_meetings, visible_tasks
+from tracker.policy import visible, visible_meetings, visible_tasks
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import render
 
@@ -38,14 +38,10 @@ COUNT_CAP = 1000
 
 
 def visible_reports(user: User):
-    """Progress reports ``user`` may find: all, or (officers) their own unit's only."""
+    """Progress reports ``user`` may find (officers: their own unit's only), with their
+    assignment, task and unit."""
     query = ProgressReport.select(ProgressReport, Assignment, Task, Unit).join(Assignment)
-    query = query.join(Task).switch(Assignment).join(Unit)
-    if user.sees_everything:
-        return query
-    if user.role == "officer" and user.unit_id:
-        return query.where(Assignment.unit == user.unit_id)
-    return query.where(False)
+    return visible(user, query.join(Task).switch(Assignment).join(Unit))
 
 
 def search_query(user: User, kind: str, words: list[str]):

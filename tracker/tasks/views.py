@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -17,21 +17,14 @@ from tracker.core.i18n import N_
 from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
-from tracker.permissions import can, can_view_task, require_role
+from tracker.policy import can, get_or_403, require
 from tracker.tasks.creation import create_task, give_units
 from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, notice_day
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import form_error_status, render
 
 bp = Blueprint("tasks", __name__)
-
-
-def _get_task(task_id: int) -> Task:
-    """The task, or 404."""
-    task = Task.get_or_none(Task.id == task_id)
-    if task is None:
-        abort(404)
-    return task
 
 
 def _form_page(form: TaskForm, meeting: Meeting | None, task: Task | None) -> Response:
@@ -46,10 +39,8 @@ def _form_page(form: TaskForm, meeting: Meeting | None, task: Task | None) -> Re
 @login_required
 def create(meeting_id: int) -> Response:
     """A new task of a meeting, given to its units in the same step."""
-    require_role("task.create")
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
+    require(current_account(), "task.create")
+    meeting = get_or_404(Meeting, meeting_id)
     form = TaskCreateForm(number=Task.next_number(meeting))
     form.set_unit_choices()
     form.notice_day = notice_day(meeting)
@@ -73,10 +64,8 @@ def detail(task_id: int) -> Response:
     Officers of a unit holding the task read them all. The summary counts every assignment;
     htmx (the pager) gets only the units block.
     """
-    task = _get_task(task_id)
     user = current_account()
-    if not can_view_task(user, task):
-        abort(403)
+    task = get_or_403(user, "task.view", Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
     per_page = current_app.config["PAGE_SIZE"]
     number = min(page_number(), max(1, ceil(len(assignments) / per_page)))
@@ -153,8 +142,8 @@ def update_task(task: Task, actor: User, values: dict[str, object]) -> bool:
 @login_required
 def edit(task_id: int) -> Response:
     """Correct a task; changing its deadline moves the deadline of unextended assignments."""
-    require_role("task.edit")
-    task = _get_task(task_id)
+    require(current_account(), "task.edit")
+    task = get_or_404(Task, task_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = TaskForm(obj=task if request.method == "GET" else None)
     form.notice_day = notice_day(task.meeting)
@@ -171,8 +160,8 @@ def edit(task_id: int) -> Response:
 @login_required
 def assign(task_id: int) -> Response:
     """Give a task to more units (directly or through unit groups)."""
-    require_role("task.assign")
-    task = _get_task(task_id)
+    require(current_account(), "task.assign")
+    task = get_or_404(Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
     has_lead = any(a.role == "lead" for a in assignments)
     form = AssignForm(has_lead=has_lead)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -24,8 +24,9 @@ from tracker.meetings.notice.review import (
 from tracker.meetings.notice.source import SourceForm
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Meeting, NoticeDraft, User
 from tracker.models.audit import record
-from tracker.permissions import require_role
+from tracker.policy import require
 from tracker.tasks.workdays import add_working_days
+from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
 
 bp = Blueprint("notice", __name__)
@@ -33,11 +34,8 @@ PAGE = "meetings/notice/review.html"
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    require_role("task.create")
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    require(current_account(), "task.create")
+    return get_or_404(Meeting, meeting_id)
 
 
 def _review(meeting: Meeting, user: User) -> NoticeDraft | None:
