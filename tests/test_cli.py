@@ -117,6 +117,20 @@ def test_seed_bench_creates_tasks_and_assignments(runner, app_ctx):
     assert {a.category() for a in mine} >= set(ORDER)
 
 
+def test_seed_bench_hashes_each_account_on_its_own(runner, app_ctx):
+    """Every bench account gets its own salt and hash (a cheaper scrypt, bench_seed's
+    ``HASH_METHOD``), and each logs in with the bench password."""
+    assert invoke(runner, "seed-bench", "--tasks", "20", "--units", "12").exit_code == 0
+    users = list(User.select())
+    hashes = [u.password_hash for u in users]
+    assert len(users) == 13
+    assert len(set(hashes)) == len(hashes)
+    assert len({h.split("$")[1] for h in hashes}) == len(hashes)
+    assert all(h.startswith("scrypt:") for h in hashes)
+    for user in users:
+        assert user.check_password("bench"), user.username
+
+
 def test_seed_bench_is_deterministic(runner, app_ctx):
     assert invoke(runner, "seed-bench", "--tasks", "45", "--seed", "7").exit_code == 0
     first = snapshot()

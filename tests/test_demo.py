@@ -245,3 +245,21 @@ def test_other_demo_accounts_log_in(runner, client, auth, username):
     load(runner)
     assert auth.login(username, "demo").status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_every_demo_account_has_its_own_salted_hash(runner, client, auth):
+    """One hash shared by every account would tell whoever reads one row that all share the
+    password, and would let one cracked hash open every account: each is hashed on its own."""
+    load(runner)
+    users = list(User.select().order_by(User.username))
+    hashes = [u.password_hash for u in users]
+    salts = [h.split("$")[1] for h in hashes]
+    assert len(users) > 20
+    assert len(set(hashes)) == len(hashes)
+    assert len(set(salts)) == len(salts)
+    for user in users:
+        assert user.check_password("demo"), user.username
+    for username in ("admin", "pb.buudien"):
+        assert auth.login(username, "demo").status_code == 302
+        assert client.get("/").status_code == 200
+        auth.logout()

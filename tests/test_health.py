@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
+import pytest
 from peewee import OperationalError
 
+from tracker import create_app
 from tracker.core import db
 from tracker.ops import health as ops_health
 
@@ -51,6 +55,9 @@ def test_health_reports_pending_migrations(client):
 
 def test_health_reports_a_database_that_does_not_answer(client, monkeypatch):
     class Unreachable:
+        def connect(self, **_kwargs):
+            return False  # a pooled connection handed out; the server dropped it since
+
         def execute_sql(self, *_args, **_kwargs):
             raise OperationalError("server closed the connection unexpectedly")
 
@@ -58,3 +65,34 @@ def test_health_reports_a_database_that_does_not_answer(client, monkeypatch):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "error", "migrations": "unknown"}
+
+
+def _closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_health_answers_503_json_when_the_database_cannot_be_opened(kind, tmp_path, monkeypatch):
+    """A database that cannot even be opened is a 503 JSON answer, never the HTML 500 page.
+
+    The application is still built (building it opens no connection); only the request finds
+    out, and monitoring must read the same JSON as for any other failure of the database.
+    """
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "test-secret-key")
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'tracker.sqlite3'}"
+    else:
+        url = f"postgresql://root@127.0.0.1:{_closed_port()}/test"
+    application = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tmp_path})
+    try:
+        response = application.test_client().get("/health")
+    finally:
+        db.close_all()
+    assert response.status_code == 503
+    assert response.is_json
+    assert response.get_json() == {"status": "error", "database": "error", "migrations": "unknown"}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert str(tmp_path) not in response.get_data(as_text=True)

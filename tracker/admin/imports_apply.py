@@ -6,7 +6,6 @@ import back, so the data stays as it was.
 
 from __future__ import annotations
 
-import csv
 import io
 import secrets
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from tracker.admin.imports_check import Row
 from tracker.auth.sessions import end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
+from tracker.core.spreadsheet import csv_writer
 from tracker.models import Unit, UnitGroup, UnitGroupMember, User
 from tracker.models.audit import changes, record
 
@@ -140,9 +140,12 @@ def apply(kind: str, rows: list[Row], actor) -> Outcome:
 
 
 def credentials_csv(credentials: list[tuple[str, str, str]]) -> str:
-    """The generated credentials as CSV text (UTF-8 with BOM, so Excel shows the diacritics)."""
+    """The generated credentials as CSV text (UTF-8 with BOM, so Excel shows the diacritics).
+
+    Names come from the uploaded file: the writer keeps any of them from becoming a formula.
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["Tên đăng nhập", "Họ và tên", "Mật khẩu"])
     writer.writerows(credentials)
     return "\ufeff" + out.getvalue()

@@ -2,15 +2,16 @@
 
 The .xlsx template's data sheet comes first (the import reads the first sheet); its kind and
 role columns offer a drop-down list of the allowed values. The .csv template is UTF-8 with a
-BOM and commas, as Excel opens it correctly.
+BOM and commas, as Excel opens it correctly. Both are written through tracker.core.spreadsheet,
+as every spreadsheet the application writes, so no cell can become a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 
 from tracker.admin.imports_spec import COLUMNS
+from tracker.core.spreadsheet import csv_writer, xlsx_row
 from tracker.models import ROLES, UNIT_KINDS
 
 EXAMPLES = {
@@ -53,7 +54,7 @@ def headers(kind: str) -> list[str]:
 
 def template_csv(kind: str) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(headers(kind))
     writer.writerow([EXAMPLES[kind][c.key] for c in COLUMNS[kind]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -69,8 +70,8 @@ def template_xlsx(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = "Dữ liệu"
     columns = COLUMNS[kind]
-    sheet.append(headers(kind))
-    sheet.append([EXAMPLES[kind][c.key] for c in columns])
+    sheet.append(xlsx_row(sheet, headers(kind)))
+    sheet.append(xlsx_row(sheet, [EXAMPLES[kind][c.key] for c in columns]))
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet[f"{letter}1"].font = Font(bold=True)
@@ -89,16 +90,17 @@ def template_xlsx(kind: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     help_sheet = workbook.create_sheet("Hướng dẫn")
-    help_sheet.append(["Cột", "Bắt buộc", "Ý nghĩa, giá trị cho phép"])
+    help_sheet.append(xlsx_row(help_sheet, ["Cột", "Bắt buộc", "Ý nghĩa, giá trị cho phép"]))
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for column in columns:
         choices = _choices(kind, column.key)
         text = column.help + (" " + "; ".join(choices) + "." if choices else "")
-        help_sheet.append([column.label, "Có" if column.required else "", text.strip()])
+        row = [column.label, "Có" if column.required else "", text.strip()]
+        help_sheet.append(xlsx_row(help_sheet, row))
     help_sheet.append([])
     for line in NOTES[kind]:
-        help_sheet.append([line])
+        help_sheet.append(xlsx_row(help_sheet, [line]))
     help_sheet.column_dimensions["A"].width = 28
     help_sheet.column_dimensions["B"].width = 10
     help_sheet.column_dimensions["C"].width = 90

@@ -4,9 +4,11 @@ connections (pooled) and transactions. Applying the migrations is tracker.ops.mi
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
-from flask import Flask
+from flask import Flask, request
 from peewee import (
     DatabaseProxy,
     DateTimeField,
@@ -20,6 +22,9 @@ from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 from psycopg2.extensions import TRANSACTION_STATUS_UNKNOWN
 
 database = DatabaseProxy()
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -187,12 +192,29 @@ def bind(url: str) -> None:
     database.initialize(open_database(url))
 
 
+OPENS_DATABASE_ITSELF = "opens_database_itself"
+
+
+def opens_database_itself(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view that opens the database itself, so the request does not open it first.
+
+    The request's connection is opened before the view runs; if the database cannot be opened,
+    that failure is a 500 the view never sees. A view whose answer is about the database
+    (``/health``) must see it to say so.
+    """
+    setattr(view, OPENS_DATABASE_ITSELF, True)
+    return view
+
+
 def init_app(app: Flask) -> None:
     """Bind the database and open/close one connection per request."""
     bind(app.config["DATABASE_URL"])
 
     @app.before_request
     def _connect() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, OPENS_DATABASE_ITSELF, False):
+            return
         database.connect(reuse_if_open=True)
 
     @app.teardown_request

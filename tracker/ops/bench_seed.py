@@ -21,6 +21,10 @@ from tracker.core.db import database
 from tracker.models import FIELDS, Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
 
 PASSWORD = "bench"
+# Each bench account's password is hashed on its own (its own salt), with scrypt at a lower cost
+# than the application's: ``--units`` may ask for hundreds of accounts, and the default scrypt
+# costs ~0.1 s per hash. The cost is written in the hash, so logins check it as any other.
+HASH_METHOD = "scrypt:1024:8:1"
 LEADER = "bench.leader"
 OFFICER = "bench.officer"
 BATCH = 1000
@@ -135,7 +139,6 @@ def _units(n_units: int) -> list[Unit]:
 
 def _users(units: list[Unit], now: datetime) -> tuple[dict[int, int], User, Unit]:
     """One officer per unit (existing or bench.<code>), plus the bench leader and officer."""
-    password_hash = generate_password_hash(PASSWORD)
 
     def ensure(username: str, full_name: str, role: str, unit: Unit | None) -> User:
         user = User.get_or_none(User.username == username)
@@ -144,7 +147,7 @@ def _users(units: list[Unit], now: datetime) -> tuple[dict[int, int], User, Unit
                 username=username,
                 full_name=full_name,
                 email=f"{username}@bench.example",
-                password_hash=password_hash,
+                password_hash=generate_password_hash(PASSWORD, method=HASH_METHOD),
                 role=role,
                 unit=unit,
                 created_at=now,

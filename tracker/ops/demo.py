@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from werkzeug.security import generate_password_hash
-
 from tracker.assignments import workflow
 from tracker.core.clock import get_clock
 from tracker.core.db import database
@@ -438,8 +436,12 @@ def _units() -> dict[str, Unit]:
 
 
 def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
-    # Hashing is slow on purpose: hash the shared demo password once.
-    password_hash = generate_password_hash(PASSWORD)
+    """One account per role and one officer per unit, each password hashed on its own.
+
+    All share the password "demo", yet each gets its own salt: one hash reused for every row
+    would tell whoever reads the table that the accounts share a password. The method is the
+    application's (``User.set_password``), so a demo site's logins are hashed as real ones.
+    """
     rows = [
         ("admin", "Quản trị hệ thống", "admin", None),
         ("lanhdao", CHAIR_NAME, "leader", None),
@@ -451,15 +453,17 @@ def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
         rows.append((f"{prefix}.{code}", f"Cán bộ đầu mối {unit.name}", "officer", unit))
     users = {}
     for username, full_name, role, unit in rows:
-        users[username] = User.create(
+        user = User(
             username=username,
             full_name=full_name,
             email=f"{username}@{EMAIL_DOMAIN}",
-            password_hash=password_hash,
             role=role,
             unit=unit,
             created_at=created_at,
         )
+        user.set_password(PASSWORD)
+        user.save()
+        users[username] = user
     return users
 
 

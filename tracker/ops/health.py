@@ -11,7 +11,7 @@ import logging
 from flask import Blueprint, Response, jsonify
 from playhouse.migrations import Runner
 
-from tracker.core.db import database
+from tracker.core.db import database, opens_database_itself
 from tracker.ops.migrate import MIGRATIONS_DIR
 
 bp = Blueprint("health", __name__)
@@ -30,6 +30,7 @@ def check() -> tuple[dict[str, object], bool]:
     """The health report and whether everything is fine."""
     report: dict[str, object] = {"status": "ok", "database": "ok", "migrations": "ok"}
     try:
+        database.connect(reuse_if_open=True)  # closed again at the end of the request
         database.execute_sql("SELECT 1").fetchone()
         pending = pending_migrations()
     except Exception:  # any failure of the database is the answer here, not a 500
@@ -43,8 +44,12 @@ def check() -> tuple[dict[str, object], bool]:
 
 
 @bp.route("/health")
+@opens_database_itself
 def health() -> Response:
-    """200 with ``{"status": "ok", ...}``, or 503 saying which part is not."""
+    """200 with ``{"status": "ok", ...}``, or 503 saying which part is not.
+
+    It opens the database itself: a database that cannot even be opened is a 503 here too.
+    """
     report, ok = check()
     response = jsonify(report)
     response.status_code = 200 if ok else 503

@@ -3,6 +3,8 @@
 Sheet 1 "Tổng hợp": title, period, then one row per unit and a totals row (header frozen).
 Sheet 2 "Danh sách chi tiết": the national report's columns, one row per assignment.
 Difficulties and proposals come from the assignment's latest progress report.
+Every value goes through tracker.core.spreadsheet: titles, unit names and reports are users'
+text, and none of it may become a formula in the leader's Excel.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
+from tracker.core.spreadsheet import xlsx_cell, xlsx_row
 from tracker.models import STATUSES
 from tracker.reports.charts import labels as category_labels
 
@@ -41,7 +44,7 @@ def _cell(ws, value: Any, fmt: str | None = None, bold: bool = False, wrap: bool
         cell.font = BOLD
     if wrap:
         cell.alignment = WRAP
-    return cell
+    return xlsx_cell(ws, cell)
 
 
 def _header(ws, names: list[str]) -> list:
@@ -49,7 +52,7 @@ def _header(ws, names: list[str]) -> list:
     for name in names:
         cell = WriteOnlyCell(ws, value=name)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGN
-        cells.append(cell)
+        cells.append(xlsx_cell(ws, cell))
     return cells
 
 
@@ -151,22 +154,25 @@ def _detail_sheet(wb: Workbook, rows: list[dict[str, Any]]) -> None:
         status = STATUSES.get(row["status"])
         # Plain values where no format is needed: styling every cell makes large lists slow.
         ws.append(
-            [
-                row["stt"],
-                _cell(ws, row["task"], wrap=True),
-                row["unit"],
-                row["source"],
-                row["lead"],
-                row["coordinating"],
-                _cell(ws, _day(row["deadline"]), DATE),
-                _cell(ws, _day(row["original_deadline"]), DATE),
-                row["extensions"],
-                _(status) if status else row["status"],
-                result,
-                row["difficulties"],
-                row["proposals"],
-                _cell(ws, _local(row["updated_at"]), DATETIME),
-            ]
+            xlsx_row(
+                ws,
+                [
+                    row["stt"],
+                    _cell(ws, row["task"], wrap=True),
+                    row["unit"],
+                    row["source"],
+                    row["lead"],
+                    row["coordinating"],
+                    _cell(ws, _day(row["deadline"]), DATE),
+                    _cell(ws, _day(row["original_deadline"]), DATE),
+                    row["extensions"],
+                    _(status) if status else row["status"],
+                    result,
+                    row["difficulties"],
+                    row["proposals"],
+                    _cell(ws, _local(row["updated_at"]), DATETIME),
+                ],
+            )
         )
 
 

@@ -1,0 +1,108 @@
+"""Spreadsheet cells that show text exactly as typed and never run it as a formula.
+
+Every .xlsx and .csv the application writes (the report, frozen reports, the import templates,
+the generated credentials) passes its values through here, so a task title, a progress report
+or a unit name beginning with ``=`` reaches the leader's Excel as text, not as a live formula
+such as ``=HYPERLINK("http://evil", "click")``.
+
+- .xlsx: openpyxl turns any text beginning with ``=`` into a formula (and ``#N/A`` and the like
+  into error values). Text is written as a text cell instead, and text that starts like a
+  formula also carries Excel's quote prefix, so it stays text when someone edits the cell. The
+  text is not changed: the cell shows what was typed.
+- .csv: a CSV file has no cell types; Excel reads a cell beginning with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return as a formula. Such a cell gets a leading single quote (the
+  OWASP advice). A field holding a comma, a semicolon or a tab is quoted: Excel splits a line at
+  its locale's list separator (``;`` in Vietnamese Windows), and a separator inside a text must
+  not start a new cell there. Other fields stay unquoted, so the file reads as before.
+
+Numbers, dates and empty cells the application writes itself are left as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+# What Excel reads as the start of a formula (tab and carriage return: before one of the others).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def xlsx_cell(sheet: Worksheet, value: Any) -> Any:
+    """``value`` ready for ``sheet.append`` (a normal or a write-only sheet).
+
+    A cell (already styled) has its text made a text cell; text that openpyxl would take for a
+    formula or an error value becomes such a cell; anything else is returned as it is (plain
+    values keep large write-only sheets fast).
+    """
+    if isinstance(value, Cell):
+        return _as_text(value)
+    if isinstance(value, str) and (starts_like_formula(value) or value in ERROR_CODES):
+        # A cell of its own (openpyxl places it in the row), for either kind of sheet.
+        return _as_text(WriteOnlyCell(sheet, value))
+    return value
+
+
+def xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Any]:
+    """A row of values for ``sheet.append``, each through ``xlsx_cell``."""
+    return [xlsx_cell(sheet, value) for value in values]
+
+
+def _as_text(cell: Cell) -> Cell:
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # after the value: openpyxl guessed from its first character
+        if starts_like_formula(cell.value):
+            cell.quotePrefix = True
+    return cell
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` for a CSV cell: text that starts like a formula gets a leading quote."""
+    if isinstance(value, str) and starts_like_formula(value):
+        return "'" + value
+    return value
+
+
+# Fields holding one of these are quoted: the list separators Excel may use (the comma, the
+# semicolon of comma-decimal locales, the tab), the quote itself and line breaks.
+QUOTED_IF_IN = (",", ";", "\t", '"', "\r", "\n")
+
+
+def csv_field(value: Any) -> str:
+    """One CSV field (RFC 4180), neutralised by ``csv_cell`` and quoted when it must be.
+
+    The csv module quotes a field only for its own delimiter; a text with a semicolon must be
+    quoted as well (see the module's docstring), hence this small writer of our own.
+    """
+    value = csv_cell(value)
+    text = "" if value is None else str(value)
+    if any(mark in text for mark in QUOTED_IF_IN):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class SafeCsvWriter:
+    """Writes rows of ``csv_field`` fields, comma-separated, each line ended by CRLF."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        self._out.write(",".join(csv_field(value) for value in values) + "\r\n")
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: TextIO) -> SafeCsvWriter:
+    """The CSV writer every export uses (see the module's docstring)."""
+    return SafeCsvWriter(out)
