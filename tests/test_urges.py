@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from datetime import timedelta
 
+import pytest
+from conftest import NOW, AuthActions, CsrfClient
+from smtp_support import SmtpServer
+
+from tracker.mail.sender import send_pending
 from tracker.models import Assignment, AuditEvent, OutboxMessage, User
+
+# A second urge of the same assignment with the same text within this time is refused.
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def login(auth, username: str) -> None:
@@ -46,12 +55,130 @@ def test_urge_counts_goes_on_the_timeline_and_mails_the_unit(client, auth, world
     assert "Đôn đốc 1 lần" in page and "Đề nghị báo cáo trước thứ Sáu" in page
 
 
-def test_each_urge_mails_once(client, auth, world):
+def test_each_urge_mails_once(client, auth, world, clock):
     urge(client, auth, world.assignment_a)
+    clock.set(NOW + REPEAT_WINDOW)  # the same urge again, once the repeat window has passed
     client.post(f"/assignments/{world.assignment_a.id}/urge", data={})
     assert Assignment.get_by_id(world.assignment_a.id).urge_count == 2
     assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 2
     assert AuditEvent.select().where(AuditEvent.action == "urge").count() == 2
+
+
+# --- the same urge twice ------------------------------------------------------------------
+#
+# Urging twice in a minute (a double click, or a second leader who did not see the first urge)
+# sent the unit two identical mails. A second urge of the same assignment with the same text
+# within ten minutes is refused, and nothing changes: the count, the timeline and the outbox
+# keep the one urge the unit actually received. The refusal says when the first urge was made
+# and by whom, that its mail went to the unit, and how to urge again (another text, or after
+# the window) — what a user who pressed twice expects to read.
+
+
+@pytest.fixture
+def smtp(app):
+    with SmtpServer() as server:
+        app.config["SMTP_URL"] = server.url()
+        yield server
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_the_same_urge_twice_in_a_minute_mails_once(app, client, auth, world, clock, smtp, htmx):
+    world.ward_a.email = "ubnd.sodau@hongbang.example"
+    world.ward_a.save()
+    message = "Đề nghị báo cáo trước thứ Sáu"
+    assert urge(client, auth, world.assignment_a, message=message).status_code == 302
+    before = state(world.assignment_a)
+    clock.set(NOW + timedelta(seconds=40))
+    # The same text, typed again with other spaces: the same urge.
+    again = client.post(
+        f"/assignments/{world.assignment_a.id}/urge",
+        data={"message": "  Đề nghị báo cáo   trước thứ Sáu "},
+        htmx=htmx,
+    )
+    assert again.status_code == (200 if htmx else 400)
+    body = again.get_data(as_text=True)
+    assert (
+        "Bạn đã đôn đốc nhiệm vụ này với cùng nội dung lúc 10:00, thư đôn đốc đã được gửi cho "
+        "đơn vị. Muốn đôn đốc thêm, vui lòng nhập nội dung khác hoặc đôn đốc lại từ 10:10."
+    ) in body
+    assert state(world.assignment_a) == before
+    assert Assignment.get_by_id(world.assignment_a.id).urge_count == 1
+    assert AuditEvent.select().where(AuditEvent.action == "urge").count() == 1
+    assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 1
+    send_pending(app)
+    assert [r.rcpt_tos for r in smtp.received] == [["ubnd.sodau@hongbang.example"]]
+
+
+def test_the_same_urge_by_another_leader_names_who_urged(client, auth, world, clock):
+    assert urge(client, auth, world.assignment_a, "lanhdao").status_code == 302
+    clock.set(NOW + timedelta(minutes=9, seconds=59))
+    response = urge(client, auth, world.assignment_a, "tonghop")
+    assert response.status_code == 400
+    assert (
+        "Đồng chí Lanhdao đã đôn đốc nhiệm vụ này với cùng nội dung lúc 10:00"
+        in response.get_data(as_text=True)
+    )
+    assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 1
+
+
+def test_another_text_or_after_ten_minutes_is_a_new_urge(app, client, auth, world, clock, smtp):
+    world.ward_a.email = "ubnd.sodau@hongbang.example"
+    world.ward_a.save()
+    assert urge(client, auth, world.assignment_a, message="Khẩn trương").status_code == 302
+    clock.set(NOW + timedelta(minutes=1))
+    other = client.post(
+        f"/assignments/{world.assignment_a.id}/urge", data={"message": "Báo cáo ngay hôm nay"}
+    )
+    assert other.status_code == 302
+    clock.set(NOW + REPEAT_WINDOW)
+    later = client.post(
+        f"/assignments/{world.assignment_a.id}/urge", data={"message": "Khẩn trương"}
+    )
+    assert later.status_code == 302
+    assert Assignment.get_by_id(world.assignment_a.id).urge_count == 3
+    assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 3
+    send_pending(app)
+    assert len(smtp.received) == 3
+
+
+def test_two_leaders_urging_at_the_same_moment_mail_once(app, world):
+    """Two identical urges at once, from pages that sent no version: exactly one goes through
+    (the second waits for the first's row lock, then finds its urge)."""
+    clients = []
+    for username in ("lanhdao", "tonghop"):
+        app.test_client_class = CsrfClient
+        client = app.test_client()
+        assert AuthActions(client).login(username).status_code == 302
+        clients.append((client, client.csrf_token()))
+    start = threading.Barrier(2)
+    statuses: dict[int, int] = {}
+
+    def post(i: int) -> None:
+        client, token = clients[i]
+        start.wait()
+        response = client.post(
+            f"/assignments/{world.assignment_a.id}/urge",
+            data={"message": "Khẩn trương", "csrf_token": token},
+        )
+        statuses[i] = response.status_code
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses.values()) == [302, 400]
+    assert Assignment.get_by_id(world.assignment_a.id).urge_count == 1
+    assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 1
+
+
+def test_the_same_text_for_another_assignment_is_not_a_repeat(client, auth, world):
+    assert urge(client, auth, world.assignment_a, message="Khẩn trương").status_code == 302
+    response = client.post(
+        f"/assignments/{world.assignment_b.id}/urge", data={"message": "Khẩn trương"}
+    )
+    assert response.status_code == 302
+    assert OutboxMessage.select().where(OutboxMessage.kind == "urge").count() == 2
 
 
 def test_urge_through_htmx_answers_with_the_panel(client, auth, world):

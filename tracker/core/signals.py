@@ -12,13 +12,66 @@ with the change itself. A receiver's exception propagates to the sender and roll
 
 Every signal's sender is the ``Assignment`` concerned; the keyword arguments are listed with each.
 ``event_id`` is the id of the change's audit event: receivers use it to act once per event.
+
+One action of a user may make many changes at once: a conclusion notice turned into tasks, a
+task given to a group of units. Such an action runs inside ``batched()``; a receiver that would
+answer each change on its own (one mail per new assignment) hands what it heard to
+``gather()`` instead, and answers them all together at the end of the action, still inside its
+transaction (one mail per unit listing everything it was given).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from typing import Any
+
 from blinker import Namespace
 
+from tracker.core.db import database
+
 _signals = Namespace()
+
+# What the receivers gathered in the current action: each one's finishing call → its items.
+Finish = Callable[[list[Any]], object]
+_gathered: ContextVar[dict[Finish, list[Any]] | None] = ContextVar("gathered", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Run one action: what receivers ``gather`` inside is finished once, at its end.
+
+    The finishing calls run inside the action's transaction (opened here if the caller has
+    none), after the last change and before the commit, so what they write commits or rolls
+    back with the action. Nested, the outermost action finishes; a failed action finishes
+    nothing. Each finishing call gets its items in the order they were gathered, and runs
+    outside the batch: a signal it sends is answered at once.
+    """
+    if _gathered.get() is not None:
+        yield
+        return
+    gathered: dict[Finish, list[Any]] = {}
+    transaction = nullcontext() if database.in_transaction() else database.atomic()
+    with transaction:
+        token = _gathered.set(gathered)
+        try:
+            yield
+        finally:
+            _gathered.reset(token)
+        for finish, items in gathered.items():
+            finish(items)
+
+
+def gather(finish: Finish, item: Any) -> None:
+    """Hand ``item`` to ``finish``: with the rest of the current action's at its end, or now
+    (as a list of one) when no action is ``batched``."""
+    gathered = _gathered.get()
+    if gathered is None:
+        finish([item])
+    else:
+        gathered.setdefault(finish, []).append(item)
+
 
 assignment_created = _signals.signal(
     "assignment-created",

@@ -24,6 +24,7 @@ from flask import Flask
 
 from tracker.core.clock import get_clock
 from tracker.core.db import database, write_transaction
+from tracker.mail.headers import mailbox, unstructured
 from tracker.mail.smtp import (
     SmtpSettings,
     connect,
@@ -92,10 +93,11 @@ def recipient_list(message: OutboxMessage) -> list[str]:
 def build_email(message: OutboxMessage, mail_from: str, now: datetime) -> EmailMessage:
     """The e-mail for ``message``: plain text, plus an HTML alternative when there is one."""
     email = EmailMessage(policy=default_policy)
-    email["From"] = mail_from
+    # Folded here, not by the email package: its folder can put the space between two words
+    # outside the encoded-words, and mail clients then drop it (tracker.mail.headers).
+    email["From"] = mailbox("From", mail_from)
     email["To"] = ", ".join(recipient_list(message))
-    # One line: a title typed with a line break must not break the header.
-    email["Subject"] = " ".join(message.subject.split())
+    email["Subject"] = unstructured("Subject", message.subject)
     email["Date"] = format_datetime(now.astimezone(get_clock().tz))
     email["Message-ID"] = message_id(message.key, mail_from)
     email["Auto-Submitted"] = "auto-generated"

@@ -6,10 +6,16 @@ transaction, so the outbox row is written in that transaction too (a rolled-back
 mails nothing), and the workflow never imports this module. The keys hold the assignment and,
 for repeatable events, the audit event's id, so each event mails once. Recipients are the
 unit's officers and address, minus those who turned the kind off.
+
+New assignments are gathered per action (``signals.batched``: a conclusion notice turned into
+tasks, a task given to a group): each unit gets one mail at the end of the action listing all
+it was given; a unit given one task gets the mail of that one assignment.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext
@@ -20,7 +26,16 @@ from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import unit_recipients
 from tracker.models import Assignment, OutboxMessage, User
-from tracker.reminders.common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
+from tracker.reminders.common import (
+    Item,
+    Lines,
+    Mail,
+    fmt_date,
+    in_mail_locale,
+    item,
+    render_mail,
+    subject,
+)
 
 
 def _joined(assignment: Assignment) -> Assignment:
@@ -102,6 +117,92 @@ def new_assignment(assignment: Assignment, actor: User | None = None) -> OutboxM
         ),
         fields=fields,
     )
+
+
+@dataclass
+class NewEntry:
+    """One assignment in the mail that lists a unit's new assignments."""
+
+    it: Item
+    content: str
+    deadline: str
+
+
+@in_mail_locale
+def new_assignments_of_unit(
+    assignments: list[Assignment], actor: User | None = None
+) -> OutboxMessage | None:
+    """One mail telling a unit of all the ``assignments`` one action gave it (two or more).
+
+    The key holds the first assignment's id and their number: an assignment is announced by
+    one action only, so the key is the action's, and queueing it again does nothing.
+    """
+    ids = sorted(a.id for a in assignments)
+    rows = list(listing().where(Assignment.id.in_(ids)).order_by(Assignment.id))
+    unit = rows[0].unit
+    line = Lines(get_clock().now())
+    entries = [NewEntry(line(a), a.task.content, _deadline(a)) for a in rows]
+    meetings = {entry.it.meeting for entry in entries}
+    roles = {role: sum(a.role == role for a in rows) for role in ("lead", "coordinating")}
+    n = len(rows)
+    if roles["lead"] == n:
+        intro = gettext("Đơn vị được giao chủ trì thực hiện %(n)s nhiệm vụ mới sau:", n=n)
+    elif roles["coordinating"] == n:
+        intro = gettext("Đơn vị được giao phối hợp thực hiện %(n)s nhiệm vụ mới sau:", n=n)
+    else:
+        intro = gettext(
+            "Đơn vị được giao %(n)s nhiệm vụ mới, trong đó chủ trì %(lead)s nhiệm vụ, phối hợp "
+            "%(coordinating)s nhiệm vụ:",
+            n=n,
+            **roles,
+        )
+    title = subject(N_("Giao %(n)s nhiệm vụ mới cho %(unit)s"), n=n, unit=unit.name)
+    text, html = render_mail(
+        "new_assignments",
+        subject=title,
+        unit=unit,
+        title=gettext("Nhiệm vụ mới được giao"),
+        intro=intro,
+        meeting=meetings.pop() if len(meetings) == 1 else "",
+        actor=_name(actor),
+        entries=entries,
+    )
+    recipients, missing = unit_recipients(unit, "new_assignment")
+    mail = Mail(
+        key=f"new_assignment:unit:{unit.id}:assignments:{ids[0]}:count:{n}",
+        kind="new_assignment",
+        subject=title,
+        body_text=text,
+        body_html=html,
+        recipients=recipients,
+        missing=missing,
+        unit=unit,
+    )
+    return mail.queue()
+
+
+def new_assignments(given: list[tuple[Assignment, User | None]]) -> list[OutboxMessage]:
+    """The mails of the assignments one action created: one per unit, in the order the units
+    were first given something; a unit given one task gets that assignment's own mail."""
+    by_unit: dict[int, list[tuple[Assignment, User | None]]] = defaultdict(list)
+    for assignment, actor in given:
+        by_unit[assignment.unit_id].append((assignment, actor))
+    queued = []
+    for pairs in by_unit.values():
+        first, actor = pairs[0]
+        if len(pairs) == 1:
+            message = new_assignment(first, actor)
+        else:
+            message = new_assignments_of_unit([a for a, _actor in pairs], actor)
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def assignment_created(assignment: Assignment, actor: User | None = None) -> None:
+    """The receiver of ``assignment_created``: the mail waits for the end of the action, so
+    that a unit given many tasks at once gets one mail (``signals.gather``)."""
+    signals.gather(new_assignments, (assignment, actor))
 
 
 @in_mail_locale
@@ -192,7 +293,7 @@ def submission_confirmed(
 # Signal → the mail it queues. Blinker passes the sender (the assignment) positionally and the
 # signal's keyword arguments by name, which are these builders' parameters.
 RECEIVERS = {
-    signals.assignment_created: new_assignment,
+    signals.assignment_created: assignment_created,
     signals.assignment_urged: urge,
     signals.extension_decided: extension_decided,
     signals.assignment_returned: submission_returned,

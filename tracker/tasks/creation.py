@@ -7,6 +7,7 @@ module that holds a blueprint and its routes.
 from __future__ import annotations
 
 from tracker.assignments import workflow
+from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import Assignment, Meeting, Task, User
@@ -15,11 +16,15 @@ from tracker.tasks.forms import UnitChoice
 
 
 def give_units(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:
-    """Give ``task`` to the units chosen in ``form``: lead units first, then coordinating."""
+    """Give ``task`` to the units chosen in ``form``: lead units first, then coordinating.
+
+    One action (``signals.batched``): each unit hears of it in one mail.
+    """
     created = []
-    for role, units in form.chosen().items():
-        if units:
-            created += workflow.assign(task, actor, units, role)
+    with signals.batched():
+        for role, units in form.chosen().items():
+            if units:
+                created += workflow.assign(task, actor, units, role)
     return created
 
 
@@ -28,10 +33,11 @@ def create_task(
 ) -> tuple[Task, list[Assignment]]:
     """A new task of ``meeting`` (with its audit event), given to the units ``form`` chose.
 
-    The page and the JSON API both create tasks through here.
+    The page and the JSON API both create tasks through here, as one action
+    (``signals.batched``).
     """
     now = get_clock().now()
-    with database.atomic():
+    with database.atomic(), signals.batched():
         task = Task.create(
             meeting=meeting, created_by=actor, created_at=now, updated_at=now, **values
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tracker.assignments import workflow
+from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
@@ -161,11 +162,15 @@ def _units_of(refs: list[Ref]) -> list[int]:
 
 def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Catalog) -> list[Task]:
     """The included drafts as tasks of ``meeting`` with their assignments, in one transaction
-    (call only after ``check`` found no error)."""
+    (call only after ``check`` found no error).
+
+    One action (``signals.batched``): a unit given several of the notice's tasks hears of them
+    in one mail, not one per task.
+    """
     now = get_clock().now()
     day = start_day(meeting)
     created = []
-    with database.atomic():
+    with database.atomic(), signals.batched():
         number = Task.next_number(meeting)
         for draft in drafts:
             if not draft["include"]:
