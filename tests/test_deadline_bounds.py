@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 import pytest
+from test_i18n import english_catalog  # noqa: F401  (the fixture compiling the English catalog)
 
 from tracker.api.tokens import create_token
 from tracker.models import (
@@ -19,6 +20,7 @@ from tracker.models import (
     AuditEvent,
     ExtensionRequest,
     Meeting,
+    NoticeDraft,
     OutboxMessage,
     Task,
 )
@@ -221,3 +223,77 @@ def test_api_refuses_working_days_that_fall_before_the_meeting(app, client, worl
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"working_days": BEFORE_MEETING}
     assert _snapshot() == before
+
+
+# --- the review of a notice's drafts ---------------------------------------------------------
+
+NOTICE = """Kết luận:
+1. Giao Phòng Nội vụ rà soát thủ tục hành chính, hoàn thành trước ngày 30/6/2026.
+2. Giao UBND phường Sở Dầu báo cáo kết quả tuyên truyền, hoàn thành trước ngày 30/6/2026.
+"""
+
+
+def _review_form(review: NoticeDraft, **changes) -> dict:
+    """The review form as the browser posts it (every draft, every field)."""
+    data = {"count": str(len(review.drafts))}
+    for i, d in enumerate(review.drafts):
+        p = f"d-{i}-"
+        if d["include"]:
+            data[p + "include"] = "1"
+        for name in ("title", "content", "lead", "coordinating", "deadline_kind", "deadline"):
+            data[p + name] = d[name] or ""
+        data[p + "cadence"] = d["cadence"]
+        data[p + "field"] = d["field"]
+    data.update(changes)
+    return data
+
+
+def _draft_errors(page: str) -> list[str]:
+    return re.findall(r'<small class="field-error">([^<]*)</small>', page)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [("2026-04-30", BEFORE_MEETING), ("04/05/2026", BEFORE_NOTICE)],
+    ids=["before-meeting", "before-notice"],
+)
+def test_review_refuses_a_draft_deadline_before_the_meeting_or_notice(
+    client, auth, noticed, deadline, message
+):
+    meeting = noticed.meeting
+    auth.login("tonghop")
+    assert client.post(f"/meetings/{meeting.id}/notice", data={"text": NOTICE}).status_code == 302
+    review = NoticeDraft.get(NoticeDraft.meeting == meeting)
+    assert [d["deadline"] for d in review.drafts] == ["2026-06-30", "2026-06-30"]
+    before = _snapshot()
+    form = _review_form(review, **{"d-1-deadline": deadline})
+    response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
+    assert response.status_code == 400
+    assert _draft_errors(_text(response)) == [message]
+    assert _snapshot() == before  # the first, valid draft is not created either
+    # The correction is kept, and the review page shows the error beside it.
+    assert _draft_errors(_text(client.get(f"/meetings/{meeting.id}/notice"))) == [message]
+    form = _review_form(
+        NoticeDraft.get(NoticeDraft.meeting == meeting), **{"d-1-deadline": "2026-05-05"}
+    )
+    assert client.post(f"/meetings/{meeting.id}/notice/create", data=form).status_code == 302
+    created = Task.select().where(Task.meeting == meeting).order_by(Task.number.desc()).first()
+    assert created.deadline == date(2026, 5, 5)
+
+
+@pytest.mark.usefixtures("english_catalog")
+def test_the_messages_follow_the_users_language(client, auth, noticed):
+    auth.login("tonghop")
+    client.post("/language", data={"locale": "en", "next": "/"})
+    english = "The deadline cannot be before the meeting date (01/05/2026)."
+    data = _task_data(deadline="2026-04-30", lead=str(noticed.ward_a.id))
+    response = client.post(f"/meetings/{noticed.meeting.id}/tasks/new", data=data)
+    assert _beside(_text(response), "deadline") == english
+    # The review translates its messages when it shows them: this one comes translated.
+    meeting = noticed.meeting
+    client.post(f"/meetings/{meeting.id}/notice", data={"text": NOTICE})
+    form = _review_form(
+        NoticeDraft.get(NoticeDraft.meeting == meeting), **{"d-1-deadline": "2026-04-30"}
+    )
+    response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
+    assert _draft_errors(_text(response)) == [english]
