@@ -297,3 +297,59 @@ def test_the_messages_follow_the_users_language(client, auth, noticed):
     )
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert _draft_errors(_text(response)) == [english]
+
+
+# --- extension requests ----------------------------------------------------------------------
+# Today is 15/05/2026; a meeting dated 20/06/2026 (its date corrected after the tasks were
+# entered) makes a request for 15/06 later than today and the current deadline, yet before it.
+
+LATER_MEETING = "Hạn hoàn thành không được trước ngày họp (20/06/2026)."
+REQUEST = {"requested_deadline": "2026-06-15", "reason": "Chờ kinh phí được phân bổ"}
+
+
+def _move_meeting(world, day: date) -> None:
+    Meeting.update(held_on=day).where(Meeting.id == world.meeting.id).execute()
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_extension_request_before_the_meeting_is_refused(client, auth, world, htmx):
+    _move_meeting(world, date(2026, 6, 20))
+    auth.login("p.sodau")
+    before = _snapshot()
+    a = world.assignment_a
+    response = client.post(f"/assignments/{a.id}/extensions", data=REQUEST, htmx=htmx)
+    assert response.status_code == (200 if htmx else 400)
+    assert _beside(_text(response), "extension-deadline") == LATER_MEETING
+    assert _snapshot() == before
+
+
+def test_extension_after_the_meeting_is_still_accepted(client, auth, world):
+    _move_meeting(world, date(2026, 6, 10))
+    auth.login("p.sodau")
+    data = {**REQUEST, "requested_deadline": "2026-06-10"}
+    response = client.post(f"/assignments/{world.assignment_a.id}/extensions", data=data)
+    assert response.status_code == 302
+    assert ExtensionRequest.get().requested_deadline == date(2026, 6, 10)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_approving_a_date_before_the_meeting_is_refused(client, auth, world, htmx):
+    auth.login("p.sodau")
+    a = world.assignment_a
+    assert client.post(f"/assignments/{a.id}/extensions", data=REQUEST).status_code == 302
+    req = ExtensionRequest.get()
+    _move_meeting(world, date(2026, 6, 20))  # corrected while the request waited
+    auth.logout()
+    auth.login("lanhdao")
+    before = _snapshot()
+    data = {"origin": "assignment", "reason": ""}
+    response = client.post(f"/extensions/{req.id}/approve", data=data, htmx=htmx)
+    assert response.status_code == (200 if htmx else 400)
+    assert LATER_MEETING in _text(response)
+    assert _snapshot() == before
+    assert ExtensionRequest.get_by_id(req.id).status == "pending"
+    # The leader can still reject it.
+    data = {"origin": "assignment", "reason": "Hạn đề nghị trước ngày họp."}
+    response = client.post(f"/extensions/{req.id}/reject", data=data)
+    assert response.status_code == 302
+    assert ExtensionRequest.get_by_id(req.id).status == "rejected"
