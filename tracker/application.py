@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 from tracker import admin, api, policy, reports
 from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
-from tracker.auth import profile
+from tracker.auth import profile, sessions
 from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
@@ -93,6 +93,11 @@ def load_user(user_id: str) -> User | None:
         _forget(user_id)
         return None
     return user
+
+
+# An ended session answers htmx with HX-Redirect to the login page, not a redirect it would
+# follow and swap into the page (tracker/auth/sessions.py).
+login_manager.unauthorized_handler(sessions.login_required_response)
 
 
 def _forget(user_id: str) -> None:
