@@ -102,6 +102,41 @@ def test_htmx_post_after_the_session_ended_is_401_with_hx_redirect(app, world):
     assert _login_target(response.headers["HX-Redirect"]) == ("/login", "/")
 
 
+def test_htmx_post_without_a_session_at_all_is_401_with_hx_redirect(app, world):
+    """The session cookie is gone (the browser was closed and its page restored): the CSRF
+    check refuses the post before the login is asked for, with the same answer to htmx."""
+    officer = _officer(app)
+    token = officer.csrf_token()
+    officer.delete_cookie("session")
+    response = officer.post(
+        f"/assignments/{world.assignment_a.id}/reports",
+        data={"text": "Đã triển khai", "progress": "30", "csrf_token": token},
+        headers={"HX-Current-URL": "http://localhost/units/1"},
+        htmx=True,
+        csrf=False,
+    )
+    assert response.status_code == 401
+    assert _login_target(response.headers["HX-Redirect"]) == ("/login", "/units/1")
+    # Without htmx the refused form keeps its own page (400), as before.
+    response = officer.post(
+        f"/assignments/{world.assignment_a.id}/reports",
+        data={"text": "Đã triển khai", "progress": "30", "csrf_token": token},
+        csrf=False,
+    )
+    assert response.status_code == 400
+
+
+def test_a_logged_in_user_failing_the_csrf_check_is_not_sent_to_the_login(client, auth, world):
+    auth.login("p.sodau")
+    response = client.post(
+        f"/assignments/{world.assignment_a.id}/reports",
+        data={"text": "Đã triển khai", "progress": "30"},
+        htmx=True,
+        csrf=False,
+    )
+    assert response.status_code == 400 and "HX-Redirect" not in response.headers
+
+
 @pytest.mark.parametrize(
     "current",
     [

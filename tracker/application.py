@@ -19,7 +19,7 @@ from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
 from tracker.core import security, timeliness
-from tracker.core.extensions import login_manager
+from tracker.core.extensions import htmx, login_manager
 from tracker.core.params import MAX_ID, optional_id
 from tracker.followup import extension_request_views as extension_views
 from tracker.followup import leader_actions, queues, urges
@@ -186,6 +186,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(e):
         security_errors.logger.warning("CSRF check failed: %s", e.description)
+        if htmx and not current_user.is_authenticated:
+            # The session ended with its token (its cookie is gone): the check runs before
+            # any view asks for the login, and htmx would show nothing of a 400.
+            return login_manager.unauthorized()
         return _error(
             400,
             _(
