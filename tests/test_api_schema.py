@@ -20,8 +20,8 @@ from schemathesis.generation.modes import GenerationMode
 from tracker.api.tokens import create_token
 
 # A schema-valid body may still break a rule that spans fields (a "date" deadline kind needs a
-# date or a number of working days; a lead unit is needed once a task has units): those are 422,
-# documented, and not "valid data rejected".
+# date or a number of working days, not before the meeting; a lead unit is needed once a task
+# has units): those are 422, documented, and not "valid data rejected".
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
 # Examples per operation and generation mode for each identity: the leader gets valid and

@@ -375,8 +375,11 @@ def test_extensions_through_the_real_workflow(app_ctx, clock, world, factory):
     from tracker.followup import extension_requests as extension_rules
     from tracker.followup import submission_flow
 
+    # A meeting before the February deadlines (no deadline may precede its meeting).
+    meeting = factory.meeting("Họp giao ban tháng 1", held_on=date(2026, 1, 26))
+
     def make(unit):
-        task = factory.task(world.meeting, f"Việc tháng 2 của {unit.code}", date(2026, 2, 10))
+        task = factory.task(meeting, f"Việc tháng 2 của {unit.code}", date(2026, 2, 10))
         return Assignment.create(
             task=task,
             unit=unit,

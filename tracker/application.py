@@ -14,12 +14,12 @@ from werkzeug.routing import IntegerConverter
 from tracker import admin, api, policy, reports
 from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
-from tracker.auth import profile
+from tracker.auth import profile, sessions
 from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
 from tracker.core import security, timeliness
-from tracker.core.extensions import login_manager
+from tracker.core.extensions import htmx, login_manager
 from tracker.core.params import MAX_ID, optional_id
 from tracker.followup import extension_request_views as extension_views
 from tracker.followup import leader_actions, queues, urges
@@ -93,6 +93,11 @@ def load_user(user_id: str) -> User | None:
         _forget(user_id)
         return None
     return user
+
+
+# An ended session answers htmx with HX-Redirect to the login page, not a redirect it would
+# follow and swap into the page (tracker/auth/sessions.py).
+login_manager.unauthorized_handler(sessions.login_required_response)
 
 
 def _forget(user_id: str) -> None:
@@ -181,6 +186,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(e):
         security_errors.logger.warning("CSRF check failed: %s", e.description)
+        if htmx and not current_user.is_authenticated:
+            # The session ended with its token (its cookie is gone): the check runs before
+            # any view asks for the login, and htmx would show nothing of a 400.
+            return login_manager.unauthorized()
         return _error(
             400,
             _(

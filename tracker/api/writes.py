@@ -22,7 +22,7 @@ from tracker.core.db import database
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
 from tracker.policy import can, visible_meetings, visible_tasks
 from tracker.tasks.creation import create_task, give_units
-from tracker.tasks.forms import AssignForm, TaskCreateForm, notice_day
+from tracker.tasks.forms import AssignForm, TaskCreateForm
 from tracker.tasks.workdays import MAX_WORKING_DAYS
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}
@@ -52,7 +52,11 @@ TASK_BODY = {
         "content": {"type": "string", "maxLength": 20000},
         "field": {"type": "string", "enum": list(FIELDS)},
         "deadline_kind": {"type": "string", "enum": list(DEADLINE_KINDS)},
-        "deadline": {"type": ["string", "null"], "format": "date"},
+        "deadline": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "Not before the meeting's date nor its notice's (else 422).",
+        },
         "working_days": {
             "type": ["integer", "null"],
             "minimum": 1,
@@ -131,7 +135,7 @@ def create_meeting_task(meeting_id: int):
     values.setdefault("number", Task.next_number(meeting))
     form = TaskCreateForm(formdata=_formdata(values), meta={"csrf": False})
     form.set_unit_choices()
-    form.notice_day = notice_day(meeting)
+    form.meeting = meeting
     if not form.validate():
         raise _refused(form)
     task, _created = create_task(meeting, user, form.task_values(), form)

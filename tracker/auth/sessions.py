@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
-from flask_login import current_user, login_user
+from flask import current_app, flash, g, redirect, request, session
+from flask_babel import gettext
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user, login_url, login_user
+from werkzeug.wrappers import Response
 
+from tracker.core.extensions import htmx, login_manager
 from tracker.models import User
+from tracker.web.urls import page_path
 
 
 def current_account() -> User:
@@ -41,3 +46,21 @@ def continue_session(user: User) -> None:
     remember = has_remember_cookie()
     clear_session()
     login_user(User.get_by_id(user.id), remember=remember)
+
+
+def login_required_response() -> Response:
+    """The answer to a request that needs a login it does not have (Flask-Login's
+    ``unauthorized_handler``): the session ended, or there never was one.
+
+    A plain request is redirected to the login page, back here after it (``next``). htmx
+    would follow that redirect inside its request and swap the login page into the element it
+    targets (a row of a table, a panel), so an htmx request gets 401 with ``HX-Redirect``
+    instead: the browser then loads the login page as a whole page, ``next`` being the page it
+    showed (htmx names it in ``HX-Current-URL``), not the fragment asked for.
+    """
+    flash(gettext(login_manager.login_message), login_manager.login_message_category)
+    view = login_manager.login_view
+    if htmx:
+        target = login_url(view, next_url=page_path(htmx.current_url))
+        return htmx_response("", 401, redirect=target)
+    return redirect(login_url(view, next_url=request.url))

@@ -18,8 +18,9 @@ from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import extension_decided
 from tracker.core.timeliness import CLOSED
-from tracker.models import Assignment, ExtensionRequest, User
+from tracker.models import Assignment, ExtensionRequest, Task, User
 from tracker.models.audit import record
+from tracker.tasks.deadlines import meeting_deadline_error
 
 # Statuses in which the unit still works towards a deadline it may ask to move.
 EXTENDABLE = ("new", "in_progress", "returned")
@@ -49,6 +50,16 @@ def extendable(assignment: Assignment) -> bool:
     )
 
 
+def _before_meeting(assignment: Assignment, deadline: date) -> str | None:
+    """Why ``deadline`` may not be the assignment's (translated), or None.
+
+    The request's other bounds (after today, after the current deadline) normally imply this
+    one; not when the meeting's date lies ahead, as when it was corrected after the tasks were
+    entered, nor for a request made before that correction and decided after it.
+    """
+    return meeting_deadline_error(Task.get_by_id(assignment.task_id).meeting, deadline)
+
+
 def request_extension(
     assignment: Assignment, actor: User, requested: date | None, reason: str
 ) -> ExtensionRequest:
@@ -62,6 +73,8 @@ def request_extension(
         raise WorkflowError(N_("Hạn đề nghị phải sau ngày hôm nay."), "requested_deadline")
     if requested <= assignment.deadline:
         raise WorkflowError(N_("Hạn đề nghị phải sau hạn hiện tại."), "requested_deadline")
+    if error := _before_meeting(assignment, requested):
+        raise WorkflowError(error, "requested_deadline")
     if not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
     now = get_clock().now()
@@ -130,6 +143,8 @@ def approve(
         a = concurrency.expect(Assignment.get_by_id(req.assignment_id), version)
         if a.status in CLOSED:
             raise WorkflowError(CLOSED_ASSIGNMENT)
+        if error := _before_meeting(a, req.requested_deadline):
+            raise WorkflowError(error)
         # Approved while the deadline statistics use had not passed: the new one counts.
         in_time = a.stats_deadline is None or clock.today() <= a.stats_deadline
         values: dict[str, object] = {

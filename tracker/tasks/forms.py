@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -27,6 +29,7 @@ from tracker.models import (
     UnitGroup,
     UnitGroupMember,
 )
+from tracker.tasks.deadlines import meeting_deadline_error
 from tracker.tasks.workdays import MAX_WORKING_DAYS, add_working_days
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 
@@ -42,7 +45,7 @@ NO_NOTICE_DATE = _l("Nhiệm vụ không gắn với cuộc họp nên không t�
 CADENCE_MISSING = _l("Vui lòng chọn kỳ báo cáo cho nhiệm vụ thường xuyên.")
 
 
-def notice_day(meeting: Meeting | None):
+def notice_day(meeting: Meeting | None) -> date | None:
     """The day working-day deadlines count from: the notice date, else the meeting's date."""
     if meeting is None:
         return None
@@ -101,8 +104,9 @@ class TaskForm(BaseForm):
         invalid_choice_message=_l("Kỳ báo cáo không hợp lệ."),
     )
 
-    # The day "N working days" counts from (set by the view from the task's meeting).
-    notice_day = None
+    # The task's meeting (set by the view): "N working days" count from its notice, and no
+    # deadline may fall before it or its notice (tracker/tasks/deadlines.py).
+    meeting: Meeting | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -124,28 +128,40 @@ class TaskForm(BaseForm):
         return ok
 
     def _check_deadline(self) -> bool:
-        """One of a date and a number of working days, and a day to count the days from."""
+        """One of a date and a number of working days, a day to count the days from, and a
+        deadline (typed or computed) not before the meeting or its notice."""
         if self.deadline.errors or self.working_days.errors:
             return False
         if self.deadline.data is not None and self.working_days.data is not None:
             self.working_days.errors.append(DATE_OR_DAYS)
             return False
-        if self.working_days.data is not None and self.notice_day is None:
+        if self.working_days.data is not None and notice_day(self.meeting) is None:
             self.working_days.errors.append(NO_NOTICE_DATE)
             return False
         if self.deadline.data is None and self.working_days.data is None:
             self.deadline.errors.append(DEADLINE_MISSING)
             return False
+        # Counted from the notice, working days end after it; but a notice dated before its
+        # meeting (a typing error) could still end them before the meeting.
+        error = meeting_deadline_error(self.meeting, self._deadline())
+        if error:
+            field = self.deadline if self.working_days.data is None else self.working_days
+            field.errors.append(error)
+            return False
         return True
+
+    def _deadline(self) -> date | None:
+        """The deadline typed, or computed from the working days (for the kind "date")."""
+        if self.working_days.data is not None:
+            # Computed once, at save: a later change of the notice date does not move it.
+            return add_working_days(notice_day(self.meeting), self.working_days.data)
+        return self.deadline.data
 
     def task_values(self) -> dict[str, object]:
         """The typed values as Task fields; the deadline only for the kind "date"."""
         kind = self.deadline_kind.data
-        deadline = self.deadline.data if kind == "date" else None
+        deadline = self._deadline() if kind == "date" else None
         working_days = self.working_days.data if kind == "date" else None
-        if working_days is not None:
-            # Computed once, at save: a later change of the notice date does not move it.
-            deadline = add_working_days(self.notice_day, working_days)
         return {
             "number": self.number.data,
             "title": self.title.data,

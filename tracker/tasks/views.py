@@ -19,7 +19,7 @@ from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
 from tracker.policy import can, get_or_403, require
 from tracker.tasks.creation import create_task, give_units
-from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm, notice_day
+from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import form_error_status, render
@@ -43,7 +43,7 @@ def create(meeting_id: int) -> Response:
     meeting = get_or_404(Meeting, meeting_id)
     form = TaskCreateForm(number=Task.next_number(meeting))
     form.set_unit_choices()
-    form.notice_day = notice_day(meeting)
+    form.meeting = meeting
     if request.method == "POST":
         if not form.validate():
             return _form_page(form, meeting, None)
@@ -146,7 +146,7 @@ def edit(task_id: int) -> Response:
     task = get_or_404(Task, task_id)
     # A POST replaces every field: one left out is blank, not silently kept.
     form = TaskForm(obj=task if request.method == "GET" else None)
-    form.notice_day = notice_day(task.meeting)
+    form.meeting = task.meeting
     if request.method == "POST":
         if not form.validate():
             return _form_page(form, task.meeting, task)

@@ -13,6 +13,7 @@ from tracker.core.i18n import N_
 from tracker.meetings.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
 from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
 from tracker.models.audit import record
+from tracker.tasks.deadlines import meeting_deadline_error
 from tracker.tasks.forms import notice_day
 from tracker.tasks.workdays import MAX_WORKING_DAYS, add_working_days
 
@@ -111,8 +112,12 @@ def from_form(form, count: int, previous: list[dict]) -> list[dict]:
     return drafts
 
 
-def check(draft: dict, catalog: Catalog) -> tuple[dict[str, list[str]], dict]:
-    """A draft's errors by field (messages marked with N_), and its resolved units."""
+def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, list[str]], dict]:
+    """A draft's errors by field, and its resolved units.
+
+    The messages are marked with N_ (the page translates them), except the one on a deadline
+    before ``meeting`` or its notice, which names the day and so comes translated.
+    """
     errors: dict[str, list[str]] = {}
 
     def err(name: str, message: str) -> None:
@@ -146,8 +151,10 @@ def check(draft: dict, catalog: Catalog) -> tuple[dict[str, list[str]], dict]:
                 err("deadline", N_("Ngày trong thông báo không tồn tại, vui lòng nhập lại."))
             else:
                 err("deadline", N_("Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”."))
-        elif parse_date(draft["deadline"]) is None:
+        elif (day := parse_date(draft["deadline"])) is None:
             err("deadline", N_("Ngày không hợp lệ (dd/mm/yyyy)."))
+        elif error := meeting_deadline_error(meeting, day):
+            err("deadline", error)
     elif kind == "ongoing" and draft["cadence"] not in REPORT_CADENCES:
         err("cadence", N_("Vui lòng chọn kỳ báo cáo cho nhiệm vụ thường xuyên."))
     return errors, resolved
@@ -175,7 +182,7 @@ def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Cat
         for draft in drafts:
             if not draft["include"]:
                 continue
-            _, resolved = check(draft, catalog)
+            _, resolved = check(draft, catalog, meeting)
             kind = draft["deadline_kind"]
             deadline = parse_date(draft["deadline"]) if kind == "date" else None
             working_days = draft.get("working_days") if kind == "date" else None

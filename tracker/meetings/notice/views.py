@@ -57,11 +57,11 @@ def _store(meeting: Meeting, user: User, drafts: list[dict], source: str | None 
         record(user, "notice_draft", meeting, after={"drafts": len(row.drafts)})
 
 
-def _checked(drafts: list[dict], catalog) -> list[dict]:
+def _checked(meeting: Meeting, drafts: list[dict], catalog) -> list[dict]:
     """Each draft with its errors and resolved units, as the template shows them."""
     rows = []
     for i, draft in enumerate(drafts):
-        errors, resolved = check(draft, catalog)
+        errors, resolved = check(draft, catalog, meeting)
         rows.append({"i": i, "d": draft, "errors": errors, "resolved": resolved})
     return rows
 
@@ -73,7 +73,7 @@ def _page(meeting: Meeting, form: SourceForm, drafts: list[dict] | None, status:
         status=status,
         meeting=meeting,
         form=form,
-        rows=_checked(drafts, catalog) if drafts is not None else None,
+        rows=_checked(meeting, drafts, catalog) if drafts is not None else None,
         unit_names=[u.name for u in catalog.units] + catalog.group_labels(),
         kinds=DEADLINE_KINDS,
         fields=FIELDS,
@@ -121,7 +121,7 @@ def save(meeting_id: int) -> Response:
     # ?draft=N (counted from 1): htmx gets that draft's checks.
     index = (optional_id(request.args.get("draft")) or 0) - 1
     if wants_fragment() and 0 <= index < len(drafts):
-        row = _checked(drafts, load_catalog())[index]
+        row = _checked(meeting, drafts, load_catalog())[index]
         return render(PAGE, block="checks", meeting=meeting, row=row)
     flash(_("Đã lưu các dự thảo."), "success")
     return redirect(url_for("notice.start", meeting_id=meeting.id) + "#drafts")
@@ -139,7 +139,7 @@ def create(meeting_id: int) -> Response:
     if not included:
         flash(_("Chưa chọn dự thảo nào để tạo nhiệm vụ."), "warning")
         return _page(meeting, SourceForm(formdata=None), drafts, form_error_status())
-    if any(check(d, catalog)[0] for d in included):
+    if any(check(d, catalog, meeting)[0] for d in included):
         flash(_("Chưa tạo nhiệm vụ nào: vui lòng sửa các lỗi bên cạnh dự thảo."), "error")
         return _page(meeting, SourceForm(formdata=None), drafts, form_error_status())
     tasks = create_tasks(meeting, user, drafts, catalog)
