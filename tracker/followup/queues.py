@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import flask_htmx
 from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from tracker.assignments.queries import listing
 from tracker.core.extensions import htmx
@@ -117,9 +118,20 @@ def _per_page() -> int:
     return min(current_app.config["PAGE_SIZE"], QUEUE_PAGE_SIZE)
 
 
-def _fragment(template: str, block: str, **context) -> Response:
-    """A block alone (a row's forms, fetched by htmx); it differs from the page it came from."""
-    response = make_response(render_block(template, block, **context))
+def _row_to_decide(action: str, query: ModelSelect, row_id: int) -> Any:
+    """The row of ``query`` whose decision forms open, for one who sees the queues and may take
+    ``action`` on it (a row they may not see is a 404)."""
+    require(current_user, "queue.view")
+    require(current_user, action)
+    return get_visible_or_404(current_user, query, row_id)
+
+
+def _row_forms(template: str, **context: Any) -> Response:
+    """A row's decision forms alone (the template's block ``actions``), fetched by htmx when the
+    row opens; they lead back to the queue page ``next`` names. The answer differs from the
+    page it came from."""
+    here = safe_next(request.args.get("next")) or ""
+    response = make_response(render_block(template, "actions", here=here, **context))
     response.vary.add("HX-Request")
     return response
 
@@ -163,16 +175,8 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
 @login_required
 def submitted_actions(assignment_id: int) -> Response:
     """One row's confirm and return forms, fetched when the row's action opens."""
-    require(current_user, "queue.view")
-    require(current_user, "assignment.confirm")
-    a = get_visible_or_404(current_user, listing(), assignment_id)
-    return _fragment(
-        "followup/queues/_submitted_row.html",
-        "actions",
-        a=a,
-        form=_return_form(a),
-        here=safe_next(request.args.get("next")) or "",
-    )
+    a = _row_to_decide("assignment.confirm", listing(), assignment_id)
+    return _row_forms("followup/queues/_submitted_row.html", a=a, form=_return_form(a))
 
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
@@ -233,15 +237,9 @@ def extensions() -> Response:
 @login_required
 def extension_actions(request_id: int) -> Response:
     """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
-    require(current_user, "queue.view")
-    require(current_user, "extension_request.decide")
-    req = get_visible_or_404(current_user, _extension_listing(), request_id)
-    return _fragment(
-        "followup/queues/_extension_row.html",
-        "actions",
-        row=Row(req, decision_form(req) if req.status == "pending" else None),
-        here=safe_next(request.args.get("next")) or "",
-    )
+    req = _row_to_decide("extension_request.decide", _extension_listing(), request_id)
+    form = decision_form(req) if req.status == "pending" else None
+    return _row_forms("followup/queues/_extension_row.html", row=Row(req, form))
 
 
 @dataclass
