@@ -46,19 +46,12 @@ def urge(assignment: Assignment, actor: User, message: str = "") -> None:
     if assignment.status not in URGEABLE:
         raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
     with write_transaction():
-        changed = (
-            Assignment.update(urge_count=Assignment.urge_count + 1, **concurrency.bump())
-            .where(
-                Assignment.id == assignment.id,
-                Assignment.status.in_(URGEABLE),
-                *concurrency.guard(assignment),
-            )
-            .execute()
+        concurrency.guarded_update(
+            assignment,
+            {"urge_count": Assignment.urge_count + 1},
+            Assignment.status.in_(URGEABLE),
+            N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."),
         )
-        if changed != 1:
-            concurrency.check_stale(assignment)
-            raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
-        concurrency.bumped(assignment)
         assignment.urge_count += 1
         event = record(actor, "urge", assignment, message=message)
         # The event's id is in the mail's key: each urge mails once, however many there are.
