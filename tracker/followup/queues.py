@@ -9,7 +9,7 @@ their own (``partials/queue_counts.html``) that reloads itself when a response c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import flask_htmx
@@ -219,16 +219,15 @@ def extensions() -> Response:
     query, q = _search(query)
     sort, terms = sort_key(EXTENSION_SORTS, "created")
     page = paginate(query.order_by(*terms), per_page=_per_page())
-    may_decide = can(current_user, "extension_request.decide")
-    rows = [Row(req, None) for req in page.items]
+    # Each request as a Row, as the row's template takes it (an inline decision's answer too).
+    page = replace(page, items=[Row(req, None) for req in page.items])
     return render(
         "followup/queues/extensions.html",
         block="queue",
         page=page,
-        rows=rows,
         sort=sort,
         q=q,
-        may_decide=may_decide,
+        may_decide=can(current_user, "extension_request.decide"),
         here=request.full_path.rstrip("?"),
     )
 
