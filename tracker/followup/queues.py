@@ -9,6 +9,7 @@ their own (``partials/queue_counts.html``) that reloads itself when a response c
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -136,11 +137,31 @@ def _row_forms(template: str, **context: Any) -> Response:
     return response
 
 
-def _search(query):
+def _queue_page(
+    template: str,
+    query: ModelSelect,
+    sorts: dict[str, Any],
+    default_sort: str,
+    decide: str,
+    item: Callable[[Any], Any] = lambda row: row,
+) -> Response:
+    """A queue's page (its list alone for htmx): ``query`` searched by task title, sorted and
+    paginated, each row made ``item`` (what the row's template takes); its rows' decision forms
+    open for those who may ``decide``."""
     q = request.args.get("q", "").strip()[:200]
     if q:
         query = query.where(fn.LOWER(Task.title).contains(q.lower()))
-    return query, q
+    sort, terms = sort_key(sorts, default_sort)
+    page = paginate(query.order_by(*terms), per_page=_per_page())
+    return render(
+        template,
+        block="queue",
+        page=replace(page, items=[item(row) for row in page.items]),
+        sort=sort,
+        q=q,
+        may_decide=can(current_user, decide),
+        here=request.full_path.rstrip("?"),
+    )
 
 
 @bp.route("/submitted")
@@ -149,18 +170,10 @@ def submitted() -> Response:
     """Chờ xác nhận: work the units report done, oldest submission first; a row's confirm
     and return forms are fetched when it opens (``submitted_actions``)."""
     require(current_user, "queue.view")
-    query, q = _search(listing().where(Assignment.status == "submitted"))
-    sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
-    page = paginate(query.order_by(*terms), per_page=_per_page())
-    return render(
-        "followup/queues/submitted.html",
-        block="queue",
-        page=page,
-        sort=sort,
-        q=q,
-        # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
-        may_decide=can(current_user, "assignment.confirm"),
-        here=request.full_path.rstrip("?"),
+    query = listing().where(Assignment.status == "submitted")
+    # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
+    return _queue_page(
+        "followup/queues/submitted.html", query, SUBMITTED_SORTS, "submitted", "assignment.confirm"
     )
 
 
@@ -216,19 +229,13 @@ def extensions() -> Response:
     query = _extension_listing().where(
         ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED)
     )
-    query, q = _search(query)
-    sort, terms = sort_key(EXTENSION_SORTS, "created")
-    page = paginate(query.order_by(*terms), per_page=_per_page())
-    # Each request as a Row, as the row's template takes it (an inline decision's answer too).
-    page = replace(page, items=[Row(req, None) for req in page.items])
-    return render(
+    return _queue_page(
         "followup/queues/extensions.html",
-        block="queue",
-        page=page,
-        sort=sort,
-        q=q,
-        may_decide=can(current_user, "extension_request.decide"),
-        here=request.full_path.rstrip("?"),
+        query,
+        EXTENSION_SORTS,
+        "created",
+        "extension_request.decide",
+        item=Row,  # what the row template takes, as after an inline decision
     )
 
 
@@ -247,7 +254,7 @@ class Row:
     (after a refused decision) or fetched alone."""
 
     req: ExtensionRequest
-    form: DecisionForm | None
+    form: DecisionForm | None = None
     saved: str = ""
 
 
