@@ -94,12 +94,13 @@ def _parsed() -> tuple[date, ReportParams | None, dict[str, str], dict[str, str]
     return today, params, errors, raw
 
 
-def requested_params() -> tuple[date, ReportParams]:
-    """Today and the period and scope the query string asks for; when they are wrong, the
-    answer is the form again (``form_again``), raised as ``require`` raises its 403."""
+def requested_params(form: bool = True) -> tuple[date, ReportParams]:
+    """Today and the period and scope the query string asks for. When they are wrong, the
+    answer is raised, as ``require`` raises its 403: the form again with what is wrong
+    (``form_again``), or an empty 422 for a chart, an image that shows no form."""
     today, params, errors, raw = _parsed()
     if params is None:
-        abort(form_again(raw, errors))
+        abort(form_again(raw, errors) if form else Response(status=INVALID))
     return today, params
 
 
@@ -157,9 +158,7 @@ def svg_response(chart) -> Response:
 def units_chart() -> Response:
     """The chart of the units' results, as an SVG image."""
     require(current_user, "report.view")
-    today, params, _errors, _raw = _parsed()
-    if params is None:
-        return Response(status=INVALID)
+    today, params = requested_params(form=False)
     data = report.summary(params, today, current_user, trend=False)
     return svg_response(charts.unit_bars(data["rows"]))
 
@@ -169,9 +168,7 @@ def units_chart() -> Response:
 def trend_chart() -> Response:
     """The monthly trend of the report, as an SVG image."""
     require(current_user, "report.view")
-    today, params, _errors, _raw = _parsed()
-    if params is None:
-        return Response(status=INVALID)
+    today, params = requested_params(form=False)
     return svg_response(charts.trend(queries.trend(params, params.as_of(today), current_user)))
 
 
