@@ -134,27 +134,32 @@ def _unit_task_ids(unit_id: int) -> ModelSelect:
 # --- list scopes ------------------------------------------------------------------------------
 
 
-def visible_tasks(user: User, query: ModelSelect | None = None) -> ModelSelect:
-    """Tasks ``user`` may read: all, or (officers) those given to their unit."""
-    query = Task.select() if query is None else query
+def _by_unit_tasks(
+    user: User, query: ModelSelect, kept: Callable[[ModelSelect], Expression]
+) -> ModelSelect:
+    """The scope meetings, tasks and assignments share: ``query`` whole for those who read
+    everything; for an officer, the rows ``kept`` selects given the ids of their unit's tasks;
+    for anyone else, none."""
     if _reads_all(user):
         return query
     unit_id = _own_unit(user)
     if unit_id:
-        return query.where(Task.id.in_(_unit_task_ids(unit_id)))
+        return query.where(kept(_unit_task_ids(unit_id)))
     return query.where(False)
+
+
+def visible_tasks(user: User, query: ModelSelect | None = None) -> ModelSelect:
+    """Tasks ``user`` may read: all, or (officers) those given to their unit."""
+    return _by_unit_tasks(user, Task.select() if query is None else query, Task.id.in_)
 
 
 def visible_meetings(user: User, query: ModelSelect | None = None) -> ModelSelect:
     """Meetings ``user`` may read: all, or (officers) those holding their unit's tasks."""
-    query = Meeting.select() if query is None else query
-    if _reads_all(user):
-        return query
-    unit_id = _own_unit(user)
-    if unit_id:
-        task_meetings = Task.select(Task.meeting).where(Task.id.in_(_unit_task_ids(unit_id)))
-        return query.where(Meeting.id.in_(task_meetings))
-    return query.where(False)
+
+    def holding(task_ids: ModelSelect) -> Expression:
+        return Meeting.id.in_(Task.select(Task.meeting).where(Task.id.in_(task_ids)))
+
+    return _by_unit_tasks(user, Meeting.select() if query is None else query, holding)
 
 
 def visible_assignments(user: User, query: ModelSelect | None = None) -> ModelSelect:
@@ -163,13 +168,9 @@ def visible_assignments(user: User, query: ModelSelect | None = None) -> ModelSe
     An officer reads the other units' assignments of a task given to their unit too, as the
     task's page shows them; the lists, the reports and the API agree with that page.
     """
-    query = Assignment.select() if query is None else query
-    if _reads_all(user):
-        return query
-    unit_id = _own_unit(user)
-    if unit_id:
-        return query.where(Assignment.task.in_(_unit_task_ids(unit_id)))
-    return query.where(False)
+    return _by_unit_tasks(
+        user, Assignment.select() if query is None else query, Assignment.task.in_
+    )
 
 
 def unit_work_scope(user: User, unit_field: Field) -> list[Expression] | None:

@@ -72,6 +72,14 @@ def _show_form(form: GroupForm, group: UnitGroup | None) -> Response:
     )
 
 
+def _name_free(form: GroupForm, group_id: int | None = None) -> bool:
+    """Refuse a name another group already has, with the error beside the field."""
+    if taken(UnitGroup.name, form.name.data, group_id):
+        form.name.errors.append(_("Tên nhóm đã tồn tại."))
+        return False
+    return True
+
+
 def _save_members(group: UnitGroup, chosen: list[int]) -> None:
     """Set the active members to ``chosen``; members that are inactive units stay members."""
     inactive = (
@@ -107,15 +115,12 @@ def group_new() -> Response:
     """Create a group and choose its units."""
     require(current_user, "admin.manage")
     form = _form()
-    if form.validate_on_submit():
-        if taken(UnitGroup.name, form.name.data):
-            form.name.errors.append(_("Tên nhóm đã tồn tại."))
-        else:
-            with database.atomic():
-                group = UnitGroup.create(name=form.name.data, description=form.description.data)
-                group.set_units(form.units.data)
-                record(current_user, "create", group, after=_state(group))
-            return finish(url_for("admin.groups"), _("Đã thêm nhóm %(name)s.", name=group.name))
+    if form.validate_on_submit() and _name_free(form):
+        with database.atomic():
+            group = UnitGroup.create(name=form.name.data, description=form.description.data)
+            group.set_units(form.units.data)
+            record(current_user, "create", group, after=_state(group))
+        return finish(url_for("admin.groups"), _("Đã thêm nhóm %(name)s.", name=group.name))
     return _show_form(form, None)
 
 
@@ -126,22 +131,19 @@ def group_edit(group_id: int) -> Response:
     require(current_user, "admin.manage")
     group = get_or_404(UnitGroup, group_id)
     form = _form(group)
-    if form.validate_on_submit():
-        if taken(UnitGroup.name, form.name.data, group.id):
-            form.name.errors.append(_("Tên nhóm đã tồn tại."))
-        else:
-            old = _state(group)
-            with database.atomic():
-                group.name = form.name.data
-                group.description = form.description.data
-                group.save()
-                _save_members(group, form.units.data)
-                new = _state(group)
-                before = {k: v for k, v in old.items() if new[k] != v}
-                after = {k: v for k, v in new.items() if old[k] != v}
-                if after:
-                    record(current_user, "update", group, before=before, after=after)
-            return finish(url_for("admin.groups"), _("Đã lưu nhóm %(name)s.", name=group.name))
+    if form.validate_on_submit() and _name_free(form, group.id):
+        old = _state(group)
+        with database.atomic():
+            group.name = form.name.data
+            group.description = form.description.data
+            group.save()
+            _save_members(group, form.units.data)
+            new = _state(group)
+            before = {k: v for k, v in old.items() if new[k] != v}
+            after = {k: v for k, v in new.items() if old[k] != v}
+            if after:
+                record(current_user, "update", group, before=before, after=after)
+        return finish(url_for("admin.groups"), _("Đã lưu nhóm %(name)s.", name=group.name))
     return _show_form(form, group)
 
 

@@ -14,12 +14,14 @@ the old number: the answer carries out-of-band hidden inputs that update them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN, Expression
 
-from tracker.assignments.errors import StaleVersion
+from tracker.assignments.errors import StaleVersion, WorkflowError
 from tracker.core.extensions import htmx
 from tracker.core.i18n import N_
 from tracker.models import Assignment, AuditEvent, User
@@ -72,6 +74,35 @@ def bumped(a: Assignment) -> None:
     a.expected_version = a.version
     if has_request_context():
         g.setdefault("assignment_versions", {})[a.id] = a.version
+
+
+def guarded_update(
+    a: Assignment,
+    values: dict[str, object],
+    condition: Expression,
+    refusal: str,
+    check: Callable[[], None] | None = None,
+) -> None:
+    """Write ``values`` to ``a`` in one conditional UPDATE that also increments its version.
+
+    The UPDATE requires ``condition`` (the state the change was decided from) and the version
+    the form showed. When it touches no row the change is refused: ``StaleVersion`` if someone
+    changed ``a`` meanwhile, ``WorkflowError(refusal)`` otherwise. ``check`` runs after the
+    UPDATE, which then holds the row (a concurrent change waits for this one), and before ``a``
+    takes the new version: raising from it rolls the change back and leaves ``a`` as the form
+    showed it. Call it inside the caller's transaction.
+    """
+    changed = (
+        Assignment.update({**values, **bump()})
+        .where(Assignment.id == a.id, condition, *guard(a))
+        .execute()
+    )
+    if changed != 1:
+        check_stale(a)
+        raise WorkflowError(refusal)
+    if check is not None:
+        check()
+    bumped(a)
 
 
 def _last_change(a: Assignment) -> tuple[str, str]:

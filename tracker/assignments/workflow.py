@@ -106,19 +106,12 @@ def move(
     # Conditional on the status this decision was made from (and on the version the form
     # showed): of two people acting on the same assignment at once, the second is told
     # instead of silently overwriting.
-    changed = (
-        Assignment.update({**values, **concurrency.bump()})
-        .where(
-            Assignment.id == assignment.id,
-            Assignment.status == assignment.status,
-            *concurrency.guard(assignment),
-        )
-        .execute()
+    concurrency.guarded_update(
+        assignment,
+        values,
+        Assignment.status == assignment.status,
+        N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."),
     )
-    if changed != 1:
-        concurrency.check_stale(assignment)
-        raise WorkflowError(N_("Trạng thái đã được người khác thay đổi, vui lòng tải lại."))
-    concurrency.bumped(assignment)
     before = {"status": assignment.status}
     for key, value in values.items():
         setattr(assignment, key, value)
@@ -166,19 +159,12 @@ def post_report(
         values = {"progress": progress, "last_report_at": now, "updated_at": now}
         if assignment.status == "new":
             values["status"] = "in_progress"
-        changed = (
-            Assignment.update({**values, **concurrency.bump()})
-            .where(
-                Assignment.id == assignment.id,
-                Assignment.status.in_(REPORTABLE),
-                *concurrency.guard(assignment),
-            )
-            .execute()
+        concurrency.guarded_update(
+            assignment,
+            values,
+            Assignment.status.in_(REPORTABLE),
+            N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."),
         )
-        if changed != 1:
-            concurrency.check_stale(assignment)
-            raise WorkflowError(N_("Không thể báo cáo tiến độ ở trạng thái hiện tại."))
-        concurrency.bumped(assignment)
         for key, value in values.items():
             setattr(assignment, key, value)
         record(

@@ -9,13 +9,15 @@ their own (``partials/queue_counts.html``) that reloads itself when a response c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import flask_htmx
 from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from tracker.assignments.queries import listing
 from tracker.core.extensions import htmx
@@ -117,18 +119,49 @@ def _per_page() -> int:
     return min(current_app.config["PAGE_SIZE"], QUEUE_PAGE_SIZE)
 
 
-def _fragment(template: str, block: str, **context) -> Response:
-    """A block alone (a row's forms, fetched by htmx); it differs from the page it came from."""
-    response = make_response(render_block(template, block, **context))
+def _row_to_decide(action: str, query: ModelSelect, row_id: int) -> Any:
+    """The row of ``query`` whose decision forms open, for one who sees the queues and may take
+    ``action`` on it (a row they may not see is a 404)."""
+    require(current_user, "queue.view")
+    require(current_user, action)
+    return get_visible_or_404(current_user, query, row_id)
+
+
+def _row_forms(template: str, **context: Any) -> Response:
+    """A row's decision forms alone (the template's block ``actions``), fetched by htmx when the
+    row opens; they lead back to the queue page ``next`` names. The answer differs from the
+    page it came from."""
+    here = safe_next(request.args.get("next")) or ""
+    response = make_response(render_block(template, "actions", here=here, **context))
     response.vary.add("HX-Request")
     return response
 
 
-def _search(query):
+def _queue_page(
+    template: str,
+    query: ModelSelect,
+    sorts: dict[str, Any],
+    default_sort: str,
+    decide: str,
+    item: Callable[[Any], Any] = lambda row: row,
+) -> Response:
+    """A queue's page (its list alone for htmx): ``query`` searched by task title, sorted and
+    paginated, each row made ``item`` (what the row's template takes); its rows' decision forms
+    open for those who may ``decide``."""
     q = request.args.get("q", "").strip()[:200]
     if q:
         query = query.where(fn.LOWER(Task.title).contains(q.lower()))
-    return query, q
+    sort, terms = sort_key(sorts, default_sort)
+    page = paginate(query.order_by(*terms), per_page=_per_page())
+    return render(
+        template,
+        block="queue",
+        page=replace(page, items=[item(row) for row in page.items]),
+        sort=sort,
+        q=q,
+        may_decide=can(current_user, decide),
+        here=request.full_path.rstrip("?"),
+    )
 
 
 @bp.route("/submitted")
@@ -137,18 +170,10 @@ def submitted() -> Response:
     """Chờ xác nhận: work the units report done, oldest submission first; a row's confirm
     and return forms are fetched when it opens (``submitted_actions``)."""
     require(current_user, "queue.view")
-    query, q = _search(listing().where(Assignment.status == "submitted"))
-    sort, terms = sort_key(SUBMITTED_SORTS, "submitted")
-    page = paginate(query.order_by(*terms), per_page=_per_page())
-    return render(
-        "followup/queues/submitted.html",
-        block="queue",
-        page=page,
-        sort=sort,
-        q=q,
-        # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
-        may_decide=can(current_user, "assignment.confirm"),
-        here=request.full_path.rstrip("?"),
+    query = listing().where(Assignment.status == "submitted")
+    # Confirming may be open to secretaries too (TRACKER_SECRETARY_MAY_CONFIRM).
+    return _queue_page(
+        "followup/queues/submitted.html", query, SUBMITTED_SORTS, "submitted", "assignment.confirm"
     )
 
 
@@ -163,16 +188,8 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
 @login_required
 def submitted_actions(assignment_id: int) -> Response:
     """One row's confirm and return forms, fetched when the row's action opens."""
-    require(current_user, "queue.view")
-    require(current_user, "assignment.confirm")
-    a = get_visible_or_404(current_user, listing(), assignment_id)
-    return _fragment(
-        "followup/queues/_submitted_row.html",
-        "actions",
-        a=a,
-        form=_return_form(a),
-        here=safe_next(request.args.get("next")) or "",
-    )
+    a = _row_to_decide("assignment.confirm", listing(), assignment_id)
+    return _row_forms("followup/queues/_submitted_row.html", a=a, form=_return_form(a))
 
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
@@ -212,20 +229,13 @@ def extensions() -> Response:
     query = _extension_listing().where(
         ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED)
     )
-    query, q = _search(query)
-    sort, terms = sort_key(EXTENSION_SORTS, "created")
-    page = paginate(query.order_by(*terms), per_page=_per_page())
-    may_decide = can(current_user, "extension_request.decide")
-    rows = [Row(req, None) for req in page.items]
-    return render(
+    return _queue_page(
         "followup/queues/extensions.html",
-        block="queue",
-        page=page,
-        rows=rows,
-        sort=sort,
-        q=q,
-        may_decide=may_decide,
-        here=request.full_path.rstrip("?"),
+        query,
+        EXTENSION_SORTS,
+        "created",
+        "extension_request.decide",
+        item=Row,  # what the row template takes, as after an inline decision
     )
 
 
@@ -233,15 +243,9 @@ def extensions() -> Response:
 @login_required
 def extension_actions(request_id: int) -> Response:
     """One row's approve and reject forms, fetched when the row's "Cho ý kiến" opens."""
-    require(current_user, "queue.view")
-    require(current_user, "extension_request.decide")
-    req = get_visible_or_404(current_user, _extension_listing(), request_id)
-    return _fragment(
-        "followup/queues/_extension_row.html",
-        "actions",
-        row=Row(req, decision_form(req) if req.status == "pending" else None),
-        here=safe_next(request.args.get("next")) or "",
-    )
+    req = _row_to_decide("extension_request.decide", _extension_listing(), request_id)
+    form = decision_form(req) if req.status == "pending" else None
+    return _row_forms("followup/queues/_extension_row.html", row=Row(req, form))
 
 
 @dataclass
@@ -250,7 +254,7 @@ class Row:
     (after a refused decision) or fetched alone."""
 
     req: ExtensionRequest
-    form: DecisionForm | None
+    form: DecisionForm | None = None
     saved: str = ""
 
 

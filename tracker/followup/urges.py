@@ -109,25 +109,22 @@ def urge(assignment: Assignment, actor: User, message: str = "") -> None:
     message = (message or "").strip()
     if assignment.status not in URGEABLE:
         raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
-    with write_transaction():
-        changed = (
-            Assignment.update(urge_count=Assignment.urge_count + 1, **concurrency.bump())
-            .where(
-                Assignment.id == assignment.id,
-                Assignment.status.in_(URGEABLE),
-                *concurrency.guard(assignment),
-            )
-            .execute()
-        )
-        if changed != 1:
-            concurrency.check_stale(assignment)
-            raise WorkflowError(N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."))
+
+    def not_repeated() -> None:
         # Asked after the UPDATE, which holds the assignment's row: a concurrent second urge
         # waits for the first to commit and then finds it here.
         previous = _repeated(assignment, message, get_clock().now())
         if previous is not None:
             raise RepeatedUrge(previous)  # rolls the count back: nothing changed
-        concurrency.bumped(assignment)
+
+    with write_transaction():
+        concurrency.guarded_update(
+            assignment,
+            {"urge_count": Assignment.urge_count + 1},
+            Assignment.status.in_(URGEABLE),
+            N_("Không thể đôn đốc nhiệm vụ ở trạng thái hiện tại."),
+            check=not_repeated,
+        )
         assignment.urge_count += 1
         event = record(actor, "urge", assignment, message=message)
         # The event's id is in the mail's key: each urge mails once, however many there are.

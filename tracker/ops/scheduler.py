@@ -112,41 +112,28 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
     """A scheduler holding the periodic jobs and the sender (not started)."""
     tz = ZoneInfo(app.config["TIMEZONE"])
     late = int(grace(app).total_seconds())
+    # (id, function, arguments, trigger, seconds a missed run may still be made late)
+    jobs = [
+        (job, run_scheduled, (app, job), trigger, late) for job, trigger in triggers(app).items()
+    ]
+    jobs += [
+        (SENDER_JOB, send_outbox, (app,), IntervalTrigger(minutes=1, timezone=tz), 60),
+        (SWEEP_JOB, sweep_uploads, (app,), IntervalTrigger(hours=1, timezone=tz), 3600),
+    ]
     scheduler = scheduler_class(timezone=tz)
-    for job, trigger in triggers(app).items():
+    for job, function, args, trigger, misfire_grace in jobs:
+        # Never two runs of a job at once; runs missed meanwhile make one run, if not too late.
         scheduler.add_job(
-            run_scheduled,
+            function,
             trigger,
-            args=(app, job),
+            args=args,
             id=job,
             name=job,
             replace_existing=True,
             coalesce=True,
             max_instances=1,
-            misfire_grace_time=late,
+            misfire_grace_time=misfire_grace,
         )
-    scheduler.add_job(
-        send_outbox,
-        IntervalTrigger(minutes=1, timezone=tz),
-        args=(app,),
-        id=SENDER_JOB,
-        name=SENDER_JOB,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=60,
-    )
-    scheduler.add_job(
-        sweep_uploads,
-        IntervalTrigger(hours=1, timezone=tz),
-        args=(app,),
-        id=SWEEP_JOB,
-        name=SWEEP_JOB,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-    )
     return scheduler
 
 

@@ -19,10 +19,10 @@ from tracker.policy import require
 from tracker.reports import bp, report
 from tracker.reports.params import parse
 from tracker.reports.views import (
-    INVALID,
-    form_context,
+    form_again,
     print_page,
     report_context,
+    requested_params,
     xlsx_response,
 )
 from tracker.web.forms import BaseForm, max_len
@@ -42,11 +42,7 @@ class FreezeForm(BaseForm):
 def freeze_confirm() -> Response:
     """Chốt báo cáo, step one: the report page's button leads here to give the title."""
     require(current_user, "report.freeze")
-    params, errors, raw = parse(request.args, get_clock().today())
-    if params is None:
-        return render(
-            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
-        )
+    _today, params = requested_params()
     return render(
         "reports/freeze.html",
         params=params,
@@ -65,9 +61,7 @@ def freeze() -> Response:
     if not form.validate_on_submit() or params is None:
         if form.errors:
             errors.update({name: str(messages[0]) for name, messages in form.errors.items()})
-        return render(
-            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
-        )
+        return form_again(raw, errors)
     data = report.summary(params, today, current_user)
     rows = report.detail_rows(params, today, current_user)
     title = (form.title.data or "").strip() or data["title"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, abort, current_app, request, url_for
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +16,7 @@ from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
 from tracker.overview.queries import meetings_for_select
 from tracker.policy import can, require
 from tracker.reports import bp, charts, queries, report, xlsx
-from tracker.reports.params import PERIODS, parse
+from tracker.reports.params import PERIODS, ReportParams, parse
 from tracker.web.pagination import paginate
 from tracker.web.rendering import render
 
@@ -83,10 +83,34 @@ def report_context(data: dict[str, Any], inline: bool = True) -> dict[str, Any]:
     }
 
 
-def _parsed():
+def form_again(raw: dict[str, str], errors: dict[str, str]) -> Response:
+    """The report page's form again (422), with what is wrong in the period or scope."""
+    return render("reports/index.html", status=INVALID, params=None, **form_context(raw, errors))
+
+
+def _parsed() -> tuple[date, ReportParams | None, dict[str, str], dict[str, str]]:
     today = get_clock().today()
     params, errors, raw = parse(request.args, today)
     return today, params, errors, raw
+
+
+def requested_params(form: bool = True) -> tuple[date, ReportParams]:
+    """Today and the period and scope the query string asks for. When they are wrong, the
+    answer is raised, as ``require`` raises its 403: the form again with what is wrong
+    (``form_again``), or an empty 422 for a chart, an image that shows no form."""
+    today, params, errors, raw = _parsed()
+    if params is None:
+        abort(form_again(raw, errors) if form else Response(status=INVALID))
+    return today, params
+
+
+def live_report(limit: int | None = None) -> tuple[ReportParams, dict[str, Any], list[dict]]:
+    """The live report the query string asks for: its parameters, summary and detailed rows
+    (at most ``limit``), for one who may see reports."""
+    require(current_user, "report.view")
+    today, params = requested_params()
+    data = report.summary(params, today, current_user)
+    return params, data, report.detail_rows(params, today, current_user, limit=limit)
 
 
 @bp.route("/")
@@ -94,10 +118,7 @@ def _parsed():
 def index() -> Response:
     """Choose a period and scope; see the table, the ranking and the charts."""
     require(current_user, "report.view")
-    today, params, errors, raw = _parsed()
-    context = form_context(raw, errors)
-    if params is None:
-        return render("reports/index.html", status=INVALID, params=None, **context)
+    today, params = requested_params()
     data = report.summary(params, today, current_user, trend=False)
     # The default scope left out: the forms and the charts' URLs stay short.
     args = {k: v for k, v in params.args().items() if (k, v) != ("scope", "all")}
@@ -111,7 +132,7 @@ def index() -> Response:
             (url_for("reports.trend_chart", **args), charts.TREND_HEIGHT),
         ),
         **report_context(data, inline=False),
-        **context,
+        **form_context(params.raw, {}),
     )
 
 
@@ -137,9 +158,7 @@ def svg_response(chart) -> Response:
 def units_chart() -> Response:
     """The chart of the units' results, as an SVG image."""
     require(current_user, "report.view")
-    today, params, _errors, _raw = _parsed()
-    if params is None:
-        return Response(status=INVALID)
+    today, params = requested_params(form=False)
     data = report.summary(params, today, current_user, trend=False)
     return svg_response(charts.unit_bars(data["rows"]))
 
@@ -149,9 +168,7 @@ def units_chart() -> Response:
 def trend_chart() -> Response:
     """The monthly trend of the report, as an SVG image."""
     require(current_user, "report.view")
-    today, params, _errors, _raw = _parsed()
-    if params is None:
-        return Response(status=INVALID)
+    today, params = requested_params(form=False)
     return svg_response(charts.trend(queries.trend(params, params.as_of(today), current_user)))
 
 
@@ -221,14 +238,7 @@ def xlsx_response(data: dict[str, Any], rows: list[dict], name: str) -> Response
 @login_required
 def export() -> Response:
     """The report as .xlsx: the summary sheet and the detailed list."""
-    require(current_user, "report.view")
-    today, params, errors, raw = _parsed()
-    if params is None:
-        return render(
-            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
-        )
-    data = report.summary(params, today, current_user)
-    rows = report.detail_rows(params, today, current_user)
+    params, data, rows = live_report()
     return xlsx_response(data, rows, f"bao-cao-{params.start}-{params.end}")
 
 
@@ -247,12 +257,5 @@ def print_page(data: dict[str, Any], rows: list[dict], total: int, frozen=None) 
 @login_required
 def print_view() -> Response:
     """An A4 landscape page for the browser to print or save as PDF."""
-    require(current_user, "report.view")
-    today, params, errors, raw = _parsed()
-    if params is None:
-        return render(
-            "reports/index.html", status=INVALID, params=None, **form_context(raw, errors)
-        )
-    data = report.summary(params, today, current_user)
-    rows = report.detail_rows(params, today, current_user, limit=report.DETAIL_LIMIT_PRINT)
+    _params, data, rows = live_report(limit=report.DETAIL_LIMIT_PRINT)
     return print_page(data, rows, data["totals"]["assigned"])
