@@ -10,12 +10,14 @@ import pytest
 from conftest import FAST_HASH, NOW, CsrfClient
 
 from tracker import create_app
+from tracker.auth import limits
 from tracker.config import Config
 from tracker.core.clock import Clock
 from tracker.models import AuditEvent, LoginAttempt, User
 
 GENERIC = "Tên đăng nhập hoặc mật khẩu không đúng."
 TOO_MANY = "Bạn đã đăng nhập sai quá nhiều lần"
+DEVICE_COOKIE = "tracker_device"
 
 
 def _login(client, username, password="demo", address="10.0.0.1", next_=None, remember=False):
@@ -40,18 +42,35 @@ def test_account_limit_answers_429_in_vietnamese_then_lifts(app, client, world, 
         assert response.status_code == 401 and GENERIC in response.get_data(as_text=True)
     fifth = _login(client, "lanhdao", "sai")
     assert fifth.status_code == 429
-    assert TOO_MANY in fifth.get_data(as_text=True) and "15 phút" in fifth.get_data(as_text=True)
-    assert int(fifth.headers["Retry-After"]) == 15 * 60
-    # Even the right password, even from another address, waits for the window.
+    assert TOO_MANY in fifth.get_data(as_text=True) and "1 phút" in fifth.get_data(as_text=True)
+    assert int(fifth.headers["Retry-After"]) == 60
+    # Even the right password, even from another address, waits (a browser without a device
+    # cookie for the account; see the device cookie tests below).
     refused = _login(client, "lanhdao", "demo", address="10.9.9.9")
     assert refused.status_code == 429 and "_user_id" not in _session(client)
     assert LoginAttempt.select().count() == 5  # refused attempts are not counted again
-    clock.set(NOW + timedelta(minutes=14))
+    clock.set(NOW + timedelta(seconds=59))
     response = _login(client, "lanhdao", "demo")
-    assert response.status_code == 429 and int(response.headers["Retry-After"]) == 60
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) == 1
     assert "1 phút" in response.get_data(as_text=True)
-    clock.set(NOW + timedelta(minutes=15, seconds=1))
+    clock.set(NOW + timedelta(seconds=61))
     assert _login(client, "lanhdao", "demo").status_code == 302
+
+
+def test_account_delay_grows_with_each_failure(client, world, clock):
+    """Past the limit, a browser without a device cookie gets one attempt per interval, and
+    each failure doubles it: 1, 2, 4 minutes (at most the window)."""
+    for _ in range(5):
+        _login(client, "lanhdao", "sai")
+    at = NOW
+    for wait in (60, 120, 240):
+        refused = _login(client, "lanhdao", "demo", address="10.9.9.9")
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) == wait
+        at += timedelta(seconds=wait + 1)
+        clock.set(at)
+        response = _login(client, "lanhdao", "sai")
+        assert response.status_code == 429 and int(response.headers["Retry-After"]) == 2 * wait
+    assert LoginAttempt.select().count() == 8
 
 
 def test_unknown_account_is_limited_the_same_way(client, world):
@@ -98,6 +117,107 @@ def test_limit_holds_across_two_workers_sharing_the_database(app, client, world,
         assert _login(worker, "tonghop", "sai").status_code == 401
     assert _login(other_client, "tonghop", "sai").status_code == 429
     assert _login(client, "tonghop", "demo").status_code == 429
+
+
+# Device cookies (issue 14, item 16): failures from elsewhere do not lock the real user out
+
+
+def _device(client) -> str | None:
+    cookie = client.get_cookie(DEVICE_COOKIE)
+    return cookie.value if cookie else None
+
+
+def _attack(app, account: str, count: int) -> None:
+    """``count`` wrong passwords for ``account`` from a browser of its own, spread over
+    addresses so that the per-address limit does not stop them first."""
+    attacker = _client(app)
+    for i in range(count):
+        _login(attacker, account, "sai", address=f"10.66.{i // 10}.{i % 10}")
+
+
+def test_login_sets_a_signed_long_lived_device_cookie(app, client, world):
+    response = _login(client, "lanhdao")
+    header = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(DEVICE_COOKIE + "=")
+    )
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=" in header
+    assert int(header.split("Max-Age=")[1].split(";")[0]) >= 180 * 24 * 3600
+    assert _device(client) != "lanhdao" and "." in _device(client)  # signed, not a bare name
+
+
+def test_device_cookie_is_secure_over_https(app, client, world):
+    app.config["HTTPS"] = True
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = _login(client, "lanhdao")
+    header = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(DEVICE_COOKIE + "=")
+    )
+    assert "Secure" in header
+
+
+def test_browser_that_signed_in_before_is_not_locked_out_by_an_attacker(app, client, world):
+    assert _login(client, "lanhdao").status_code == 302
+    client.post("/logout")
+    _attack(app, "lanhdao", 40)
+    # The chairman's own browser signs in at once, whatever the attacker did.
+    assert _login(client, "lanhdao", address="10.0.0.1").status_code == 302
+    assert "_user_id" in _session(client)
+
+
+def test_fresh_browser_is_slowed_not_shut_out(app, client, world, clock):
+    _attack(app, "lanhdao", 5)
+    fresh = _client(app)
+    response = _login(fresh, "lanhdao", address="10.3.3.3")
+    assert response.status_code == 429 and TOO_MANY in response.get_data(as_text=True)
+    assert 0 < int(response.headers["Retry-After"]) <= 60  # not the whole 15-minute window
+    clock.set(NOW + timedelta(seconds=61))
+    assert _login(fresh, "lanhdao", address="10.3.3.3").status_code == 302
+
+
+def test_failures_with_a_device_cookie_have_their_own_limit(app, client, world):
+    assert _login(client, "lanhdao").status_code == 302
+    client.post("/logout")
+    statuses = [_login(client, "lanhdao", "sai").status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    assert _login(client, "lanhdao").status_code == 429
+    # They are the device's failures, not the account's: another browser is not slowed.
+    assert _login(_client(app), "lanhdao", address="10.4.4.4").status_code == 302
+
+
+def test_address_limit_still_stops_the_attacker(app, client, world):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    assert _login(client, "lanhdao").status_code == 302
+    client.post("/logout")
+    attacker = _client(app)
+    statuses = [
+        _login(attacker, name, "sai", address="10.5.5.5").status_code
+        for name in ("lanhdao", "tonghop", "admin", "p.sodau")
+    ]
+    assert statuses == [401, 401, 429, 429]
+    assert _login(attacker, "lanhdao", address="10.5.5.5").status_code == 429
+    # The address limit holds even for a browser with a device cookie at that address.
+    assert _login(client, "lanhdao", address="10.5.5.5").status_code == 429
+    assert _login(client, "lanhdao", address="10.0.0.1").status_code == 302
+
+
+def test_forged_or_other_users_device_cookie_gives_no_bypass(app, client, world):
+    assert _login(client, "tonghop").status_code == 302
+    client.post("/logout")
+    assert _device(client)  # the browser holds tonghop's device cookie
+    _attack(app, "lanhdao", 5)
+    # A device cookie for another account does not exempt this one.
+    assert _login(client, "lanhdao", address="10.0.0.1").status_code == 429
+    forged = _client(app)
+    forged.set_cookie(DEVICE_COOKIE, "lanhdao")
+    assert _login(forged, "lanhdao", address="10.0.0.2").status_code == 429
+    # A cookie for the right name, signed with another key (another site, or made up).
+    original, app.secret_key = app.secret_key, "khoa-khac"
+    with app.app_context():
+        value = limits.device_token("lanhdao")
+    app.secret_key = original
+    other_key = _client(app)
+    other_key.set_cookie(DEVICE_COOKIE, value)
+    assert _login(other_key, "lanhdao", address="10.0.0.3").status_code == 429
 
 
 def test_client_address_comes_from_the_proxy_only_when_configured(app, world, database_url):

@@ -12,9 +12,11 @@ oldest counted failure leaves the window.
 from __future__ import annotations
 
 import math
+import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Request, Response, current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker.core.clock import get_clock
 from tracker.core.security import client_address
@@ -24,6 +26,56 @@ from tracker.models import LoginAttempt
 def account_key(username: str) -> str:
     """How an account name is counted: as typed, without surrounding spaces, case folded."""
     return username.strip().lower()[:60]
+
+
+DEVICE_COOKIE = "tracker_device"
+DEVICE_COOKIE_DAYS = 365
+# A device cookie's failures are rows whose username is this prefix and the cookie's nonce;
+# typed names cannot collide with a nonce no one has seen.
+_DEVICE_PREFIX = "#device:"
+_FIRST_DELAY = timedelta(minutes=1)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="tracker-device-cookie")
+
+
+def device_token(username: str) -> str:
+    """A new signed device cookie value for ``username``: its account key and a random nonce."""
+    return _serializer().dumps({"u": account_key(username), "n": secrets.token_urlsafe(16)})
+
+
+def device_key(request: Request, username: str) -> str | None:
+    """The counting key of the request's device cookie if it is valid for ``username``.
+
+    ``None`` for no cookie, a bad signature (forged, or another key), or another account's.
+    """
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value:
+        return None
+    try:
+        data = _serializer().loads(value)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != account_key(username):
+        return None
+    nonce = data.get("n")
+    if not isinstance(nonce, str) or not nonce:
+        return None
+    return (_DEVICE_PREFIX + nonce)[:60]
+
+
+def set_device_cookie(response: Response, username: str) -> None:
+    """Mark this browser as one ``username`` signed in from (HttpOnly, SameSite=Lax, Secure
+    when served over HTTPS, kept ``DEVICE_COOKIE_DAYS`` days)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token(username),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
 
 
 def _window() -> timedelta:
@@ -47,32 +99,58 @@ def _wait(field, value: str, limit: int, now: datetime) -> float:
     return max((recent + _window() - now).total_seconds(), 1.0)
 
 
-def retry_after(username: str) -> int:
-    """Seconds the client must wait before trying ``username`` again; 0 when it may."""
+def _account_delay(key: str, now: datetime) -> float:
+    """Seconds until a browser without a device cookie may try account ``key`` again.
+
+    Below ``LOGIN_MAX_FAILURES`` failures in the window: none. From then on one attempt per
+    interval after the newest failure: a minute, doubled with each further failure, at most
+    the window.
+    """
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    recent = LoginAttempt.select(LoginAttempt.created_at).where(
+        LoginAttempt.username == key, LoginAttempt.created_at > now - _window()
+    )
+    count = recent.count()
+    if count < limit:
+        return 0.0
+    newest = recent.order_by(LoginAttempt.created_at.desc()).limit(1).scalar()
+    delay = min(_FIRST_DELAY * 2 ** min(count - limit, 20), _window())
+    remaining = (newest + delay - now).total_seconds()
+    return max(remaining, 1.0) if remaining > 0 else 0.0
+
+
+def retry_after(username: str, device: str | None = None) -> int:
+    """Seconds the client must wait before trying ``username`` again; 0 when it may.
+
+    ``device`` is the request's device key for this account (``device_key``), if any.
+    """
     config = current_app.config
     now = get_clock().now()
-    waits = [
-        _wait(LoginAttempt.username, account_key(username), config["LOGIN_MAX_FAILURES"], now),
-        _wait(
-            LoginAttempt.address,
-            client_address(),
-            config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-            now,
-        ),
-    ]
-    return math.ceil(max(waits))
+    address = _wait(
+        LoginAttempt.address, client_address(), config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now
+    )
+    if device:
+        own = _wait(LoginAttempt.username, device, config["LOGIN_MAX_FAILURES"], now)
+    else:
+        own = _account_delay(account_key(username), now)
+    return math.ceil(max(address, own))
 
 
-def record_failure(username: str) -> None:
-    """Count one failed login (and forget failures that left the window)."""
+def record_failure(username: str, device: str | None = None) -> None:
+    """Count one failed login against the device cookie if valid, else against the account
+    (and forget failures that left the window)."""
     now = get_clock().now()
     LoginAttempt.delete().where(LoginAttempt.created_at <= now - _window()).execute()
-    LoginAttempt.create(username=account_key(username), address=client_address(), created_at=now)
+    LoginAttempt.create(
+        username=device or account_key(username), address=client_address(), created_at=now
+    )
 
 
-def forget_account(username: str) -> None:
-    """A successful login clears the account's failures (not the address's)."""
-    LoginAttempt.delete().where(LoginAttempt.username == account_key(username)).execute()
+def forget_account(username: str, device: str | None = None) -> None:
+    """A successful login clears the account's failures and the device cookie's (not the
+    address's)."""
+    keys = [account_key(username)] + ([device] if device else [])
+    LoginAttempt.delete().where(LoginAttempt.username.in_(keys)).execute()
 
 
 def minutes(seconds: int) -> int:

@@ -87,8 +87,9 @@ def _too_many(form: LoginForm, wait: int):
 def login():
     """The login form; the same message for an unknown user and a wrong password.
 
-    Failed attempts are counted per account name and per address (tracker/security_limits.py);
-    past the limit the answer is 429 without checking the password.
+    Failed attempts are counted per address and per account name, or per device cookie for a
+    browser that signed in as that account before (tracker/auth/limits.py); past a limit the
+    answer is 429 without checking the password.
     """
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -97,7 +98,8 @@ def login():
     if form.validate_on_submit():
         typed = form.username.data
         where = {"username": typed[:60], "address": client_address()}
-        wait = limits.retry_after(typed)
+        device = limits.device_key(request, typed)
+        wait = limits.retry_after(typed, device)
         if wait:
             record_security("login.blocked", None, **where)
             return _too_many(form, wait)
@@ -107,13 +109,15 @@ def login():
             clear_session()
             login_user(user, remember=bool(form.remember.data))
             with database.atomic():
-                limits.forget_account(typed)
+                limits.forget_account(typed, device)
                 record(user, "login", user, after={"address": where["address"]})
-            return redirect(_next_or_home(request.args.get("next")))
+            response = redirect(_next_or_home(request.args.get("next")))
+            limits.set_device_cookie(response, user.username)
+            return response
         with database.atomic():
-            limits.record_failure(typed)
+            limits.record_failure(typed, device)
         record_security("login.failed", None, **where)
-        wait = limits.retry_after(typed)
+        wait = limits.retry_after(typed, device)
         if wait:
             return _too_many(form, wait)
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
