@@ -319,3 +319,91 @@ def test_sql_conditions_use_the_statistics_deadline(app_ctx, factory, world):
             )
         }
         assert selected == {i for i, c in expected.items() if c == category}, category
+
+
+# --- the decision: an approved date of the leader's choice, a comment kept -----------------
+
+
+def test_leader_approves_a_different_date_with_a_comment(client, auth, world):
+    ask(client, auth, world.assignment_a)
+    req = pending(world.assignment_a)
+    data = {"approved_deadline": "2026-06-10", "reason": "Chỉ gia hạn đến 10/6"}
+    response = decide(client, auth, req.id, "approve", data=data)
+    assert response.status_code == 302
+    a = Assignment.get_by_id(world.assignment_a.id)
+    assert a.deadline == date(2026, 6, 10) and a.stats_deadline == date(2026, 6, 10)
+    req = ExtensionRequest.get_by_id(req.id)
+    assert req.status == "approved" and req.requested_deadline == date(2026, 6, 15)
+    assert req.approved_deadline == date(2026, 6, 10)
+    assert req.decision_reason == "Chỉ gia hạn đến 10/6"
+    event = AuditEvent.get(AuditEvent.action == "extension_approve")
+    assert event.message == "Chỉ gia hạn đến 10/6"
+    mail = OutboxMessage.get(OutboxMessage.kind == "extension_decided")
+    assert "10/06/2026" in mail.body_text and "Chỉ gia hạn đến 10/6" in mail.body_text
+    page = client.get(f"/assignments/{a.id}").get_data(as_text=True)
+    assert "30/05/2026 → 10/06/2026" in page
+    assert "Đồng ý gia hạn đến 10/06/2026 (đơn vị đề nghị 15/06/2026)" in page
+    assert "Chỉ gia hạn đến 10/6" in page
+
+
+def test_approval_keeps_the_comment_typed_in_the_form(client, auth, world):
+    ask(client, auth, world.assignment_a)
+    req = pending(world.assignment_a)
+    login(auth, "lanhdao")
+    page = client.get(f"/assignments/{world.assignment_a.id}").get_data(as_text=True)
+    # One form holds the comment and the approved date for both buttons.
+    form = page[page.index('class="decision-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="reason"' in form and 'name="approved_deadline"' in form
+    assert 'value="2026-06-15"' in form  # prefilled with the requested date
+    assert f'formaction="/extensions/{req.id}/approve"' in form
+    assert f'formaction="/extensions/{req.id}/reject"' in form
+    data = {"approved_deadline": "2026-06-15", "reason": "Đồng ý, lưu ý tiến độ"}
+    assert decide(client, auth, req.id, "approve", data=data).status_code == 302
+    req = ExtensionRequest.get_by_id(req.id)
+    assert req.decision_reason == "Đồng ý, lưu ý tiến độ"
+    assert req.approved_deadline == date(2026, 6, 15)
+    mail = OutboxMessage.get(OutboxMessage.kind == "extension_decided")
+    assert "15/06/2026" in mail.body_text and "Đồng ý, lưu ý tiến độ" in mail.body_text
+    page = client.get(f"/assignments/{world.assignment_a.id}").get_data(as_text=True)
+    assert "30/05/2026 → 15/06/2026" in page and "Đồng ý, lưu ý tiến độ" in page
+    assert "đơn vị đề nghị" not in page  # the same date: nothing to point out
+
+
+def test_rejection_keeps_the_comment_in_the_timeline_and_mail(client, auth, world):
+    ask(client, auth, world.assignment_a)
+    req = pending(world.assignment_a)
+    data = {"approved_deadline": "2026-06-15", "reason": "Cần hoàn thành đúng hạn"}
+    assert decide(client, auth, req.id, "reject", data=data).status_code == 302
+    req = ExtensionRequest.get_by_id(req.id)
+    assert req.decision_reason == "Cần hoàn thành đúng hạn" and req.approved_deadline is None
+    mail = OutboxMessage.get(OutboxMessage.kind == "extension_decided")
+    assert "Cần hoàn thành đúng hạn" in mail.body_text
+    page = client.get(f"/assignments/{world.assignment_a.id}").get_data(as_text=True)
+    assert "Cần hoàn thành đúng hạn" in page
+
+
+@pytest.mark.parametrize(
+    ("approved", "message"),
+    [
+        ("", "Trường này là bắt buộc."),
+        ("31/02/2026", "Ngày không hợp lệ"),
+        ("2026-05-15", "Hạn gia hạn phải sau ngày hôm nay."),
+        ("2026-05-20", "Hạn gia hạn phải sau hạn hiện tại."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_an_invalid_approved_date_is_refused_beside_the_field(
+    client, auth, world, approved, message, htmx
+):
+    ask(client, auth, world.assignment_a)
+    req = pending(world.assignment_a)
+    before = state(world.assignment_a)
+    data = {"approved_deadline": approved, "reason": "Ý kiến", "origin": "assignment"}
+    response = decide(client, auth, req.id, "approve", data=data, htmx=htmx)
+    assert response.status_code == (200 if htmx else 400)
+    body = response.get_data(as_text=True)
+    error = f'<small id="approved_deadline-ext-{req.id}-error" class="field-error">'
+    assert error + message in body.replace("&#39;", "'")
+    assert state(world.assignment_a) == before
+    assert ExtensionRequest.get_by_id(req.id).status == "pending"

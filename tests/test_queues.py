@@ -97,9 +97,12 @@ def test_extension_row_forms_are_fetched_on_demand(client, auth, world):
     body = client.hx_get(f"/queues/extensions/{req.id}/actions?next=/queues/extensions?page=2")
     assert body.status_code == 200 and "HX-Request" in body.headers["Vary"]
     forms = body.get_data(as_text=True)
-    assert "<html" not in forms and forms.count('hx-target="closest tr"') == 2
-    assert f'action="/extensions/{req.id}/approve"' in forms
-    assert f'action="/extensions/{req.id}/reject"' in forms
+    # One form for both answers (the comment and the approved date go with either button).
+    assert "<html" not in forms and forms.count('hx-target="closest tr"') == 1
+    assert forms.count("<form") == 1
+    assert f'formaction="/extensions/{req.id}/approve"' in forms
+    assert f'formaction="/extensions/{req.id}/reject"' in forms
+    assert 'name="approved_deadline" type="date" value="2026-06-30"' in forms
     assert 'name="origin" value="queue"' in forms
     assert 'name="next" value="/queues/extensions?page=2"' in forms
     ExtensionRequest.update(status="approved").where(ExtensionRequest.id == req.id).execute()

@@ -105,6 +105,8 @@ def _load(text: str) -> dict:
 
 def _changes(event: AuditEvent) -> list[Change]:
     before, after = _load(event.before), _load(event.after)
+    if event.action == "extension_approve":
+        after.pop("requested_deadline", None)  # said in the title (_title) when it differs
     keys = [*before, *(k for k in after if k not in before)]
     return [
         Change(
@@ -112,6 +114,23 @@ def _changes(event: AuditEvent) -> list[Change]:
         )
         for k in keys
     ]
+
+
+def _title(event: AuditEvent) -> str:
+    """What the timeline calls ``event``; an approval names its date, and the one the unit
+    asked for when the leader approved another."""
+    if event.action == "extension_approve":
+        after = _load(event.after)
+        approved, requested = after.get("deadline"), after.get("requested_deadline")
+        if approved and requested and requested != approved:
+            return gettext(
+                "Đồng ý gia hạn đến %(new)s (đơn vị đề nghị %(requested)s)",
+                new=_show("deadline", approved),
+                requested=_show("requested_deadline", requested),
+            )
+        if approved:
+            return gettext("Đồng ý gia hạn đến %(new)s", new=_show("deadline", approved))
+    return _label(ACTIONS, event.action if event.action in ACTIONS else "update")
 
 
 def timeline(assignment: Assignment) -> list[Entry]:
@@ -136,7 +155,7 @@ def timeline(assignment: Assignment) -> list[Entry]:
             e.created_at,
             e.actor,
             event=e,
-            title=_label(ACTIONS, e.action if e.action in ACTIONS else "update"),
+            title=_title(e),
             changes=_changes(e),
             message=gettext(e.message) if e.message in SYSTEM_MESSAGES else e.message,
         )

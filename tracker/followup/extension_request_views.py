@@ -152,12 +152,14 @@ def _refused(req: ExtensionRequest, form: DecisionForm) -> Response:
 def _decide(request_id: int, approve: bool) -> Response:
     req = get_or_403(current_user, "extension_request.decide", _requests(), request_id)
     form = DecisionForm()
+    form.approving = approve
     decision_form(req, form)
     version = parse_version(request.form.get("version"))
     if form.validate():
         try:
             if approve:
-                rules.approve(req, current_user, form.reason.data, version)
+                deadline = form.approved_deadline.data
+                rules.approve(req, current_user, form.reason.data, version, deadline)
             else:
                 rules.reject(req, current_user, form.reason.data, version)
         except WorkflowError as exc:
@@ -171,7 +173,8 @@ def _decide(request_id: int, approve: bool) -> Response:
 @bp.route("/extensions/<int:request_id>/approve", methods=["POST"])
 @login_required
 def approve(request_id: int) -> Response:
-    """A leader approves: the deadline moves to the requested one."""
+    """A leader approves: the deadline moves to the approved date (the requested one unless
+    the leader changed it), with the leader's comment."""
     return _decide(request_id, approve=True)
 
 

@@ -60,6 +60,35 @@ def _before_meeting(assignment: Assignment, deadline: date) -> str | None:
     return meeting_deadline_error(Task.get_by_id(assignment.task_id).meeting, deadline)
 
 
+# Why a requested or an approved date is refused: (after today, after the current deadline).
+REQUESTED_BOUNDS = (
+    N_("Hạn đề nghị phải sau ngày hôm nay."),
+    N_("Hạn đề nghị phải sau hạn hiện tại."),
+)
+APPROVED_BOUNDS = (
+    N_("Hạn gia hạn phải sau ngày hôm nay."),
+    N_("Hạn gia hạn phải sau hạn hiện tại."),
+)
+
+
+def _check_deadline(
+    assignment: Assignment, deadline: date | None, field: str, bounds: tuple[str, str]
+) -> None:
+    """Refuse ``deadline`` as ``assignment``'s new one (the error beside ``field``).
+
+    The same rules for the unit's request and the leader's approved date: required, after
+    today, after the current deadline, not before the meeting.
+    """
+    if deadline is None:
+        raise WorkflowError(N_("Trường này là bắt buộc."), field)
+    if deadline <= get_clock().today():
+        raise WorkflowError(bounds[0], field)
+    if deadline <= assignment.deadline:
+        raise WorkflowError(bounds[1], field)
+    if error := _before_meeting(assignment, deadline):
+        raise WorkflowError(error, field)
+
+
 def request_extension(
     assignment: Assignment, actor: User, requested: date | None, reason: str
 ) -> ExtensionRequest:
@@ -67,14 +96,7 @@ def request_extension(
     reason = (reason or "").strip()
     if not extendable(assignment):
         raise WorkflowError(NOT_EXTENDABLE)
-    if requested is None:
-        raise WorkflowError(N_("Trường này là bắt buộc."), "requested_deadline")
-    if requested <= get_clock().today():
-        raise WorkflowError(N_("Hạn đề nghị phải sau ngày hôm nay."), "requested_deadline")
-    if requested <= assignment.deadline:
-        raise WorkflowError(N_("Hạn đề nghị phải sau hạn hiện tại."), "requested_deadline")
-    if error := _before_meeting(assignment, requested):
-        raise WorkflowError(error, "requested_deadline")
+    _check_deadline(assignment, requested, "requested_deadline", REQUESTED_BOUNDS)
     if not reason:
         raise WorkflowError(N_("Vui lòng nêu lý do."), "reason")
     now = get_clock().now()
@@ -114,46 +136,60 @@ def request_extension(
     return req
 
 
-def _mark_decided(req: ExtensionRequest, actor: User, status: str, reason: str) -> None:
+def _mark_decided(
+    req: ExtensionRequest, actor: User, status: str, reason: str, approved: date | None = None
+) -> None:
     """Set the decision only if the request is still pending (the second decider is told)."""
     now = get_clock().now()
     changed = (
         ExtensionRequest.update(
-            status=status, decided_by=actor.id, decided_at=now, decision_reason=reason
+            status=status,
+            decided_by=actor.id,
+            decided_at=now,
+            decision_reason=reason,
+            approved_deadline=approved,
         )
         .where(ExtensionRequest.id == req.id, ExtensionRequest.status == "pending")
         .execute()
     )
     if changed != 1:
         raise WorkflowError(ALREADY_DECIDED)
-    req.status, req.decided_by, req.decided_at, req.decision_reason = status, actor, now, reason
+    req.status, req.decided_by, req.decided_at = status, actor, now
+    req.decision_reason, req.approved_deadline = reason, approved
 
 
 def approve(
-    req: ExtensionRequest, actor: User, note: str = "", version: int | None = None
+    req: ExtensionRequest,
+    actor: User,
+    note: str = "",
+    version: int | None = None,
+    deadline: date | None = None,
 ) -> Assignment:
-    """Move the deadline to the requested one; statistics follow only if approved in time.
+    """Move the deadline to the approved one; statistics follow only if approved in time.
 
+    ``deadline``: the date the leader approved (None: the requested one); it is checked like
+    the request. ``note``: the leader's comment, kept with the decision and mailed to the unit.
     ``version``: the assignment's version the decider's page showed (None: no check).
     """
     note = (note or "").strip()
+    approved = deadline or req.requested_deadline
     clock = get_clock()
     with write_transaction():
-        _mark_decided(req, actor, "approved", note)
+        _mark_decided(req, actor, "approved", note, approved)
         a = concurrency.expect(Assignment.get_by_id(req.assignment_id), version)
         if a.status in CLOSED:
             raise WorkflowError(CLOSED_ASSIGNMENT)
-        if error := _before_meeting(a, req.requested_deadline):
-            raise WorkflowError(error)
+        _check_deadline(a, approved, "approved_deadline", APPROVED_BOUNDS)
+        previous = a.deadline
         # Approved while the deadline statistics use had not passed: the new one counts.
         in_time = a.stats_deadline is None or clock.today() <= a.stats_deadline
         values: dict[str, object] = {
-            "deadline": req.requested_deadline,
+            "deadline": approved,
             "extension_count": Assignment.extension_count + 1,
             "updated_at": clock.now(),
         }
         if in_time:
-            values["stats_deadline"] = req.requested_deadline
+            values["stats_deadline"] = approved
         changed = (
             Assignment.update({**values, **concurrency.bump()})
             .where(Assignment.id == a.id, Assignment.status.not_in(CLOSED), *concurrency.guard(a))
@@ -168,8 +204,8 @@ def approve(
             "extension_approve",
             req,
             assignment=a,
-            before={"deadline": a.deadline},
-            after={"deadline": req.requested_deadline},
+            before={"deadline": previous},
+            after={"deadline": approved, "requested_deadline": req.requested_deadline},
             message=note,
         )
         a = Assignment.get_by_id(a.id)

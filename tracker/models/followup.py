@@ -49,6 +49,8 @@ class ExtensionRequest(BaseModel):
     )
     previous_deadline = DateField(null=True)
     requested_deadline = DateField()
+    # The new deadline a leader approved (may differ from the requested one); None otherwise.
+    approved_deadline = DateField(null=True)
     reason = TextField()
     created_at = InstantField()
     status = CharField(max_length=10, default="pending")
