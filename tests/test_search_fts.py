@@ -83,7 +83,7 @@ def test_the_migrations_alone_build_the_index_over_earlier_rows(tmp_path):
                 created_at=NOW,
                 updated_at=NOW,
             )
-            assert runner.up() == ["0013_sqlite_fts"]
+            assert runner.up("0013_sqlite_fts") == ["0013_sqlite_fts"]
             assert _found(Meeting, "chuyen", "doi") == [meeting.id]
             assert _found(Task, "cai", "cach") == [task.id]
             task.title = "Xây dựng đường giao thông"
