@@ -352,3 +352,15 @@ def test_a_refused_return_in_the_queue_shows_the_error_beside_the_reason(client,
     )
     assert "Đã trả lại, yêu cầu đơn vị thực hiện lại." in response.get_data(as_text=True)
     assert Assignment.get_by_id(a).status == "returned"
+
+
+def test_without_javascript_the_assignment_page_shows_the_result_before_the_buttons(
+    client, auth, world
+):
+    a = world.assignment_a
+    report_done(a, world.officer_a, "Đã tuyên truyền tại 12 tổ", doc_number="15/BC-UBND")
+    login(auth, "lanhdao")
+    page = client.get(f"/assignments/{a.id}").get_data(as_text=True)
+    shown = page.index("Đã tuyên truyền tại 12 tổ")
+    assert shown < page.index("15/BC-UBND") < page.index("Xác nhận hoàn thành")
+    assert shown < page.index("Trả lại, yêu cầu thực hiện lại")
