@@ -15,8 +15,8 @@ from tracker.models import Assignment, Attachment, Submission
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("width", [1366, 390])
-def test_leader_sees_the_evidence_before_confirming(app, world, width):
+def reported(world) -> Assignment:
+    """Ward A's work submitted with its result, a reporting document and a file."""
     a = world.assignment_a
     Assignment.update(status="submitted", submitted_at=NOW).where(Assignment.id == a.id).execute()
     s = Submission.create(
@@ -38,6 +38,12 @@ def test_leader_sees_the_evidence_before_confirming(app, world, width):
         uploaded_by=world.officer_a,
         created_at=NOW,
     )
+    return a
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_leader_sees_the_evidence_before_confirming(app, world, width):
+    a = reported(world)
     server = LiveServer(app).start()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -58,5 +64,33 @@ def test_leader_sees_the_evidence_before_confirming(app, world, width):
         assert evidence.bounding_box()["y"] < button.bounding_box()["y"]
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"confirm-queue-{width}.png"), full_page=True)
+        browser.close()
+    server.stop()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_without_javascript_the_link_leads_to_the_evidence_before_the_buttons(app, world, width):
+    a = reported(world)
+    server = LiveServer(app).start()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=False
+        )
+        page = context.new_page()
+        page.goto(server.url + "/login")
+        page.fill("input[name=username]", "lanhdao")
+        page.fill("input[name=password]", "demo")
+        page.click("main button[type=submit]")
+        page.goto(server.url + "/queues/submitted")
+        row = page.locator(f"#queue-assignment-{a.id}")
+        row.locator("summary").click()
+        row.get_by_role("link", name="Xem và xác nhận").click()
+        result = page.get_by_text("Đã tổ chức 12 buổi tuyên truyền")
+        expect(result).to_be_visible()
+        button = page.get_by_role("button", name="Xác nhận hoàn thành")
+        assert result.bounding_box()["y"] < button.bounding_box()["y"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"confirm-nojs-{width}.png"), full_page=True)
         browser.close()
     server.stop()
