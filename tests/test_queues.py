@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from conftest import NOW
-from query_support import count_queries
+from query_support import count_page_queries, count_queries
 
 from tracker.followup import queues
 from tracker.models import Assignment, Attachment, ExtensionRequest, Submission
@@ -364,3 +364,24 @@ def test_without_javascript_the_assignment_page_shows_the_result_before_the_butt
     shown = page.index("Đã tuyên truyền tại 12 tổ")
     assert shown < page.index("15/BC-UBND") < page.index("Xác nhận hoàn thành")
     assert shown < page.index("Trả lại, yêu cầu thực hiện lại")
+
+
+def test_opened_row_loads_its_evidence_in_a_fixed_number_of_queries(client, auth, world):
+    a = world.assignment_a
+    s = report_done(a, world.officer_a, "Xong")
+    login(auth, "lanhdao")
+    url = f"/queues/submitted/{a.id}/actions"
+    alone = count_page_queries(client, url)
+    for i in range(3):
+        Attachment.create(
+            assignment=a,
+            submission=s,
+            original_name=f"Tệp {i}.pdf",
+            stored_name=f"n{i}.pdf",
+            content_type="application/pdf",
+            size=100,
+            sha256="0" * 64,
+            created_at=NOW,
+        )
+    report_done(a, world.officer_a, "Lần trước", created_at=datetime(2026, 5, 1, tzinfo=UTC))
+    assert count_page_queries(client, url) == alone
