@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 from conftest import NOW
-from query_support import count_queries
+from query_support import count_page_queries, count_queries
 
 from tracker.followup import queues
-from tracker.models import Assignment, ExtensionRequest
+from tracker.models import Assignment, Attachment, ExtensionRequest, Submission
 
 
 def login(auth, username: str) -> None:
@@ -238,6 +238,70 @@ def test_submitted_queue_offers_confirm_and_return_to_deciders(client, auth, wor
     assert f'id="return-reason-{a}"' in forms
 
 
+def report_done(a: Assignment, officer, summary: str, **kw) -> Submission:
+    """The unit's completion report of ``a`` (pending), as the submit flow leaves it."""
+    submit(a, NOW)
+    kw.setdefault("created_at", NOW)
+    return Submission.create(assignment=a, author=officer, summary=summary, **kw)
+
+
+def test_opened_row_shows_the_result_and_its_files_before_the_buttons(client, auth, world):
+    a = world.assignment_a
+    report_done(a, world.officer_a, "Báo cáo cũ", created_at=datetime(2026, 5, 1, tzinfo=UTC))
+    s = report_done(a, world.officer_a, "Đã tuyên truyền <script>alert(1)</script> tại 12 tổ")
+    f = Attachment.create(
+        assignment=a,
+        submission=s,
+        original_name="Kết quả tuyên truyền.pdf",
+        stored_name="x1.pdf",
+        content_type="application/pdf",
+        size=5000,
+        sha256="0" * 64,
+        uploaded_by=world.officer_a,
+        created_at=NOW,
+    )
+    login(auth, "lanhdao")
+    forms = client.hx_get(f"/queues/submitted/{a.id}/actions").get_data(as_text=True)
+    assert "Kết quả thực hiện" in forms and "Báo cáo cũ" not in forms
+    assert "Đã tuyên truyền &lt;script&gt;alert(1)&lt;/script&gt; tại 12 tổ" in forms
+    assert "<script>" not in forms
+    assert f'href="/attachments/{f.id}"' in forms and "Kết quả tuyên truyền.pdf" in forms
+    assert "(5 KB)" in forms
+    assert forms.index("Kết quả tuyên truyền.pdf") < forms.index("Xác nhận hoàn thành")
+    # The list itself stays short: the result is shown only in the opened row.
+    page = client.get("/queues/submitted").get_data(as_text=True)
+    assert "Đã tuyên truyền" not in page and "Kết quả tuyên truyền.pdf" not in page
+
+
+def test_opened_row_shows_the_reporting_document(client, auth, world):
+    a = world.assignment_a
+    report_done(
+        a, world.officer_a, "Hoàn thành", doc_number="15/BC-UBND", doc_date=date(2026, 5, 12)
+    )
+    login(auth, "lanhdao")
+    forms = client.hx_get(f"/queues/submitted/{a.id}/actions").get_data(as_text=True)
+    assert "Văn bản báo cáo số 15/BC-UBND" in forms and "12/05/2026" in forms
+    assert forms.index("15/BC-UBND") < forms.index("Xác nhận hoàn thành")
+
+
+def test_opened_row_loads_only_its_own_evidence(client, auth, world):
+    report_done(world.assignment_a, world.officer_a, "Xong")
+    report_done(world.assignment_b, world.officer_b, "Của phường khác")
+    login(auth, "lanhdao")
+    forms = client.hx_get(f"/queues/submitted/{world.assignment_a.id}/actions")
+    forms = forms.get_data(as_text=True)
+    assert "Xong" in forms and "Của phường khác" not in forms
+
+
+def test_officers_cannot_fetch_a_rows_evidence(client, auth, world):
+    report_done(world.assignment_a, world.officer_a, "Bí mật của phường Sở Dầu")
+    for officer in ("p.hoangvanthu", "p.sodau"):
+        login(auth, officer)
+        response = client.hx_get(f"/queues/submitted/{world.assignment_a.id}/actions")
+        assert response.status_code in (403, 404)
+        assert "Bí mật" not in response.get_data(as_text=True)
+
+
 def test_secretary_confirms_from_the_queue_when_the_setting_allows(client, auth, world, app):
     app.config["SECRETARY_MAY_CONFIRM"] = True
     submit(world.assignment_a, NOW)
@@ -291,3 +355,36 @@ def test_a_refused_return_in_the_queue_shows_the_error_beside_the_reason(client,
     )
     assert "Đã trả lại, yêu cầu đơn vị thực hiện lại." in response.get_data(as_text=True)
     assert Assignment.get_by_id(a).status == "returned"
+
+
+def test_without_javascript_the_assignment_page_shows_the_result_before_the_buttons(
+    client, auth, world
+):
+    a = world.assignment_a
+    report_done(a, world.officer_a, "Đã tuyên truyền tại 12 tổ", doc_number="15/BC-UBND")
+    login(auth, "lanhdao")
+    page = client.get(f"/assignments/{a.id}").get_data(as_text=True)
+    shown = page.index("Đã tuyên truyền tại 12 tổ")
+    assert shown < page.index("15/BC-UBND") < page.index("Xác nhận hoàn thành")
+    assert shown < page.index("Trả lại, yêu cầu thực hiện lại")
+
+
+def test_opened_row_loads_its_evidence_in_a_fixed_number_of_queries(client, auth, world):
+    a = world.assignment_a
+    s = report_done(a, world.officer_a, "Xong")
+    login(auth, "lanhdao")
+    url = f"/queues/submitted/{a.id}/actions"
+    alone = count_page_queries(client, url)
+    for i in range(3):
+        Attachment.create(
+            assignment=a,
+            submission=s,
+            original_name=f"Tệp {i}.pdf",
+            stored_name=f"n{i}.pdf",
+            content_type="application/pdf",
+            size=100,
+            sha256="0" * 64,
+            created_at=NOW,
+        )
+    report_done(a, world.officer_a, "Lần trước", created_at=datetime(2026, 5, 1, tzinfo=UTC))
+    assert count_page_queries(client, url) == alone

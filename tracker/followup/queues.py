@@ -24,6 +24,7 @@ from tracker.core.extensions import htmx
 from tracker.core.timeliness import CLOSED
 from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
+from tracker.followup.submission_queries import Evidence, evidence_of
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
 from tracker.policy import can, get_visible_or_404, require
 from tracker.web.lookup import get_or_404
@@ -184,12 +185,26 @@ def _return_form(a: Assignment, form: ReturnForm | None = None) -> ReturnForm:
     return form
 
 
+def _latest_evidence(a: Assignment) -> Evidence | None:
+    """What the unit reported last for ``a`` (result text, document, files), shown above the
+    decision forms of its row only; None once decided or without a report (two queries)."""
+    if a.status != "submitted":
+        return None
+    return next(iter(evidence_of(a.id).values()), None)
+
+
 @bp.route("/submitted/<int:assignment_id>/actions")
 @login_required
 def submitted_actions(assignment_id: int) -> Response:
-    """One row's confirm and return forms, fetched when the row's action opens."""
+    """One row's confirm and return forms, fetched when the row's action opens, below what the
+    unit reported (the leader decides seeing the result and its evidence)."""
     a = _row_to_decide("assignment.confirm", listing(), assignment_id)
-    return _row_forms("followup/queues/_submitted_row.html", a=a, form=_return_form(a))
+    return _row_forms(
+        "followup/queues/_submitted_row.html",
+        a=a,
+        form=_return_form(a),
+        evidence=_latest_evidence(a),
+    )
 
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
@@ -201,6 +216,7 @@ def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None
         a=a,
         saved=saved,
         form=_return_form(a, form) if form is not None else None,
+        evidence=_latest_evidence(a) if form is not None else None,
         may_decide=can(current_user, "assignment.confirm"),
         here=safe_next(request.form.get("next")) or "",
     )
