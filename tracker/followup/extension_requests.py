@@ -190,15 +190,7 @@ def approve(
         }
         if in_time:
             values["stats_deadline"] = approved
-        changed = (
-            Assignment.update({**values, **concurrency.bump()})
-            .where(Assignment.id == a.id, Assignment.status.not_in(CLOSED), *concurrency.guard(a))
-            .execute()
-        )
-        if changed != 1:
-            concurrency.check_stale(a)
-            raise WorkflowError(CLOSED_ASSIGNMENT)
-        concurrency.bumped(a)
+        concurrency.guarded_update(a, values, Assignment.status.not_in(CLOSED), CLOSED_ASSIGNMENT)
         event = record(
             actor,
             "extension_approve",
