@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 import pytest
+from notice_support import review_form
 from test_i18n import english_catalog  # noqa: F401  (the fixture compiling the English catalog)
 
 from tracker.api.tokens import create_token
@@ -233,21 +234,6 @@ NOTICE = """Kết luận:
 """
 
 
-def _review_form(review: NoticeDraft, **changes) -> dict:
-    """The review form as the browser posts it (every draft, every field)."""
-    data = {"count": str(len(review.drafts))}
-    for i, d in enumerate(review.drafts):
-        p = f"d-{i}-"
-        if d["include"]:
-            data[p + "include"] = "1"
-        for name in ("title", "content", "lead", "coordinating", "deadline_kind", "deadline"):
-            data[p + name] = d[name] or ""
-        data[p + "cadence"] = d["cadence"]
-        data[p + "field"] = d["field"]
-    data.update(changes)
-    return data
-
-
 def _draft_errors(page: str) -> list[str]:
     return re.findall(r'<small class="field-error">([^<]*)</small>', page)
 
@@ -266,14 +252,14 @@ def test_review_refuses_a_draft_deadline_before_the_meeting_or_notice(
     review = NoticeDraft.get(NoticeDraft.meeting == meeting)
     assert [d["deadline"] for d in review.drafts] == ["2026-06-30", "2026-06-30"]
     before = _snapshot()
-    form = _review_form(review, **{"d-1-deadline": deadline})
+    form = review_form(review, **{"d-1-deadline": deadline})
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert response.status_code == 400
     assert _draft_errors(_text(response)) == [message]
     assert _snapshot() == before  # the first, valid draft is not created either
     # The correction is kept, and the review page shows the error beside it.
     assert _draft_errors(_text(client.get(f"/meetings/{meeting.id}/notice"))) == [message]
-    form = _review_form(
+    form = review_form(
         NoticeDraft.get(NoticeDraft.meeting == meeting), **{"d-1-deadline": "2026-05-05"}
     )
     assert client.post(f"/meetings/{meeting.id}/notice/create", data=form).status_code == 302
@@ -292,7 +278,7 @@ def test_the_messages_follow_the_users_language(client, auth, noticed):
     # The review translates its messages when it shows them: this one comes translated.
     meeting = noticed.meeting
     client.post(f"/meetings/{meeting.id}/notice", data={"text": NOTICE})
-    form = _review_form(
+    form = review_form(
         NoticeDraft.get(NoticeDraft.meeting == meeting), **{"d-1-deadline": "2026-04-30"}
     )
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)

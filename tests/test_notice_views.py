@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from notice_support import review_form
 
 from tracker.models import Assignment, AuditEvent, NoticeDraft, OutboxMessage, Task, Unit
 
@@ -34,21 +35,6 @@ def _counts() -> tuple[int, int, int]:
     # Saving the review is audited too ("notice_draft"); these count the tasks' own events.
     events = AuditEvent.select().where(AuditEvent.action != "notice_draft")
     return Task.select().count(), Assignment.select().count(), events.count()
-
-
-def _form(review: NoticeDraft, **changes) -> dict:
-    """The review form as the browser would post it (every draft, every field)."""
-    data = {"count": str(len(review.drafts))}
-    for i, d in enumerate(review.drafts):
-        p = f"d-{i}-"
-        if d["include"]:
-            data[p + "include"] = "1"
-        for name in ("title", "content", "lead", "coordinating", "deadline_kind", "deadline"):
-            data[p + name] = d[name] or ""
-        data[p + "cadence"] = d["cadence"]
-        data[p + "field"] = d["field"]
-    data.update(changes)
-    return data
 
 
 @pytest.fixture
@@ -93,7 +79,7 @@ def test_paste_review_correct_create(client, auth, world, meeting):
     assert 'value="Phòng Nội vụ"' in page
 
     # A unit name typed by hand is re-checked through htmx.
-    form = _form(review, **{"d-2-lead": "Phòng Nội vu; Phong Kinh te"})
+    form = review_form(review, **{"d-2-lead": "Phòng Nội vu; Phong Kinh te"})
     response = client.post(f"/meetings/{meeting.id}/notice/save?draft=3", data=form, htmx=True)
     fragment = _text(response)
     assert response.status_code == 200 and 'id="checks-2"' in fragment
@@ -108,7 +94,7 @@ def test_paste_review_correct_create(client, auth, world, meeting):
     assert _counts() == before
 
     # Corrected: the three tasks and their assignments, numbered after the existing ones.
-    form = _form(
+    form = review_form(
         NoticeDraft.get(NoticeDraft.meeting == meeting),
         **{"d-2-lead": "Phòng Nội vụ", "d-1-title": "Tuyên truyền chuyển đổi số"},
     )
@@ -132,7 +118,7 @@ def test_paste_review_correct_create(client, auth, world, meeting):
 def test_one_invalid_draft_creates_nothing(client, auth, world, meeting):
     auth.login("lanhdao")
     review = _parse(client, meeting)
-    form = _form(review, **{"d-2-lead": "Phòng Nội vụ", "d-1-title": ""})
+    form = review_form(review, **{"d-2-lead": "Phòng Nội vụ", "d-1-title": ""})
     before = _counts()
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert response.status_code == 400 and _counts() == before
@@ -144,7 +130,7 @@ def test_one_invalid_draft_creates_nothing(client, auth, world, meeting):
 def test_excluded_drafts_are_skipped(client, auth, world, meeting):
     auth.login("tonghop")
     review = _parse(client, meeting)
-    form = _form(review)
+    form = review_form(review)
     del form["d-1-include"], form["d-2-include"]
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert response.status_code == 302
@@ -161,7 +147,7 @@ def test_impossible_date_flagged_on_its_draft(client, auth, world, meeting):
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))
     assert "Ngày 30/02/2027 không tồn tại." in page
     before = _counts()
-    response = client.post(f"/meetings/{meeting.id}/notice/create", data=_form(review))
+    response = client.post(f"/meetings/{meeting.id}/notice/create", data=review_form(review))
     assert response.status_code == 400 and _counts() == before
     assert "Ngày trong thông báo không tồn tại" in _text(response)
 
@@ -283,7 +269,7 @@ def test_a_failure_midway_rolls_everything_back(client, auth, world, meeting, mo
 
     auth.login("tonghop")
     review = _parse(client, meeting)
-    form = _form(review, **{"d-2-lead": "Phòng Nội vụ"})
+    form = review_form(review, **{"d-2-lead": "Phòng Nội vụ"})
     real, calls = workflow.assign, []
 
     def failing(task, actor, units, role):
