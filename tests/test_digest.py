@@ -255,10 +255,10 @@ def test_leader_summary_goes_to_leaders_and_secretaries(app_ctx, factory, world,
     )
     text = leader.body_text
     assert "Kính gửi đồng chí Lanhdao," in text
-    assert (
-        "UBND phường Sở Dầu: Trong hạn 4; Sắp đến hạn 3; Quá hạn 4; Hoàn thành đúng hạn 1;" in text
-    )
-    assert "Phòng Nội vụ: Quá hạn 1; Tổng số 1;" in text
+    # One aligned line per unit: the categories that occur, the total and the on-time rate.
+    assert "UBND phường Sở Dầu             4        3    4           1    12      8,3%" in text
+    assert "Phòng Nội vụ                   0        0    1           0     1      0,0%" in text
+    assert "Tổng cộng                      5        3    5           1    14      7,1%" in text
     assert "NHIỆM VỤ QUÁ HẠN (5)" in text and "Đơn vị: Phòng Nội vụ" in text
     assert "Chỉnh trang vỉa hè &lt;b&gt;" in leader.body_html
 
@@ -286,7 +286,7 @@ def test_mail_links_are_built_from_the_routes_under_the_base_url(app, app_ctx, w
     unit_mail = _ward_a_mail(world)
     for text in (leader.body_text, leader.body_html, unit_mail.body_text, unit_mail.body_html):
         assert f"{base}/profile" in text and f"{base}/assignments/{work.overdue.id}" in text
-    assert f"Mở trang tổng hợp: {base}/\n" in leader.body_text
+    assert f"Xem tình hình và xử lý: {base}/\n" in leader.body_text
     assert f'href="{base}/units/{world.ward_a.id}"' in leader.body_html
     assert "hongbang//" not in leader.body_html + unit_mail.body_html
 

@@ -130,6 +130,19 @@ def extensions(line: Lines, today: date) -> list[Waiting]:
     return found
 
 
+def counts() -> tuple[int, int]:
+    """How many reports of completion and extension requests wait (two COUNT queries), as the
+    leader's queues count them."""
+    n_submitted = Assignment.select().where(Assignment.status == "submitted").count()
+    n_extensions = (
+        ExtensionRequest.select()
+        .join(Assignment)
+        .where(ExtensionRequest.status == "pending", Assignment.status.not_in(CLOSED))
+        .count()
+    )
+    return n_submitted, n_extensions
+
+
 def _subject(day: str, n_submitted: int, n_extensions: int) -> str:
     parts = []
     if n_submitted:
