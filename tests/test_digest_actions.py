@@ -12,8 +12,8 @@ import email.policy
 from datetime import date, timedelta
 
 import pytest
-from flask import current_app
 from conftest import NOW
+from flask import current_app
 from smtp_support import SmtpServer
 
 from tracker.mail.sender import send_pending
@@ -108,7 +108,9 @@ def test_returned_work_comes_first_and_once(app_ctx, factory, world):
 )
 def test_ongoing_work_shows_when_its_report_is_due(app_ctx, factory, world, cadence, due):
     task = factory.task(
-        world.meeting, "Tuyên truyền cải cách hành chính", deadline_kind="ongoing",
+        world.meeting,
+        "Tuyên truyền cải cách hành chính",
+        deadline_kind="ongoing",
         report_cadence=cadence,
     )
     ongoing = factory.assignment(task, world.ward_a, deadline_kind="ongoing")
@@ -128,14 +130,19 @@ def test_ongoing_work_reported_this_period_shows_the_next_due_day(app_ctx, facto
     """Ongoing work without a cadence, stale: it says it is ongoing, never "Chưa xác định";
     with a cadence and reported this period but long ago, the next period's day."""
     task = factory.task(
-        world.meeting, "Kiểm tra vệ sinh môi trường", deadline_kind="ongoing",
+        world.meeting,
+        "Kiểm tra vệ sinh môi trường",
+        deadline_kind="ongoing",
         report_cadence="quarterly",
     )
     ongoing = factory.assignment(task, world.ward_a, deadline_kind="ongoing")
     # Reported on 01/04 (this quarter), 44 days ago: not due, but not updated for long.
     reported = NOW - timedelta(days=44)
     ProgressReport.create(
-        assignment=ongoing, author=world.officer_a, text="Đã kiểm tra", progress=10,
+        assignment=ongoing,
+        author=world.officer_a,
+        text="Đã kiểm tra",
+        progress=10,
         created_at=reported,
     )
     Assignment.update(created_at=NOW - timedelta(days=200), last_report_at=reported).where(
@@ -143,7 +150,9 @@ def test_ongoing_work_reported_this_period_shows_the_next_due_day(app_ctx, facto
     ).execute()
     loose = factory.task(world.meeting, "Theo dõi dư luận", deadline_kind="ongoing")
     plain = factory.assignment(loose, world.ward_a, deadline_kind="ongoing")
-    Assignment.update(created_at=NOW - timedelta(days=30)).where(Assignment.id == plain.id).execute()
+    Assignment.update(created_at=NOW - timedelta(days=30)).where(
+        Assignment.id == plain.id
+    ).execute()
     _subject, text, html = _ward_a(world)
     print(text)
     assert "Chưa xác định" not in text and "Chưa xác định" not in html

@@ -8,9 +8,10 @@ policy), as a mail client reads them: the text part and the HTML part.
 from __future__ import annotations
 
 import email
-import re
 import email.policy
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import NOW
@@ -26,6 +27,7 @@ from tracker.models import (
     Submission,
     User,
 )
+from tracker.ops import scheduler
 from tracker.reminders import jobs, summary
 
 BASE = "http://127.0.0.1:5000"
@@ -41,9 +43,7 @@ def smtp(app_ctx):
 def _delivered(app, smtp: SmtpServer) -> list[email.message.EmailMessage]:
     send_pending(app)
     assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
-    return [
-        email.message_from_bytes(r.data, policy=email.policy.default) for r in smtp.received
-    ]
+    return [email.message_from_bytes(r.data, policy=email.policy.default) for r in smtp.received]
 
 
 def _parts(message: email.message.EmailMessage) -> tuple[str, str]:
@@ -162,13 +162,8 @@ def test_the_daily_mail_respects_the_profile_choice(client, auth, world, waiting
 
 
 def test_the_daily_job_is_scheduled(app):
-    from tracker.ops import scheduler
-
     app.config["LEADER_PENDING_AT"] = (7, 15)
     trigger = scheduler.triggers(app)["leader_pending"]
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     hcm = ZoneInfo("Asia/Ho_Chi_Minh")
     now = datetime(2026, 5, 15, 8, 0, tzinfo=hcm)
     assert trigger.get_next_fire_time(None, now) == datetime(2026, 5, 16, 7, 15, tzinfo=hcm)

@@ -3,7 +3,8 @@ week, due next week, ongoing work whose report is due, not updated for a while.
 
 All units are built from five queries at most (their open work with task, meeting and unit
 joined; the reports of the current periods of ongoing work; the leader's reasons for returned
-work; the officers; the opt-outs), never one query per unit. A unit with nothing in any section gets no mail.
+work; the officers; the opt-outs), never one query per unit. A unit with nothing in any
+section gets no mail.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from tracker.reminders import periods
 from tracker.reminders.common import (
     ACTIONABLE,
     Item,
-    fmt_date,
     Lines,
     Mail,
+    fmt_date,
     in_mail_locale,
     listing,
     render_mail,
@@ -157,9 +158,7 @@ def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
         return {}
     found: dict[int, tuple[str, str]] = {}
     query = (
-        Submission.select(
-            Submission.assignment, Submission.decided_at, Submission.decision_reason
-        )
+        Submission.select(Submission.assignment, Submission.decided_at, Submission.decision_reason)
         .where(Submission.assignment.in_(ids), Submission.decision == "returned")
         .order_by(Submission.decided_at, Submission.id)
     )
