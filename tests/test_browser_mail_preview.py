@@ -8,10 +8,12 @@ from datetime import date
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from conftest import NOW
 from playwright.sync_api import expect, sync_playwright
+from test_leader_mail import Waiting
 
 from tracker.models import OutboxMessage
-from tracker.reminders import digest
+from tracker.reminders import digest, pending, summary
 
 pytestmark = pytest.mark.browser
 
@@ -33,15 +35,32 @@ def _queue_digest(app, factory, world) -> OutboxMessage:
     ]:
         factory.assignment(factory.task(world.meeting, title, deadline=deadline), world.ward_a)
     with app.app_context():
-        from conftest import NOW
-
         (mail,) = [m for m in digest.build(NOW) if m.unit.id == world.ward_a.id]
         return mail.queue()
 
 
-@pytest.mark.parametrize("which", ["outbox", "digest"])
+def _queue_leader_mails(app, factory, world) -> dict[str, OutboxMessage]:
+    """The leader's daily mail and weekly summary, queued."""
+    Waiting(factory, world)
+    with app.app_context():
+        (daily,) = pending.build(NOW)
+        weekly = next(m for m in summary.build(NOW) if m.user.id == world.leader.id)
+        return {"pending": daily.queue(), "summary": weekly.queue()}
+
+
+HEADINGS = {
+    "outbox": "Tổng hợp nhiệm vụ tuần",
+    "digest": "Tổng hợp nhiệm vụ tuần",
+    "pending": "Việc chờ đồng chí xử lý",
+    "summary": "Báo cáo tổng hợp tình hình thực hiện nhiệm vụ",
+}
+
+
+@pytest.mark.parametrize("which", ["outbox", "digest", "pending", "summary"])
 def test_the_mail_preview_breaks_no_csp_rule(app, factory, world, which):
     message = _queue_digest(app, factory, world)
+    if which in ("pending", "summary"):
+        message = _queue_leader_mails(app, factory, world)[which]
     server = LiveServer(app).start()
     console: list[str] = []
     try:
@@ -54,20 +73,25 @@ def test_the_mail_preview_breaks_no_csp_rule(app, factory, world, which):
             page.fill("input[name=password]", "demo")
             page.click("main button[type=submit]")
             page.add_init_script(WATCH)
-            if which == "outbox":
-                page.goto(f"{server.url}/outbox/{message.id}")
-            else:
+            if which == "digest":
                 page.goto(f"{server.url}/units/{world.ward_a.id}/digest")
+            else:
+                page.goto(f"{server.url}/outbox/{message.id}")
             expect(page.locator("iframe.mail-html")).to_be_visible()
             frame = page.frame_locator("iframe.mail-html")
             heading = frame.locator("h1")
-            expect(heading).to_contain_text("Tổng hợp nhiệm vụ tuần")
-            expect(frame.locator("body")).to_contain_text("Chỉnh trang vỉa hè")
+            expect(heading).to_contain_text(HEADINGS[which])
+            if which in ("outbox", "digest"):
+                expect(frame.locator("body")).to_contain_text("Chỉnh trang vỉa hè")
             size = heading.evaluate("e => getComputedStyle(e).fontSize")
             page.wait_for_timeout(300)
             violations = page.evaluate("window.__cspViolations")
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"mail-preview-{which}.png"), full_page=True)
+            # The frame itself, scrolled into view (a full-page shot may leave it unpainted).
+            framed = page.locator("iframe.mail-html")
+            framed.scroll_into_view_if_needed()
+            framed.screenshot(path=str(ARTIFACTS / f"mail-preview-{which}-frame.png"))
             browser.close()
     finally:
         server.stop()

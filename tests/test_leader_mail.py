@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.ops import scheduler
-from tracker.reminders import jobs, summary
+from tracker.reminders import jobs, summary, text_table
 
 BASE = "http://127.0.0.1:5000"
 
@@ -206,3 +207,16 @@ def test_the_weekly_summary_states_what_waits_and_reads_as_a_table(app, smtp, wo
 
 def _number_ends(line: str) -> set[int]:
     return {m.end() for m in re.finditer(r"(?<=\s)[\d,%—]+(?=\s|$)", line)}
+
+
+def test_the_table_counts_a_decomposed_accent_as_one_column():
+    # "Sở Dầu" typed with combining accents (as some word processors paste it) lines up too.
+    decomposed = unicodedata.normalize("NFD", "UBND phường Sở Dầu")
+    lines = text_table.render(
+        "Đơn vị", ["Quá hạn", "Tổng số"], [[decomposed, "4", "12"], ["Phòng Nội vụ", "1", "1"]]
+    )
+    shown = [unicodedata.normalize("NFC", line) for line in lines]
+    assert shown[0] == "                    Quá  Tổng"
+    assert shown[1] == "Đơn vị              hạn    số"
+    assert shown[3] == "UBND phường Sở Dầu    4    12"
+    assert shown[-1] == "Phòng Nội vụ          1     1"

@@ -2,14 +2,30 @@
 
 A plain-text mail is read in a mail client's fixed-width font; a table whose numbers stand
 in columns under their headings can be scanned, where "Trong hạn 4; Sắp đến hạn 3; …" cannot.
-Headings are split over two lines at a space so that the columns stay narrow.
+Headings are split over two lines at a space so that the columns stay narrow. Widths count
+what a reader sees: a letter and its combining accents (text pasted in decomposed form) are
+one column.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 GAP = "  "
+
+
+def width(text: str) -> int:
+    """The columns ``text`` takes in a fixed-width font (combining marks take none)."""
+    return sum(1 for ch in text if not unicodedata.combining(ch))
+
+
+def _ljust(text: str, size: int) -> str:
+    return text + " " * (size - width(text))
+
+
+def _rjust(text: str, size: int) -> str:
+    return " " * (size - width(text)) + text
 
 
 def split_heading(label: str) -> tuple[str, str]:
@@ -19,7 +35,7 @@ def split_heading(label: str) -> tuple[str, str]:
         return "", label
     best = min(
         range(1, len(words)),
-        key=lambda i: (max(len(" ".join(words[:i])), len(" ".join(words[i:]))), -i),
+        key=lambda i: (max(width(" ".join(words[:i])), width(" ".join(words[i:]))), -i),
     )
     return " ".join(words[:best]), " ".join(words[best:])
 
@@ -31,14 +47,15 @@ def render(first: str, headings: Sequence[str], rows: Sequence[Sequence[str]]) -
     row is set apart by a rule when there are at least two (a total).
     """
     split = [split_heading(h) for h in headings]
-    name_width = max([len(first)] + [len(r[0]) for r in rows])
+    name_width = max([width(first)] + [width(r[0]) for r in rows])
     widths = [
-        max([len(top), len(bottom)] + [len(r[i + 1]) for r in rows])
+        max([width(top), width(bottom)] + [width(r[i + 1]) for r in rows])
         for i, (top, bottom) in enumerate(split)
     ]
 
     def line(name: str, cells: Sequence[str]) -> str:
-        parts = [name.ljust(name_width)] + [c.rjust(w) for c, w in zip(cells, widths, strict=True)]
+        cells = [_rjust(c, w) for c, w in zip(cells, widths, strict=True)]
+        parts = [_ljust(name, name_width), *cells]
         return GAP.join(parts).rstrip()
 
     rule = GAP.join(["-" * name_width] + ["-" * w for w in widths])
