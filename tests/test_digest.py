@@ -360,7 +360,7 @@ def test_dry_run_prints_and_writes_nothing(runner, world, work):
     assert OutboxMessage.select().count() == 0 and JobRun.select().count() == 0
 
 
-@pytest.mark.parametrize("kind", ["summary", "due-soon"])
+@pytest.mark.parametrize("kind", ["summary", "due-soon", "pending"])
 def test_dry_run_of_other_kinds_writes_nothing(runner, world, work, kind):
     result = invoke(runner, "send-reminders", "--kind", kind, "--dry-run")
     assert result.exit_code == 0, result.output
