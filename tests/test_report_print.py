@@ -79,14 +79,15 @@ def test_the_blocks_of_an_official_report_come_in_order(client, auth, world, dec
     assert re.search(r"body\.report-print\s*{[^}]*Times New Roman[^}]*font-size:\s*13pt", css)
 
 
-def test_the_date_is_written_as_the_decree_asks():
-    from tracker.reports.letterhead import issue_day
+def test_the_date_is_written_as_the_decree_asks(app):
+    from tracker.reports.letterhead import issue_line
 
     # Days below 10 and the months 1 and 2 take a leading zero; the other months do not.
-    assert issue_day(date(2026, 12, 6)) == "ngày 06 tháng 12 năm 2026"
-    assert issue_day(date(2026, 1, 15)) == "ngày 15 tháng 01 năm 2026"
-    assert issue_day(date(2026, 2, 3)) == "ngày 03 tháng 02 năm 2026"
-    assert issue_day(date(2026, 3, 9)) == "ngày 09 tháng 3 năm 2026"
+    with app.test_request_context():
+        assert issue_line("Hải Phòng", date(2026, 12, 6)) == "Hải Phòng, ngày 06 tháng 12 năm 2026"
+        assert issue_line("Hải Phòng", date(2026, 1, 15)) == "Hải Phòng, ngày 15 tháng 01 năm 2026"
+        assert issue_line("Hải Phòng", date(2026, 2, 3)) == "Hải Phòng, ngày 03 tháng 02 năm 2026"
+        assert issue_line("Hải Phòng", date(2026, 3, 9)) == "Hải Phòng, ngày 09 tháng 3 năm 2026"
 
 
 def test_the_detail_list_prints_only_when_asked(client, auth, world, december):
@@ -132,7 +133,7 @@ def test_too_long_options_are_refused_beside_their_field(client, auth, world, de
     response = client.get("/reports/print", query_string={**DEC_ARGS, "number": "9" * 41})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="p-number-error"' in page and "tối đa 40 ký tự" in page
+    assert 'id="p-number-error"' in page and "Tối đa 40 ký tự." in page
     assert 'value="' + "9" * 41 + '"' in page  # what was typed is kept
 
 
@@ -166,7 +167,7 @@ def test_admin_sets_the_office_details(client, auth, world, december):
         "signer": "Trần Thị Bình",
     }
     bad = client.post("/admin/letterhead", data={**data, "issuing_body": ""})
-    assert bad.status_code == 422 and 'id="issuing_body-error"' in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="issuing_body-error"' in bad.get_data(as_text=True)
     saved = client.post("/admin/letterhead", data=data)
     assert saved.status_code == 302
     from tracker.models import ReportLetterhead
