@@ -145,7 +145,13 @@ def test_user_text_is_escaped(client, auth, world, december):
     page = _text(
         client.get(
             "/reports/print",
-            query_string={**DEC_ARGS, "detail": "1", "number": attack, "recipients": attack, "signer": attack},
+            query_string={
+                **DEC_ARGS,
+                "detail": "1",
+                "number": attack,
+                "recipients": attack,
+                "signer": attack,
+            },
         )
     )
     assert "<script>" not in page

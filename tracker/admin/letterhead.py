@@ -37,9 +37,7 @@ class LetterheadForm(BaseForm):
     )
     place = _text(_l("Địa danh ghi trước ngày tháng (ví dụ Hải Phòng)"), "place", True)
     number_suffix = _text(_l("Ký hiệu sau số văn bản (ví dụ BC-UBND)"), "number_suffix")
-    recipients = _text(
-        _l("Nơi nhận mặc định (mỗi dòng một nơi)"), "recipients", area=True
-    )
+    recipients = _text(_l("Nơi nhận mặc định (mỗi dòng một nơi)"), "recipients", area=True)
     authority = _text(_l("Thẩm quyền ký (KT. CHỦ TỊCH, TL. …; có thể để trống)"), "authority")
     position = _text(_l("Chức vụ người ký (ví dụ CHỦ TỊCH)"), "position")
     signer = _text(_l("Họ và tên người ký"), "signer")

@@ -17,8 +17,8 @@ from tracker.models import FrozenReport, User
 from tracker.models.audit import record
 from tracker.policy import require
 from tracker.reports import bp, report
-from tracker.reports.params import parse
 from tracker.reports.letterhead import print_options
+from tracker.reports.params import parse
 from tracker.reports.print_views import print_page
 from tracker.reports.views import (
     INVALID,

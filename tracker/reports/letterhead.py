@@ -39,7 +39,13 @@ MAX_LENGTHS = {
     "signer": 100,
 }
 # What one print may set for itself (query string), and the longest value of each.
-OPTION_LENGTHS = {"number": 40, "recipients": 1000, "authority": 100, "position": 100, "signer": 100}
+OPTION_LENGTHS = {
+    "number": 40,
+    "recipients": 1000,
+    "authority": 100,
+    "position": 100,
+    "signer": 100,
+}
 FILED = "- Lưu: VT."
 
 
@@ -61,7 +67,7 @@ class Letterhead:
 
     @property
     def number_line(self) -> str:
-        """"Số: 15/BC-VP"; without a number, room to write it by hand ("Số:      /BC-VP")."""
+        """ "Số: 15/BC-VP"; without a number, room to write it by hand ("Số:      /BC-VP")."""
         if "/" in self.number:
             return _("Số: %(n)s", n=self.number)
         suffix = f"/{self.number_suffix}" if self.number_suffix else ""
@@ -69,7 +75,8 @@ class Letterhead:
 
 
 def stored() -> dict[str, str]:
-    """The office's details: the admin's row, or the defaults (``TRACKER_REPORT_PLACE`` aside)."""
+    """The office's details: the admin's row, or the defaults (the place from the
+    ``REPORT_PLACE`` setting when there is one)."""
     row = ReportLetterhead.select().order_by(ReportLetterhead.id).first()
     if row is None:
         values = dict(DEFAULTS)
@@ -138,6 +145,6 @@ def issue_day(day: date) -> tuple[str, str, str]:
 
 
 def issue_line(place: str, day: date) -> str:
-    """"Hải Phòng, ngày 06 tháng 12 năm 2026"."""
+    """ "Hải Phòng, ngày 06 tháng 12 năm 2026"."""
     d, m, y = issue_day(day)
     return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s", place=place, d=d, m=m, y=y)

@@ -60,4 +60,3 @@ def print_view() -> Response:
         else []
     )
     return print_page(data, rows, data["totals"]["assigned"], head)
-
