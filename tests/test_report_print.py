@@ -126,6 +126,9 @@ def test_number_recipients_and_signer_come_from_the_form(client, auth, world, de
     signature = _plain(_block(page, "doc-signature"))
     assert signature.index("KT. CHỦ TỊCH") < signature.index("PHÓ CHỦ TỊCH")
     assert signature.index("PHÓ CHỦ TỊCH") < signature.index("Nguyễn Văn An")
+    # Only a name: the office's position stays.
+    page = _text(client.get("/reports/print", query_string={**DEC_ARGS, "signer": "Lê Văn C"}))
+    assert _plain(_block(page, "doc-signature")) == "CHÁNH VĂN PHÒNG Lê Văn C"
 
 
 def test_too_long_options_are_refused_beside_their_field(client, auth, world, december):

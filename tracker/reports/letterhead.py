@@ -127,12 +127,15 @@ def print_options(args) -> tuple[Letterhead, dict[str, str]]:
         changes["number"] = raw["number"]
         if raw["recipients"]:
             changes["recipients"] = recipient_lines(raw["recipients"])
-        # A signer given for this print replaces the whole signature block.
-        if raw["authority"] or raw["position"] or raw["signer"]:
+        # A position given for this print replaces the whole signature block (another person
+        # signs); otherwise the authority or the name given replace only themselves.
+        if raw["position"]:
             changes.update(
-                authority=raw["authority"],
-                position=raw["position"] or head.position,
-                signer=raw["signer"],
+                authority=raw["authority"], position=raw["position"], signer=raw["signer"]
+            )
+        else:
+            changes.update(
+                authority=raw["authority"] or head.authority, signer=raw["signer"] or head.signer
             )
     return replace(head, **changes), raw
 
