@@ -82,7 +82,14 @@ def test_group_leads_named_units_coordinate_at_laptop_width(demo_server, browser
     lead_group = page.get_by_role("checkbox", name="Chủ trì: UBND các phường", exact=True)
     expect(lead_group).to_be_checked()
     expect(page.get_by_role("checkbox", name="Phối hợp: Phòng Kinh tế", exact=True)).to_be_checked()
+    expect(page.locator("tr.conflict")).to_contain_text(ward.name)
     shot(page, "picker-2-error-1366")
+    # On a phone the tables stack: the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the form is {width}px wide on a 390px screen"
+    shot(page, "picker-2b-error-390")
+    page.set_viewport_size({"width": WIDTH, "height": 900})
 
     page.get_by_role("checkbox", name=f"Phối hợp: {ward.name}", exact=True).uncheck()
     page.click("main button[type=submit]")

@@ -127,7 +127,11 @@ def test_overlap_refused_when_giving_more_units(client, auth, world, dept_b):
     data = {"lead": [str(dept_b.id)], "units": [str(dept_b.id)]}
     response = client.post(f"/tasks/{world.task.id}/assign", data=data)
     assert response.status_code == 400
-    assert "Phòng Kinh tế" in _error(_text(response), "units")
+    body = _text(response)
+    assert "Phòng Kinh tế" in _error(body, "units")
+    # The unit's row is marked where it was ticked twice.
+    assert f'name="units" value="{dept_b.id}" checked aria-describedby="units-error"' in body
+    assert body.count('aria-invalid="true"><span class="visually-hidden">') == 1
     assert _snapshot() == before
 
 

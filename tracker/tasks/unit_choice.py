@@ -62,6 +62,11 @@ class UnitChoice:
         invalid_choice_message=GROUP_ERROR,
     )
 
+    # Set by check_units: the ids of units (and of groups) chosen for both roles, marked on
+    # the page beside the error.
+    conflicts: frozenset[int] = frozenset()
+    group_conflicts: frozenset[int] = frozenset()
+
     def set_unit_choices(self) -> None:
         """Offer the active units (grouped by kind) and the unit groups, for either role."""
         units = [
@@ -85,6 +90,7 @@ class UnitChoice:
         ok = True
         both_groups = set(self.lead_groups.data or []) & set(self.groups.data or [])
         if both_groups:
+            self.group_conflicts = frozenset(both_groups)
             names = [g.name for g in UnitGroup.select().where(UnitGroup.id.in_(both_groups))]
             self.groups.errors.append(
                 gettext(
@@ -97,6 +103,7 @@ class UnitChoice:
         leading = self._lead_ids()
         both = leading & set(self.units.data or [])
         if both:
+            self.conflicts = frozenset(both)
             names = [u.name for u in Unit.select().where(Unit.id.in_(both)).order_by(Unit.name)]
             self.units.errors.append(
                 gettext(
