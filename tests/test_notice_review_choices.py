@@ -157,7 +157,9 @@ def test_a_suggestion_through_htmx_answers_its_draft(client, auth, world, meetin
     response = client.post(f"/meetings/{meeting.id}/notice/save?draft=3", data=form, htmx=True)
     fragment = _text(response)
     assert response.status_code == 200 and "<html" not in fragment
-    assert fragment.lstrip().startswith('<article class="notice-draft') and 'id="draft-2"' in fragment
+    assert (
+        fragment.lstrip().startswith('<article class="notice-draft') and 'id="draft-2"' in fragment
+    )
     assert _selected(_select(fragment, "d-2-lead")) == [f"u{culture.id}"]
 
 
@@ -168,7 +170,8 @@ def test_an_unknown_unit_is_refused_beside_its_field(client, auth, world, meetin
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert response.status_code == 400 and not Task.select().where(Task.title.contains("kế hoạch"))
     page = _text(response)
-    label = re.search(r"<label[^>]*>\s*Đơn vị chủ trì.*?</label>", page[page.index('id="draft-2"') :], re.S)
+    draft = page[page.index('id="draft-2"') :]
+    label = re.search(r"<label[^>]*>\s*Đơn vị chủ trì.*?</label>", draft, re.S)
     assert label and "Đơn vị không hợp lệ hoặc đã ngừng hoạt động." in label.group(0)
 
 

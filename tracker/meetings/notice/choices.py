@@ -91,5 +91,6 @@ def apply_pick(drafts: list[dict], pick: str, catalog: Catalog) -> int | None:
     draft[role] = refs_label(refs)
     other = ROLES[1 - ROLES.index(role)]
     others, unknown = catalog.resolve(draft[other])
-    draft[other] = "; ".join([r.label for r in others if r.key != ref.key] + [u.text for u in unknown])
+    kept = [r.label for r in others if r.key != ref.key]
+    draft[other] = "; ".join(kept + [u.text for u in unknown])
     return index
