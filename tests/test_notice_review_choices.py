@@ -78,6 +78,12 @@ def test_the_typed_conclusion_is_offered_for_parsing(client, auth, world, meetin
     review = _from_conclusion(client, meeting)
     assert len(review.drafts) == 3 and review.source == CONCLUSION.strip()
     assert review.drafts[0]["lead"] == "Phòng Nội vụ"
+    # Offered again while its review goes on: the corrections are kept, not read over.
+    client.post(
+        f"/meetings/{meeting.id}/notice/save", data=review_form(review, **{"d-0-title": "Sửa"})
+    )
+    _from_conclusion(client, meeting)
+    assert _review(meeting).drafts[0]["title"] == "Sửa"
     # The import page opened afresh offers the conclusion rather than an empty box.
     NoticeDraft.delete().execute()
     page = html.unescape(_text(client.get(f"/meetings/{meeting.id}/notice")))

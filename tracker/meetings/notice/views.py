@@ -113,6 +113,10 @@ def start(meeting_id: int) -> Response:
             text = meeting.conclusion.strip() or None
             if text is None:
                 form.text.errors.append(NO_CONCLUSION)
+            review = _review(meeting, user)
+            if text is not None and review is not None and review.source == text:
+                # Already read: the review goes on with the corrections made so far.
+                return redirect(url_for("notice.start", meeting_id=meeting.id) + "#drafts")
         if text is None:
             review = _review(meeting, user)
             return _page(meeting, form, review.drafts if review else None, form_error_status())
