@@ -54,6 +54,13 @@ def _from_conclusion(client, meeting) -> NoticeDraft:
     return _review(meeting)
 
 
+def _paste(client, meeting) -> NoticeDraft:
+    """The same notice pasted, as before there was anything to offer."""
+    response = client.post(f"/meetings/{meeting.id}/notice", data={"text": CONCLUSION})
+    assert response.status_code == 302
+    return _review(meeting)
+
+
 def _select(page: str, name: str) -> str:
     match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
     assert match, name
@@ -109,7 +116,7 @@ def test_units_are_chosen_from_the_list_with_the_guess_preselected(
     client, auth, world, meeting, culture
 ):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))
     lead = _select(page, "d-0-lead")
     assert "multiple" in lead and f'value="u{world.dept.id}"' in lead
@@ -137,7 +144,7 @@ def test_units_are_chosen_from_the_list_with_the_guess_preselected(
 
 def test_a_suggestion_is_one_click_without_javascript(client, auth, world, meeting, culture):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     assert review.drafts[2]["lead"] == ""
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))
     pick = f"2:lead:u{culture.id}"
@@ -157,7 +164,7 @@ def test_a_suggestion_is_one_click_without_javascript(client, auth, world, meeti
 
 def test_a_suggestion_through_htmx_answers_its_draft(client, auth, world, meeting, culture):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     pick = f"2:lead:u{culture.id}"
     form = review_form(review, pick=pick)
     response = client.post(f"/meetings/{meeting.id}/notice/save?draft=3", data=form, htmx=True)
@@ -171,7 +178,7 @@ def test_a_suggestion_through_htmx_answers_its_draft(client, auth, world, meetin
 
 def test_an_unknown_unit_is_refused_beside_its_field(client, auth, world, meeting):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     form = review_form(review, **{"d-2-lead": "u999999"})
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
     assert response.status_code == 400 and not Task.select().where(Task.title.contains("kế hoạch"))
@@ -192,7 +199,7 @@ def _input(page: str, name: str) -> str:
 
 def test_drafts_offer_working_days_like_the_task_form(client, auth, world, meeting):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))
     # The parsed "trong 10 ngày làm việc" is shown as 10 working days, the date left empty.
     assert 'value="10"' in _input(page, "d-2-working_days")
@@ -226,7 +233,7 @@ def test_bad_working_days_are_refused_beside_the_field(
     client, auth, world, meeting, changes, message
 ):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     form = review_form(review, **{"d-2-lead": "Phòng Nội vụ", **changes})
     before = Task.select().count()
     response = client.post(f"/meetings/{meeting.id}/notice/create", data=form)
@@ -242,7 +249,7 @@ def test_bad_working_days_are_refused_beside_the_field(
 
 def test_a_long_title_is_shown_whole_and_wraps(client, auth, world, meeting):
     auth.login("tonghop")
-    review = _from_conclusion(client, meeting)
+    review = _paste(client, meeting)
     assert review.drafts[1]["title"] == LONG_TITLE
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))
     title = re.search(r'<textarea[^>]*name="d-1-title"[^>]*>([^<]*)</textarea>', page)
