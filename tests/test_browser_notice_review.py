@@ -46,6 +46,11 @@ def test_draft_review_from_the_typed_conclusion(app, world, factory, width, java
         page.fill("input[name=password]", "demo")
         page.click("main button[type=submit]")
         page.goto(f"{server.url}/meetings/{world.meeting.id}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        mode = "htmx" if javascript else "nojs"
+        page.locator("section:has(.conclusion)").screenshot(
+            path=str(ARTIFACTS / f"meeting-conclusion-{width}-{mode}.png")
+        )
         page.get_by_role("button", name="Tạo nhiệm vụ từ kết luận đã nhập").click()
         expect(page.locator("#drafts h2")).to_contain_text("(3)")
 
@@ -57,8 +62,6 @@ def test_draft_review_from_the_typed_conclusion(app, world, factory, width, java
         # Working days as the task form offers them, the date they give beside.
         expect(page.locator("input[name='d-2-working_days']")).to_have_value("10")
         expect(page.locator("#checks-2")).to_contain_text("29/05/2026")
-        ARTIFACTS.mkdir(exist_ok=True)
-        mode = "htmx" if javascript else "nojs"
         page.locator("#draft-1").screenshot(
             path=str(ARTIFACTS / f"notice-draft-title-{width}-{mode}.png")
         )
