@@ -16,7 +16,14 @@ from tracker.meetings.forms import MeetingForm
 from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
-from tracker.policy import can, get_or_403, require, visible_meetings, visible_tasks
+from tracker.policy import (
+    can,
+    get_or_403,
+    require,
+    visible_assignment_ids,
+    visible_meetings,
+    visible_tasks,
+)
 from tracker.web.listing import list_page
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
@@ -145,12 +152,15 @@ def detail(meeting_id: int) -> Response:
         visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id)
     )
     grouped = assignments_by_task([t.id for t in page.items])
+    shown = visible_assignment_ids(user, (a for rows in grouped.values() for a in rows))
     return render(
         "meetings/detail.html",
         block="tasks",
         meeting=meeting,
         page=page,
-        summaries={t.id: unit_summary(grouped[t.id]) for t in page.items if grouped.get(t.id)},
+        summaries={
+            t.id: unit_summary(grouped[t.id], shown) for t in page.items if grouped.get(t.id)
+        },
         can_edit=can(user, "meeting.edit"),
         can_add_task=can(user, "task.create"),
     )
