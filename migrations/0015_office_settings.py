@@ -26,7 +26,22 @@ def up(migrator, db):
             table_name = 'setting'
 
     db.create_tables([Setting])
+    # A saved setting changes what pages show: its writes move the page cache's data version
+    # (the triggers of migration 0012, for this table).
+    bump = 'UPDATE data_version SET version = version + 1 WHERE id = 1;'
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql('DROP TRIGGER IF EXISTS data_version_write ON "setting"')
+        db.execute_sql(
+            'CREATE TRIGGER data_version_write BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE '
+            'ON "setting" FOR EACH STATEMENT EXECUTE FUNCTION data_version_bump()'
+        )
+    else:
+        for op in ('insert', 'update', 'delete'):
+            db.execute_sql(
+                f'CREATE TRIGGER IF NOT EXISTS "data_version_setting_{op}" AFTER {op.upper()} '
+                f'ON "setting" BEGIN {bump} END'
+            )
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('setting'))
+    db.execute_sql('DROP TABLE IF EXISTS "setting"')  # its triggers go with it
