@@ -54,7 +54,9 @@ def _report(a: Assignment, author: User, text: str) -> ProgressReport:
     Assignment.update(last_report_at=NOW, progress=40, status="in_progress").where(
         Assignment.id == a.id
     ).execute()
-    return ProgressReport.create(assignment=a, author=author, text=text, progress=40, created_at=NOW)
+    return ProgressReport.create(
+        assignment=a, author=author, text=text, progress=40, created_at=NOW
+    )
 
 
 @pytest.fixture
@@ -268,7 +270,10 @@ def test_the_admin_turns_the_setting_on_and_off(client, auth, world):
     events = AuditEvent.select().where(AuditEvent.object_type == "setting")
     assert [e.action for e in events.order_by(AuditEvent.id)] == ["update", "update"]
     # Without the CSRF token nothing changes.
-    assert client.post("/admin/settings", data={UNITS_SHARE_PROGRESS: "y"}, csrf=False).status_code == 400
+    assert (
+        client.post("/admin/settings", data={UNITS_SHARE_PROGRESS: "y"}, csrf=False).status_code
+        == 400
+    )
     assert not Setting.flag(UNITS_SHARE_PROGRESS)
 
 
