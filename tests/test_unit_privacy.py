@@ -146,6 +146,8 @@ def test_a_co_lead_ward_cannot_read_the_other_wards_work(app, client, auth, worl
     assert "UBND phường Hoàng Văn Thụ" in task_page
     assert f"/assignments/{shared.w2.id}" not in task_page
     assert "40%" not in task_page and "Đang thực hiện" not in task_page
+    # The meetings list counts the work W1 may open: its own assignment, not W2's.
+    assert "0/1</td>" in _text(client.get("/meetings"))
     meeting_page = _text(client.get(f"/meetings/{world.meeting.id}"))
     assert f"/assignments/{shared.w2.id}" not in meeting_page
     assert "Đang thực hiện" not in meeting_page

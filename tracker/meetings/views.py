@@ -21,6 +21,7 @@ from tracker.policy import (
     get_or_403,
     require,
     visible_assignment_ids,
+    visible_assignments,
     visible_meetings,
     visible_tasks,
 )
@@ -39,14 +40,15 @@ SORTS = {
 
 
 def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per meeting: the tasks ``user`` sees, and how many of their assignments are done.
+    """Per meeting: the tasks ``user`` sees, and how many of the assignments of them that
+    ``user`` may open are done (an officer's: not a co-lead unit's, ``visible_assignments``).
 
     One grouped query for a whole page of meetings.
     """
     if not meeting_ids:
         return {}
     done = count_where(Assignment.status == "done")
-    rows = (
+    query = (
         Task.select(
             Task.meeting.alias("meeting_id"),
             fn.COUNT(fn.DISTINCT(Task.id)).alias("tasks"),
@@ -58,9 +60,10 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
             Task.meeting.in_(meeting_ids),
             Task.id.in_(visible_tasks(user).select(Task.id)),
         )
-        .group_by(Task.meeting)
-        .dicts()
     )
+    # Those who read everything get the query as it is (tasks without units counted too); an
+    # officer's tasks each hold their unit's own assignment, so none drops out of the count.
+    rows = visible_assignments(user, query).group_by(Task.meeting).dicts()
     return {
         row["meeting_id"]: {
             "tasks": row["tasks"],
