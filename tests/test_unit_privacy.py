@@ -151,6 +151,9 @@ def test_a_co_lead_ward_cannot_read_the_other_wards_work(app, client, auth, worl
     meeting_page = _text(client.get(f"/meetings/{world.meeting.id}"))
     assert f"/assignments/{shared.w2.id}" not in meeting_page
     assert "Đang thực hiện" not in meeting_page
+    # The calendar holds W1's own deadline, not W2's on the same day.
+    day = _text(client.get("/calendar?day=2026-05-30"))
+    assert f"/assignments/{shared.w1.id}" in day and f"/assignments/{shared.w2.id}" not in day
     # Search finds none of its reports.
     found = _text(client.get("/search?q=to+dan+pho&kind=report"))
     assert "Hoàng Văn Thụ đã tuyên truyền" not in found
