@@ -261,11 +261,14 @@ def test_task_page_sums_up_its_units_and_pages_them(client, app, auth, factory, 
     assert last in second and f'href="/assignments/{world.assignment_a.id}"' not in second
 
 
-def test_officer_reads_every_assignment_of_their_task(client, auth, world):
+def test_officer_reads_every_unit_of_their_task_and_only_its_own_work(client, auth, world):
+    """The other ward leads the task too: named, its work not shown (issue 14, item 18)."""
     auth.login("p.sodau")
     page = _text(client.get(f"/tasks/{world.task.id}"))
     assert "UBND phường Hoàng Văn Thụ" in page
-    assert f'href="/assignments/{world.assignment_b.id}"' in page
+    assert f'href="/assignments/{world.assignment_a.id}"' in page
+    assert f'href="/assignments/{world.assignment_b.id}"' not in page
+    assert "Chỉ đơn vị thực hiện và lãnh đạo xem được tiến độ" in page
     assert "/edit" not in page and "/assign" not in page.replace("/assignments/", "")
 
 

@@ -10,6 +10,7 @@ from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
 from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
+from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.users import ROLES, User
@@ -39,6 +40,7 @@ MODELS = [
     LoginAttempt,
     CounterVersion,
     DataVersion,
+    Setting,
 ]
 
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "NoticeDraft",
     "OutboxMessage",
     "ProgressReport",
+    "Setting",
     "Task",
     "Unit",
     "UnitGroup",
