@@ -7,6 +7,9 @@ the configuration, which sits above every feature.
 
 from __future__ import annotations
 
+# The sender of mail while TRACKER_MAIL_FROM is unset; `make run` says how to set a real one.
+DEFAULT_MAIL_FROM = "tracker@localhost"
+
 
 class ConfigError(RuntimeError):
     """A setting that cannot be used; start-up stops with its message."""
