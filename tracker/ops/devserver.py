@@ -33,8 +33,8 @@ def sender_hint(mail_from: str) -> str | None:
     if mail_from.strip() != DEFAULT_MAIL_FROM:
         return None
     return (
-        f"Thư đang gửi từ địa chỉ mặc định {DEFAULT_MAIL_FROM}; đặt địa chỉ thật bằng "
-        f"TRACKER_MAIL_FROM / Mail is sent from the default {DEFAULT_MAIL_FROM}; set a real sender "
+        f"Địa chỉ gửi thư đang là mặc định {DEFAULT_MAIL_FROM}: đặt địa chỉ thật bằng biến "
+        f"TRACKER_MAIL_FROM / The mail sender is the default {DEFAULT_MAIL_FROM}: set a real one "
         "with TRACKER_MAIL_FROM, e.g. TRACKER_MAIL_FROM='Giao việc <giaoviec@ubnd.gov.vn>' make run"
     )
 
