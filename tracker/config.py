@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.core.paths import resource_dir
 from tracker.core.security import security_settings
-from tracker.core.settings import ConfigError, parse_positive_int
+from tracker.core.settings import DEFAULT_MAIL_FROM, ConfigError, parse_positive_int
 from tracker.mail.smtp import SmtpUrlError, parse_smtp_url
 
 
@@ -52,7 +52,7 @@ class Config:
             parse_smtp_url(self.SMTP_URL)
         except SmtpUrlError as exc:
             raise ConfigError(str(exc)) from None
-        self.MAIL_FROM = env.get("TRACKER_MAIL_FROM", "tracker@localhost")
+        self.MAIL_FROM = env.get("TRACKER_MAIL_FROM", DEFAULT_MAIL_FROM)
         attempts = env.get("TRACKER_MAIL_MAX_ATTEMPTS", "8").strip()
         if not (attempts.isascii() and attempts.isdigit() and int(attempts) >= 1):
             raise ConfigError(

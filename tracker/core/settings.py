@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from tracker.core.i18n import N_
 
+# The sender of mail while TRACKER_MAIL_FROM is unset; `make run` says how to set a real one.
+DEFAULT_MAIL_FROM = "tracker@localhost"
+
 
 class ConfigError(RuntimeError):
     """A setting that cannot be used; start-up stops with its message."""
