@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from tracker.core.db import BaseModel, InstantField
+from tracker.core.search_index import Searchable
 from tracker.models.assignments import Assignment
 from tracker.models.units import Unit
 from tracker.models.users import User
@@ -29,7 +30,7 @@ MESSAGE_STATUSES = {
 }
 
 
-class OutboxMessage(BaseModel):
+class OutboxMessage(Searchable, BaseModel):
     """One mail to send; ``key`` (kind + recipient + period) makes it unique, so never twice."""
 
     key = CharField(max_length=200, unique=True)
@@ -50,6 +51,12 @@ class OutboxMessage(BaseModel):
     created_at = InstantField(index=True)
     updated_at = InstantField()
     sent_at = InstantField(null=True)
+    # Folded subject and recipients, for the outbox's search (tracker/core/search_index.py);
+    # ``enqueue`` fills it, as the row is inserted without save().
+    search_text = TextField(default="")
+
+    SEARCH_FIELDS = ("subject", "recipients", "missing_recipients")
+    FULL_TEXT = False
 
     class Meta:
         table_name = "outbox_message"
