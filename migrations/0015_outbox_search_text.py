@@ -4,7 +4,7 @@ each message's subject and recipients, filled for the messages already queued.""
 import re
 import unicodedata
 
-from peewee import TextField
+from peewee import SqliteDatabase, TextField
 
 # Frozen copy of the application's text folding as it was when this migration was written
 # (tracker/core/textfold.py): NFD, combining marks dropped, đ/Đ/ð/Ð to d, lower case, every
@@ -36,7 +36,16 @@ def fold_all(parts):
 
 
 def up(migrator, db):
-    migrator.migrate(migrator.add_column('outbox_message', 'search_text', TextField(default='')))
+    if isinstance(db, SqliteDatabase):
+        # One ALTER: playhouse's SQLite migrator would rebuild the table for the NOT NULL, and
+        # the rebuild drops the table's triggers (the page cache's data version).
+        db.execute_sql(
+            'ALTER TABLE "outbox_message" ADD COLUMN "search_text" TEXT NOT NULL DEFAULT \'\''
+        )
+    else:
+        migrator.migrate(
+            migrator.add_column('outbox_message', 'search_text', TextField(default=''))
+        )
     param = db.param
     cols = ', '.join(f'"{c}"' for c in COLUMNS)
     last = 0
