@@ -348,6 +348,4 @@ def test_outbox_messages_queued_before_0015_are_found_by_the_search(two_database
         from tracker.models import OutboxMessage
 
         found = matching(OutboxMessage.select(), OutboxMessage, "cai cach hanh chinh HVT")
-        assert [m.search_text for m in found] == [
-            "don doc cai cach hanh chinh hvt example org"
-        ]
+        assert [m.search_text for m in found] == ["don doc cai cach hanh chinh hvt example org"]

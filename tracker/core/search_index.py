@@ -1,5 +1,8 @@
 """The folded ``search_text`` column of searchable models, its index, and the match condition.
 
+``matching`` / ``condition`` are the one search of the application: /search and every list's
+``q`` (docs/search-calendar.md, "The search box of every list").
+
 Meeting, Task and ProgressReport keep ``search_text`` (tracker.core.textfold's ``fold`` of
 their texts) up to date in ``save()``; raw inserts (tracker.ops.bench_seed) call
 ``search_text_from``.
