@@ -131,6 +131,18 @@ def _folded_ids(model, words: list[str]) -> list[int]:
     return found
 
 
+def _matching_ids(model, words: list[str]):
+    """The ids of the matching rows, as a subquery PostgreSQL plans on its own (OFFSET 0).
+
+    Inside a list's query (sorted by a date or a deadline, cut to a page, joined) the planner,
+    which thinks ``to_tsvector`` cheap, walks the sort column and folds row after row: 1.6 s
+    over 12,000 submitted assignments for a word found nowhere. Fenced, the matches come from
+    the text-search index first (18 ms). Not for words shorter than ``FTS_MIN_PREFIX``: those
+    match most rows, and walking in order until a page is full is then the fast plan.
+    """
+    return model.select(model.id).where(matches(model, words)).offset(0)
+
+
 def condition(model, q: str | None):
     """The condition "``model``'s row matches the search ``q``", or None when ``q`` has no word.
 
@@ -139,7 +151,8 @@ def condition(model, q: str | None):
     cách"); FTS or LIKE syntax in ``q`` is only text (it folds to spaces). How it is found
     depends on the model:
 
-    - ``FULL_TEXT`` models (meetings, tasks, progress reports): their full-text index;
+    - ``FULL_TEXT`` models (meetings, tasks, progress reports): their full-text index
+      (``_matching_ids`` on PostgreSQL);
     - other ``Searchable`` models (mail): a scan of their folded ``search_text``;
     - small tables (units, users, groups: ``SEARCH_FIELDS`` without a column): their rows
       folded here, one query, so no column can be stale after a raw UPDATE.
@@ -148,6 +161,8 @@ def condition(model, q: str | None):
     if not words:
         return None
     if getattr(model, "FULL_TEXT", False):
+        if is_postgres() and min(len(word) for word in words) >= FTS_MIN_PREFIX:
+            return model.id.in_(_matching_ids(model, words))
         return matches(model, words)
     if "search_text" in model._meta.fields:
         return _scan(model.search_text, words)
