@@ -95,6 +95,7 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("POST", "/admin/import", {"kind": "units"}),
         ("POST", "/admin/import/confirm", {"payload": "x", "only_valid": "1"}),
         ("GET", "/admin/import/template/units.xlsx", {}),
+        ("POST", "/admin/letterhead", {"issuing_body": "VĂN PHÒNG", "place": "Hải Phòng"}),
     ]
 
 

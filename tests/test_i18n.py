@@ -172,7 +172,7 @@ def test_officer_pages_in_english(app, client, auth, world, english_catalog):
     assert "Completion report" in html and "Awaiting confirmation" in html
     _english_page(app, client, f"/assignments/{a}/submit", "Completion report")
     _english_page(app, client, "/meetings", "Notice no.", "Tasks")
-    _english_page(app, client, f"/meetings/{world.meeting.id}", "Assigned units", "Lead")
+    _english_page(app, client, f"/meetings/{world.meeting.id}", "Assigned units", "leading jointly")
     _english_page(app, client, f"/tasks/{world.task.id}", "Assigned units", "Progress")
 
 

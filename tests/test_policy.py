@@ -62,6 +62,7 @@ ROLE_ONLY = {
     "outbox.retry": {"admin"},
     "mail.receive_unit": OFFICERS,
     "mail.receive_summary": {"lanhdao", "tonghop"},
+    "mail.receive_pending": {"lanhdao"},
     "mail.choose_unit": MANAGERS | OFFICERS,
     "mail.choose_summary": READ_ALL,
     "unit.own_work": OFFICERS,

@@ -112,9 +112,10 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
 @cli.command("send-reminders")
 @click.option(
     "--kind",
-    type=click.Choice(["weekly", "summary", "due-soon"]),
+    type=click.Choice(["weekly", "summary", "due-soon", "pending"]),
     required=True,
-    help="weekly unit digest, leaders' summary, or daily due-soon mails",
+    help="weekly unit digest, leaders' summary, daily due-soon mails, or the leaders' daily "
+    "mail of what waits for their decision",
 )
 @click.option(
     "--at",

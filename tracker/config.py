@@ -135,6 +135,9 @@ def reminder_settings(env: Mapping[str, str]) -> dict[str, object]:
             "TRACKER_LEADER_SUMMARY_AT", get("TRACKER_LEADER_SUMMARY_AT", "mon 07:30")
         ),
         "DUE_SOON_AT": parse_daily_time("TRACKER_DUE_SOON_AT", get("TRACKER_DUE_SOON_AT", "07:00")),
+        "LEADER_PENDING_AT": parse_daily_time(
+            "TRACKER_LEADER_PENDING_AT", get("TRACKER_LEADER_PENDING_AT", "07:00")
+        ),
         "DUE_SOON_DAYS_BEFORE": parse_days_list(
             "TRACKER_DUE_SOON_DAYS_BEFORE", get("TRACKER_DUE_SOON_DAYS_BEFORE", "3,1,0")
         ),

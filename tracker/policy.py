@@ -60,6 +60,9 @@ MATRIX: dict[str, frozenset[str]] = {
     # The weekly summary goes to the office that compiles the reports, not to admins (a
     # technical role) nor viewers (who read the overview when they need it).
     "mail.receive_summary": frozenset({LEADER, SECRETARY}),
+    # The daily mail of what waits for a decision (confirmations, extensions): the deciders
+    # who lead, not admins (a technical role).
+    "mail.receive_pending": frozenset({LEADER}),
     # The kinds of mail a profile offers to choose from.
     "mail.choose_unit": frozenset({ADMIN, LEADER, SECRETARY, OFFICER}),
     "mail.choose_summary": READ_ALL,

@@ -8,7 +8,7 @@ from tracker.models.followup import DECISIONS, Attachment, CalendarDay, Extensio
 from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
-from tracker.models.reports import FrozenReport
+from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
@@ -35,6 +35,7 @@ MODELS = [
     CalendarFeed,
     ApiToken,
     FrozenReport,
+    ReportLetterhead,
     LoginAttempt,
     CounterVersion,
     DataVersion,
@@ -46,6 +47,7 @@ __all__ = [
     "CalendarFeed",
     "LoginAttempt",
     "FrozenReport",
+    "ReportLetterhead",
     "ApiToken",
     "DEADLINE_KINDS",
     "FIELDS",

@@ -13,6 +13,7 @@ from tracker.models.users import User
 MAIL_KINDS = {
     "weekly_digest": "Tổng hợp công việc hằng tuần của đơn vị",
     "leader_summary": "Báo cáo tổng hợp hằng tuần cho lãnh đạo",
+    "leader_pending": "Việc chờ lãnh đạo xử lý (hằng ngày)",
     "due_soon": "Nhắc việc sắp đến hạn",
     "new_assignment": "Thông báo được giao nhiệm vụ mới",
     "urge": "Đôn đốc thực hiện nhiệm vụ",

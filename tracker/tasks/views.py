@@ -159,7 +159,7 @@ def edit(task_id: int) -> Response:
 @bp.route("/tasks/<int:task_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign(task_id: int) -> Response:
-    """Give a task to more units (directly or through unit groups)."""
+    """Give a task to more units (directly or through unit groups), as lead or coordinating."""
     require(current_account(), "task.assign")
     task = get_or_404(Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
@@ -171,7 +171,7 @@ def assign(task_id: int) -> Response:
         "task": task,
         "meeting": task.meeting,
         "assignments": assignments,
-        "assigned_ids": {a.unit_id for a in assignments},
+        "assigned": {a.unit_id: a.role for a in assignments},
     }
     if request.method == "POST":
         if not form.validate():
