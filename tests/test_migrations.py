@@ -315,8 +315,8 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         assert ProgressReport.get_by_id(1).assignment_id == 1
 
 
-def test_outbox_messages_queued_before_0015_are_found_by_the_search(two_databases):
-    """0015 folds the subject and recipients of the messages already in the outbox."""
+def test_outbox_messages_queued_before_0016_are_found_by_the_search(two_databases):
+    """0016 folds the subject and recipients of the messages already in the outbox."""
     db.bind(two_databases[0])
     database = db.database.obj
     mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
@@ -337,7 +337,7 @@ def test_outbox_messages_queued_before_0015_are_found_by_the_search(two_database
     }
     with db.database.connection_context():
         runner = Runner(database, directory=str(MIGRATIONS_DIR))
-        runner.up("0014_extension_approved_deadline")
+        runner.up("0015_report_letterhead")
         cols = ", ".join(f'"{c}"' for c in row)
         database.execute_sql(
             f'INSERT INTO "outbox_message" ({cols}) VALUES ({", ".join([mark] * len(row))})',
