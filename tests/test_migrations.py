@@ -313,3 +313,39 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         # 0004 set the deadline statistics count against.
         assert assignment.stats_deadline == assignment.deadline
         assert ProgressReport.get_by_id(1).assignment_id == 1
+
+
+def test_outbox_messages_queued_before_0017_are_found_by_the_search(two_databases):
+    """0017 folds the subject and recipients of the messages already in the outbox."""
+    db.bind(two_databases[0])
+    database = db.database.obj
+    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
+    row = {
+        "key": "urge:1",
+        "kind": "urge",
+        "recipients": "hvt@example.org",
+        "missing_recipients": "",
+        "subject": "Đôn đốc: Cải cách HÀNH CHÍNH",
+        "body_text": "…",
+        "body_html": "",
+        "status": "sent",
+        "attempts": 1,
+        "next_attempt_at": "2026-05-02 02:00:00",
+        "last_error": "",
+        "created_at": "2026-05-02 02:00:00",
+        "updated_at": "2026-05-02 02:00:00",
+    }
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up("0016_office_settings")
+        cols = ", ".join(f'"{c}"' for c in row)
+        database.execute_sql(
+            f'INSERT INTO "outbox_message" ({cols}) VALUES ({", ".join([mark] * len(row))})',
+            list(row.values()),
+        )
+        runner.up()
+        from tracker.core.search_index import matching
+        from tracker.models import OutboxMessage
+
+        found = matching(OutboxMessage.select(), OutboxMessage, "cai cach hanh chinh HVT")
+        assert [m.search_text for m in found] == ["don doc cai cach hanh chinh hvt example org"]

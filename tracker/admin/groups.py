@@ -104,7 +104,7 @@ def groups() -> Response:
         UnitGroup.select(UnitGroup, member_count.alias("member_count")),
         sorts=SORTS,
         default_sort="name",
-        search=[UnitGroup.name, UnitGroup.description],
+        search=UnitGroup,
     )
     return render("admin/groups.html", block="results", listing=listing)
 

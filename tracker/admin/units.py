@@ -91,7 +91,7 @@ def units() -> Response:
         Unit.select(Unit, active_users),
         sorts=SORTS,
         default_sort="kind",
-        search=[Unit.name, Unit.short_name, Unit.code],
+        search=Unit,
         filters=FILTERS,
     )
     return render("admin/units.html", block="results", listing=listing)

@@ -115,7 +115,7 @@ def users() -> Response:
         User.select(User, Unit).join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id)),
         sorts=SORTS,
         default_sort="username",
-        search=[User.username, User.full_name, User.email],
+        search=User,
         filters=[BY_ROLE, by_unit, BY_STATE],
     )
     return render("admin/users.html", block="results", listing=listing)

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import jsonify
 from flask_babel import gettext as _
-from peewee import fn
 
 from tracker.api import api_user, bp, serialize
 from tracker.api.validation import ApiError, check_args
 from tracker.assignments.queries import listing
 from tracker.core import timeliness
 from tracker.core.params import MAX_ID
+from tracker.core.search_index import condition, matching, search_plans
+from tracker.core.textfold import terms
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
@@ -56,7 +57,11 @@ PAGING = [
         {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
         "Items per page (at most 100).",
     ),
-    _arg("q", {"type": "string", "maxLength": 200}, "Text search (case-insensitive)."),
+    _arg(
+        "q",
+        {"type": "string", "maxLength": 200},
+        "Text search ignoring accents and case: every word must start a word of the row.",
+    ),
 ]
 
 MEETING_ARGS = [
@@ -104,25 +109,14 @@ def hidden(model, row_id: int) -> ApiError:
 
 
 def _page(query, args: dict[str, Any], dump) -> Any:
-    total = query.order_by().count()
-    rows = query.paginate(args["page"], args["per_page"])
+    with search_plans(bool(terms(_q(args)))):
+        total = query.order_by().count()
+        rows = list(query.paginate(args["page"], args["per_page"]))
     return jsonify(serialize.page([dump(r) for r in rows], args["page"], args["per_page"], total))
 
 
-def _contains(*fields):
-    return lambda needle: _any(fn.LOWER(f).contains(needle) for f in fields)
-
-
-def _any(conditions):
-    conditions = list(conditions)
-    result = conditions[0]
-    for condition in conditions[1:]:
-        result = result | condition
-    return result
-
-
-def _needle(args: dict[str, Any]) -> str:
-    return (args.get("q") or "").strip().lower()
+def _q(args: dict[str, Any]) -> str:
+    return (args.get("q") or "").strip()
 
 
 @bp.get("/me")
@@ -153,10 +147,7 @@ def units():
 def meetings():
     args = check_args(MEETING_ARGS)
     query = visible_meetings(api_user())
-    if needle := _needle(args):
-        query = query.where(
-            _contains(Meeting.title, Meeting.notice_number, Meeting.conclusion)(needle)
-        )
+    query = matching(query, Meeting, _q(args))
     if args["held_from"]:
         query = query.where(Meeting.held_on >= args["held_from"])
     if args["held_to"]:
@@ -178,8 +169,7 @@ def meeting(meeting_id: int):
 def tasks():
     args = check_args(TASK_ARGS)
     query = visible_tasks(api_user())
-    if needle := _needle(args):
-        query = query.where(_contains(Task.title, Task.content)(needle))
+    query = matching(query, Task, _q(args))
     if args["meeting"]:
         query = query.where(Task.meeting == args["meeting"])
     if args["unit"]:
@@ -222,8 +212,9 @@ def assignments():
     args = check_args(ASSIGNMENT_ARGS)
     user = api_user()
     query = visible_assignments(user, listing())
-    if needle := _needle(args):
-        query = query.where(_contains(Task.title, Unit.name, Unit.short_name)(needle))
+    if (of_task := condition(Task, _q(args))) is not None:
+        # The task's texts or its unit's names.
+        query = query.where(of_task | condition(Unit, _q(args)))
     for name in ("status", "role", "unit", "task"):
         if args[name]:
             query = query.where(getattr(Assignment, name) == args[name])

@@ -17,10 +17,11 @@ import flask_htmx
 from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
-from peewee import JOIN, ModelSelect, fn
+from peewee import JOIN, ModelSelect
 
 from tracker.assignments.queries import listing
 from tracker.core.extensions import htmx
+from tracker.core.search_index import matching, search_plans
 from tracker.core.timeliness import CLOSED
 from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
@@ -150,10 +151,10 @@ def _queue_page(
     paginated, each row made ``item`` (what the row's template takes); its rows' decision forms
     open for those who may ``decide``."""
     q = request.args.get("q", "").strip()[:200]
-    if q:
-        query = query.where(fn.LOWER(Task.title).contains(q.lower()))
+    query = matching(query, Task, q)
     sort, terms = sort_key(sorts, default_sort)
-    page = paginate(query.order_by(*terms), per_page=_per_page())
+    with search_plans(bool(q)):
+        page = paginate(query.order_by(*terms), per_page=_per_page())
     return render(
         template,
         block="queue",

@@ -48,6 +48,7 @@ def enqueue(
         "created_at": now,
         "updated_at": now,
     }
+    row["search_text"] = OutboxMessage.search_text_from(row)
     # The new row's id from the INSERT itself, not a second SELECT (a weekly digest queues
     # one message per unit: this halves its queries).
     query = OutboxMessage.insert(row).on_conflict_ignore()

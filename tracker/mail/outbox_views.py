@@ -93,7 +93,7 @@ def index() -> Response:
         query,
         sorts=SORTS,
         default_sort="-created",
-        search=[OutboxMessage.subject, OutboxMessage.recipients, OutboxMessage.missing_recipients],
+        search=OutboxMessage,
         filters=FILTERS,
     )
     return render(

@@ -83,7 +83,7 @@ def index() -> Response:
         Meeting.select().where(Meeting.id.in_(visible_meetings(user).select(Meeting.id))),
         sorts=SORTS,
         default_sort="-date",
-        search=[Meeting.title, Meeting.notice_number, Meeting.conclusion],
+        search=Meeting,
     )
     counts = task_counts(user, [m.id for m in listing.page.items])
     return render("meetings/index.html", block="rows", listing=listing, counts=counts)

@@ -6,6 +6,7 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextF
 
 from tracker.core.db import BaseModel, InstantField
 from tracker.core.i18n import N_
+from tracker.core.search_index import Searchable
 from tracker.models.assignments import Assignment
 from tracker.models.units import Unit
 from tracker.models.users import User
@@ -31,7 +32,7 @@ MESSAGE_STATUSES = {
 }
 
 
-class OutboxMessage(BaseModel):
+class OutboxMessage(Searchable, BaseModel):
     """One mail to send; ``key`` (kind + recipient + period) makes it unique, so never twice."""
 
     key = CharField(max_length=200, unique=True)
@@ -52,6 +53,12 @@ class OutboxMessage(BaseModel):
     created_at = InstantField(index=True)
     updated_at = InstantField()
     sent_at = InstantField(null=True)
+    # Folded subject and recipients, for the outbox's search (tracker/core/search_index.py);
+    # ``enqueue`` fills it, as the row is inserted without save().
+    search_text = TextField(default="")
+
+    SEARCH_FIELDS = ("subject", "recipients", "missing_recipients")
+    FULL_TEXT = False
 
     class Meta:
         table_name = "outbox_message"

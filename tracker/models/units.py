@@ -27,6 +27,9 @@ class Unit(BaseModel):
     # Other names notices use for the unit: one per line or separated by ";".
     aliases = TextField(default="")
 
+    # What a list's search looks in (tracker/core/search_index.py ``condition``).
+    SEARCH_FIELDS = ("name", "short_name", "code")
+
     class Meta:
         table_name = "unit"
 
@@ -54,6 +57,8 @@ class UnitGroup(BaseModel):
 
     name = CharField(max_length=200, unique=True)
     description = CharField(max_length=500, default="")
+
+    SEARCH_FIELDS = ("name", "description")
 
     class Meta:
         table_name = "unit_group"

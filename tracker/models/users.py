@@ -44,6 +44,9 @@ class User(UserMixin, BaseModel):
     # ends every session of the user (logout, password change, admin lock or reset).
     session_version = IntegerField(default=1)
 
+    # What a list's search looks in (tracker/core/search_index.py ``condition``).
+    SEARCH_FIELDS = ("username", "full_name", "email")
+
     class Meta:
         table_name = "user"
 

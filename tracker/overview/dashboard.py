@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from tracker.core import timeliness
+from tracker.core.search_index import search_plans
 from tracker.models import UNIT_KINDS, Assignment, Unit
 from tracker.overview import queries
 from tracker.overview.queries import Filters, InvalidFilter, parse_filters
@@ -146,12 +147,13 @@ def assignments() -> Response:
     if filters.unit is not None and not filters.unit.active:
         context["units"].insert(0, filters.unit)
     per_page = min(current_app.config["PAGE_SIZE"], LIST_PER_PAGE)
-    page = paginate_ids(
-        queries.assignments(filters, today, window),
-        queries.assignments(filters, today, window, ids_only=True),
-        [*terms, Assignment.id],
-        per_page,
-    )
+    with search_plans(bool(filters.q)):
+        page = paginate_ids(
+            queries.assignments(filters, today, window),
+            queries.assignments(filters, today, window, ids_only=True),
+            [*terms, Assignment.id],
+            per_page,
+        )
     rows = [(a, a.category()) for a in page.items]
     return render(
         "overview/dashboard/assignments.html",

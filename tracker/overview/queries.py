@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from peewee import Case, fn
+from peewee import Case
 
 from tracker.assignments.queries import category_counts, category_sums, listing
 from tracker.core import timeliness
 from tracker.core.params import optional_id
+from tracker.core.search_index import matching, search_plans
+from tracker.core.textfold import terms
 from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
 from tracker.overview import counts as cache
 from tracker.web.pagination import NullsLast
@@ -204,9 +206,7 @@ def assignments(filters: Filters, today: date, window: int, ids_only: bool = Fal
         query = query.where(Assignment.status == filters.status)
     else:
         query = query.where(Assignment.status != "cancelled")
-    if filters.q:
-        query = query.where(fn.LOWER(Task.title).contains(filters.q.lower()))
-    return query
+    return matching(query, Task, filters.q)
 
 
 _KIND_ORDER = Unit.kind_order()
@@ -230,9 +230,9 @@ def meetings_for_select(selected: object = None, search: str = "") -> list[Meeti
     query = Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
         Meeting.held_on.desc(), Meeting.id.desc()
     )
-    if search:
-        query = query.where(fn.LOWER(Meeting.title).contains(search.lower()))
-    rows = list(query.limit(MEETINGS_IN_SELECT))
+    query = matching(query, Meeting, search)
+    with search_plans(bool(terms(search))):
+        rows = list(query.limit(MEETINGS_IN_SELECT))
     try:
         wanted = optional_id(selected)
     except ValueError:

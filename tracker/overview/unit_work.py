@@ -12,6 +12,7 @@ from peewee import fn
 from tracker.assignments.forms import Row, build_row
 from tracker.assignments.queries import listing
 from tracker.core import timeliness
+from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Task, Unit
 from tracker.overview import counts as cache
@@ -69,9 +70,7 @@ class WorkFilters:
             query = query.where(Assignment.status == self.status)
         if self.category:
             query = query.where(Assignment.in_category(self.category))
-        if self.q:
-            query = query.where(fn.LOWER(Task.title).contains(self.q.lower()))
-        return query
+        return matching(query, Task, self.q)
 
 
 def unit_counts(unit_id: int) -> dict[str, int]:

@@ -8,24 +8,15 @@ pager.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from flask import request
-from peewee import Expression, Field, ModelSelect, fn
+from peewee import Expression, ModelSelect
 
+from tracker.core.search_index import condition, search_plans
 from tracker.web.pagination import Page, paginate, sort_key
-
-
-def matching(query: ModelSelect, fields: Sequence[Field], q: str) -> ModelSelect:
-    """``query`` narrowed to rows where any of ``fields`` contains ``q`` (ignoring case)."""
-    if not q or not fields:
-        return query
-    needle = q.lower()
-    return query.where(reduce(operator.or_, [fn.LOWER(f).contains(needle) for f in fields]))
 
 
 @dataclass(frozen=True)
@@ -61,17 +52,21 @@ def list_page(
     *,
     sorts: Mapping[str, Any],
     default_sort: str,
-    search: Sequence[Field] = (),
+    search: Any = None,
     filters: Sequence[Filter] = (),
     per_page: int | None = None,
 ) -> Listing:
     """``query`` searched (``q``), filtered, sorted (``sort``) and cut to the asked ``page``.
 
+    ``search`` is the model whose rows ``q`` searches, as /search does (accents and case
+    ignored, every word the start of a word: tracker/core/search_index.py ``condition``).
     ``sorts`` names the columns a list may be sorted by (``sort_key``); an unknown ``sort``
     reads as ``default_sort``.
     """
-    q = request.args.get("q", "").strip()
-    query = matching(query, search, q)
+    q = request.args.get("q", "").strip()[:200]
+    searched = condition(search, q) if search is not None else None
+    if searched is not None:
+        query = query.where(searched)
     chosen = {}
     for choice in filters:
         value = request.args.get(choice.name, "")
@@ -79,5 +74,6 @@ def list_page(
         if chosen[choice.name]:
             query = query.where(choice.keep(value))
     sort, order = sort_key(sorts, default_sort)
-    page = paginate(query.order_by(*order), per_page)
+    with search_plans(searched is not None and getattr(search, "FULL_TEXT", False)):
+        page = paginate(query.order_by(*order), per_page)
     return Listing(page=page, q=q, sort=sort, filters=filters, chosen=chosen)
