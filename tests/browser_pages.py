@@ -38,19 +38,52 @@ def shot(page: Page, name: str, full_page: bool = True) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
+# The main pages of each role, by name (``main_pages`` finds their paths in the demo).
+COMMON_PAGES = (
+    "home",
+    "meetings",
+    "meeting",
+    "task",
+    "assignment",
+    "unit-work",
+    "calendar",
+    "search",
+    "profile",
+)
+LEADER_PAGES = (
+    "queue-submitted",
+    "queue-extensions",
+    "reports",
+    "dashboard-list",
+    "submission",
+)
+ADMIN_PAGES = ("admin", "admin-users", "admin-units", "outbox")
+OFFICER_PAGES = ("submit",)
+ROLE_PAGES = {
+    "admin": COMMON_PAGES + LEADER_PAGES + ADMIN_PAGES,
+    "leader": COMMON_PAGES + LEADER_PAGES,
+    "secretary": COMMON_PAGES + LEADER_PAGES,
+    "officer": COMMON_PAGES + OFFICER_PAGES,
+}
+
+
 def main_pages(username: str) -> dict[str, str]:
     """The main pages ``username`` works with in the demo: name -> path."""
     user = User.get(User.username == username)
     if user.unit_id:
         unit = user.unit
         assignment = (
-            Assignment.select().where(Assignment.unit == unit).order_by(Assignment.id).first()
+            Assignment.select()
+            .where(Assignment.unit == unit, Assignment.status == "in_progress")
+            .order_by(Assignment.id)
+            .first()
         )
     else:
         unit = Unit.get(Unit.code == "sodau")
         assignment = Assignment.select().where(Assignment.status == "submitted").first()
     task = Task.get_by_id(assignment.task_id)
-    pages = {
+    submission = Submission.select().order_by(Submission.id.desc()).first()
+    paths = {
         "home": "/",
         "meetings": "/meetings",
         "meeting": f"/meetings/{task.meeting_id}",
@@ -60,24 +93,15 @@ def main_pages(username: str) -> dict[str, str]:
         "calendar": "/calendar",
         "search": "/search?q=cai+cach+hanh+chinh",
         "profile": "/profile",
+        "queue-submitted": "/queues/submitted",
+        "queue-extensions": "/queues/extensions",
+        "reports": "/reports/",
+        "dashboard-list": "/dashboard/assignments",
+        "submission": f"/submissions/{submission.id}",
+        "admin": "/admin/",
+        "admin-users": "/admin/users",
+        "admin-units": "/admin/units",
+        "outbox": "/outbox",
+        "submit": f"/assignments/{assignment.id}/submit",
     }
-    if user.role in ("admin", "leader", "secretary"):
-        pages |= {
-            "queue-submitted": "/queues/submitted",
-            "queue-extensions": "/queues/extensions",
-            "reports": "/reports/",
-            "dashboard-list": "/dashboard/assignments",
-        }
-        submission = Submission.select().order_by(Submission.id.desc()).first()
-        if submission:
-            pages["submission"] = f"/submissions/{submission.id}"
-    if user.role == "admin":
-        pages |= {
-            "admin": "/admin/",
-            "admin-users": "/admin/users",
-            "admin-units": "/admin/units",
-            "outbox": "/outbox",
-        }
-    if user.unit_id:
-        pages["submit"] = f"/assignments/{assignment.id}/submit"
-    return pages
+    return {name: paths[name] for name in ROLE_PAGES[user.role]}
