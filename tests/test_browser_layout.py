@@ -7,8 +7,8 @@ covers their text. Screenshots go to test-artifacts/layout-*.png for a person to
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from browser_pages import ROLES, login, main_pages, require_chromium, shot
+from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tracker.cli import cli

@@ -29,10 +29,18 @@ class Officer:
             return f.assignment(f.task(m, title, deadline=deadline), ward, **kw)
 
         self.done = work(
-            "Đã xong sớm", date(2026, 5, 2), status="done", progress=100, completed_on=date(2026, 5, 1)
+            "Đã xong sớm",
+            date(2026, 5, 2),
+            status="done",
+            progress=100,
+            completed_on=date(2026, 5, 1),
         )
         self.done_late = work(
-            "Đã xong muộn", date(2026, 5, 4), status="done", progress=100, completed_on=date(2026, 5, 6)
+            "Đã xong muộn",
+            date(2026, 5, 4),
+            status="done",
+            progress=100,
+            completed_on=date(2026, 5, 6),
         )
         self.cancelled = work("Đã hủy", date(2026, 5, 3), status="cancelled")
         self.submitted = work("Chờ lãnh đạo xác nhận", date(2026, 5, 8), status="submitted")
