@@ -16,5 +16,10 @@ def review_form(review: NoticeDraft, **changes) -> dict:
             data[p + name] = d[name] or ""
         data[p + "cadence"] = d["cadence"]
         data[p + "field"] = d["field"]
+        # As the page shows it: N working days instead of the date they give.
+        days = d.get("working_days")
+        data[p + "working_days"] = str(days) if days else ""
+        if days:
+            data[p + "deadline"] = ""
     data.update(changes)
     return data

@@ -91,10 +91,13 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("GET", "/admin/calendar", {}),
         ("POST", "/admin/calendar", {"day": "2026-06-06", "kind": "work", "note": "Làm bù"}),
         ("POST", f"/admin/calendar/{_calendar_day(world)}/delete", {"confirm": "yes"}),
+        ("GET", "/admin/settings", {}),
+        ("POST", "/admin/settings", {"units_share_progress": "y"}),
         # Import: the full matrix (with real files and previews) is in test_import.py.
         ("POST", "/admin/import", {"kind": "units"}),
         ("POST", "/admin/import/confirm", {"payload": "x", "only_valid": "1"}),
         ("GET", "/admin/import/template/units.xlsx", {}),
+        ("POST", "/admin/letterhead", {"issuing_body": "VĂN PHÒNG", "place": "Hải Phòng"}),
     ]
 
 

@@ -329,7 +329,10 @@ def test_detail_shapes_use_iso_dates_and_offsets(client, world, bearer):
     task = client.get(f"/api/v1/tasks/{world.task.id}", headers=headers).get_json()
     assert task["deadline"] == "2026-05-30"
     assert task["created_at"] == "2026-05-15T03:00:00+00:00"
-    # The officer reads the other ward's assignment of the same task, as on the task page.
+    # The other ward leads the same task too: co-leads do not read each other's work, as on
+    # the task page (issue 14, item 18); a leader reads both.
+    assert {a["unit"]["id"] for a in task["assignments"]} == {world.ward_a.id}
+    task = client.get(f"/api/v1/tasks/{world.task.id}", headers=bearer(world.leader)).get_json()
     assert {a["unit"]["id"] for a in task["assignments"]} == {world.ward_a.id, world.ward_b.id}
 
 

@@ -111,15 +111,14 @@ def _rows(snap):
 
 
 def test_lists_hold_only_what_the_pages_show(client, world, ids, headers):
-    """Officers list their own unit's tasks (and those tasks' other assignments), no more."""
+    """Officers list their own unit's tasks and their own assignments of them, no more: the
+    two wards lead the same task, and co-leads do not read each other's work."""
+    own = {"p.sodau": world.assignment_a.id, "p.hoangvanthu": world.assignment_b.id}
     for role in ("p.sodau", "p.hoangvanthu"):
         tasks = client.get("/api/v1/tasks?per_page=100", headers=headers[role]).get_json()
         assert {t["id"] for t in tasks["items"]} == {world.task.id}
         assignments = client.get("/api/v1/assignments", headers=headers[role]).get_json()
-        assert {a["id"] for a in assignments["items"]} == {
-            world.assignment_a.id,
-            world.assignment_b.id,
-        }
+        assert {a["id"] for a in assignments["items"]} == {own[role]}
         meetings = client.get("/api/v1/meetings", headers=headers[role]).get_json()
         assert {m["id"] for m in meetings["items"]} == {world.meeting.id}
     insider = client.get("/api/v1/assignments", headers=headers[INSIDER]).get_json()
@@ -132,11 +131,25 @@ def test_lists_hold_only_what_the_pages_show(client, world, ids, headers):
 
 
 def test_ward_officer_cannot_report_on_the_other_wards_assignment(client, world, headers):
-    """The other ward's assignment of a shared task is visible (403), never writable."""
+    """The other co-lead ward's assignment of a shared task is hidden (404), never writable."""
     path = f"/api/v1/assignments/{world.assignment_b.id}/reports"
-    assert client.get(path.rsplit("/", 1)[0], headers=headers["p.sodau"]).status_code == 200
+    assert client.get(path.rsplit("/", 1)[0], headers=headers["p.sodau"]).status_code == 404
     response = client.post(
         path, json={"text": "Thay", "progress": 50}, headers=headers["p.sodau"], csrf=False
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Assignment.get_by_id(world.assignment_b.id).progress == 0
+
+
+def test_a_coordinating_unit_reads_the_leads_assignment_but_cannot_report_on_it(
+    client, world, headers
+):
+    """The lead's assignment is visible to a coordinating unit (403 to a write), never writable."""
+    Assignment.update(role="coordinating").where(Assignment.id == world.assignment_b.id).execute()
+    path = f"/api/v1/assignments/{world.assignment_a.id}/reports"
+    assert client.get(path.rsplit("/", 1)[0], headers=headers["p.hoangvanthu"]).status_code == 200
+    response = client.post(
+        path, json={"text": "Thay", "progress": 50}, headers=headers["p.hoangvanthu"], csrf=False
+    )
+    assert response.status_code == 403
+    assert Assignment.get_by_id(world.assignment_a.id).progress == 0

@@ -56,7 +56,9 @@ def test_page_shows_deadlines_status_and_meeting(client, auth, world):
     assert "Trong hạn" in page
 
 
-def test_officer_of_same_task_reads_other_ward_without_forms(client, auth, world):
+def test_officer_of_same_task_reads_the_leads_work_without_forms(client, auth, world):
+    """A coordinating unit reads the lead's assignment, read-only (co-leads: test_unit_privacy)."""
+    Assignment.update(role="coordinating").where(Assignment.id == world.assignment_b.id).execute()
     auth.login("p.hoangvanthu")
     response = client.get(url(world.assignment_a))
     assert response.status_code == 200

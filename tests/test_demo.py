@@ -1,5 +1,6 @@
 """The demo data: quận Hồng Bàng's CCHC meeting of 26/4/2022, its tasks and their history."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -63,7 +64,7 @@ def test_load_demo_creates_accounts_and_prints_them(runner):
     assert User.get(User.username == "lanhdao").full_name == "Đỗ Việt Hưng"
     sodau = User.get(User.username == "p.sodau")
     assert sodau.unit.name == "UBND phường Sở Dầu" and sodau.unit.kind == "ward"
-    assert "UBND phường Sở Dầu" in sodau.full_name
+    assert sodau.full_name == "Nguyễn Thị Lan"
     vhtt = User.get(User.username == "pb.vhtt").unit
     assert (vhtt.name, vhtt.short_name) == ("Phòng Văn hóa và Thông tin", "Phòng VH-TT")
     assert User.get(User.username == "pb.buudien").unit.kind == "agency"
@@ -263,3 +264,48 @@ def test_every_demo_account_has_its_own_salted_hash(runner, client, auth):
         assert auth.login(username, "demo").status_code == 302
         assert client.get("/").status_code == 200
         auth.logout()
+
+
+# Words of a unit or a role, never of a person's name.
+NOT_A_NAME = re.compile(
+    r"UBND|[Pp]hòng|phường|quận|Cán bộ|Chuyên viên|Thành viên|Quản trị|Ban Chỉ đạo"
+)
+
+
+def test_every_account_has_a_persons_name(runner):
+    """History shows who did what: a person ("Nguyễn Thị Lan"), not "Cán bộ đầu mối UBND …"."""
+    load(runner)
+    users = list(User.select())
+    names = [u.full_name for u in users]
+    assert len(set(names)) == len(names)
+    for user in users:
+        words = user.full_name.split()
+        assert 2 <= len(words) <= 4, user.full_name
+        assert all(w[0].isupper() and w[1:].islower() for w in words), user.full_name
+        assert not NOT_A_NAME.search(user.full_name), user.full_name
+
+
+def test_history_shows_the_person_and_the_unit(runner, client, auth):
+    """The timeline names the officer and, beside the name, the unit the officer works for."""
+    load(runner)
+    sodau = Unit.get(Unit.code == "sodau")
+    task = Task.get(Task.title.contains("tuyên truyền"))
+    assignment = Assignment.get(Assignment.task == task, Assignment.unit == sodau)
+    auth.login("lanhdao", "demo")
+    page = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert "Nguyễn Thị Lan · Phường Sở Dầu" in page
+    assert "Cán bộ đầu mối" not in page
+
+
+@pytest.mark.parametrize("when", [None, "2022-04-26", "2024-11-03"])
+def test_meeting_title_follows_its_date(runner, when):
+    """The demo moves the 2022 meeting to recent dates; its title (and the work it speaks of)
+    names the year the meeting is held in, not 2022."""
+    load(runner, *(["--date", when] if when else []))
+    meeting = Meeting.get()
+    year = str(meeting.held_on.year)
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", meeting.title))
+    assert years == {year}, meeting.title
+    texts = [t.title + " " + t.content for t in Task.select()]
+    texts += [r.text + " " + r.difficulties + " " + r.proposals for r in ProgressReport.select()]
+    assert set(re.findall(r"\b(?:19|20)\d\d\b", " ".join(texts))) == {year}

@@ -110,35 +110,39 @@ def _ward_a_mail(world, at=NOW):
 def test_digest_sections_and_subject(app_ctx, world, work):
     mail = _ward_a_mail(world)
     assert mail.key == f"weekly_digest:unit:{world.ward_a.id}:2026-W20"
+    # The returned one (due on Sunday) is listed once, with the returned work.
     assert mail.counts == {
+        "returned": 1,
         "overdue": 2,
-        "this_week": 3,
+        "this_week": 2,
         "next_week": 1,
         "report_due": 0,
         "stale": 1,
     }
     assert mail.subject == (
-        "[Giao việc] Tổng hợp nhiệm vụ tuần 20/2026 – UBND phường Sở Dầu: 2 quá hạn, "
-        "3 đến hạn trong tuần, 1 đến hạn tuần sau, 1 chưa cập nhật"
+        "[Giao việc] Tổng hợp nhiệm vụ tuần 20/2026 – UBND phường Sở Dầu: 1 bị trả lại, "
+        "2 quá hạn, 2 đến hạn trong tuần, 1 đến hạn tuần sau, 1 chưa cập nhật"
     )
     text = mail.body_text
     sections = re.split(r"\n(?=NHIỆM VỤ )", text)
     titles = [s.splitlines()[0] for s in sections[1:]]
     assert titles == [
+        "NHIỆM VỤ BỊ TRẢ LẠI, CẦN THỰC HIỆN LẠI (1)",
         "NHIỆM VỤ QUÁ HẠN (2)",
-        "NHIỆM VỤ ĐẾN HẠN TRONG TUẦN NÀY (3)",
+        "NHIỆM VỤ ĐẾN HẠN TRONG TUẦN NÀY (2)",
         "NHIỆM VỤ ĐẾN HẠN TRONG TUẦN SAU (1)",
         "NHIỆM VỤ CHƯA CẬP NHẬT TIẾN ĐỘ TỪ 14 NGÀY TRỞ LÊN (1)",
     ]
-    overdue = sections[1]
+    assert "Tổng hợp ý kiến cử tri" in sections[1] and "Thực hiện lại" in sections[1]
+    overdue = sections[2]
     # Most overdue first, each with its meeting, deadline, days overdue, progress and link.
     assert overdue.index("Chỉnh trang vỉa hè") < overdue.index("Báo cáo thu ngân sách")
     assert "Họp Ban Chỉ đạo CCHC (Thông báo số 45/TB-UBND ngày 02/05/2026)" in overdue
     assert "Hạn: 05/05/2026 – Quá hạn 10 ngày" in overdue
     assert "Tiến độ: 40% – Chưa thực hiện" in overdue
     assert f"{BASE}/assignments/{work.overdue.id}" in overdue
-    assert "Đến hạn hôm nay" in sections[2] and "Còn 2 ngày" in sections[2]
-    assert "Cập nhật phần mềm một cửa" in sections[4]
+    assert "Đến hạn hôm nay" in sections[3] and "Còn 1 ngày" in sections[3]
+    assert "Cập nhật phần mềm một cửa" in sections[5]
     for absent in ("Tuyên truyền cải cách", "Đã báo cáo", "Tạm dừng", "Đã xong", "Đã hủy"):
         assert absent not in text
     assert "Chỉnh trang vỉa hè <b>khẩn</b>" in text  # plain text is not escaped
@@ -164,7 +168,7 @@ def test_long_sections_are_cut_with_a_link_to_the_rest(app_ctx, world, work, mon
     assert "Báo cáo thu ngân sách" not in mail.body_text
     assert f'href="{link}"' in mail.body_html and "Và 1 nhiệm vụ khác." in mail.body_html
     assert (
-        f"Và 2 nhiệm vụ khác. Xem đầy đủ trên trang của đơn vị: {BASE}/units/{world.ward_a.id}\n"
+        f"Và 1 nhiệm vụ khác. Xem đầy đủ trên trang của đơn vị: {BASE}/units/{world.ward_a.id}\n"
         in mail.body_text
     )
 
@@ -255,10 +259,10 @@ def test_leader_summary_goes_to_leaders_and_secretaries(app_ctx, factory, world,
     )
     text = leader.body_text
     assert "Kính gửi đồng chí Lanhdao," in text
-    assert (
-        "UBND phường Sở Dầu: Trong hạn 4; Sắp đến hạn 3; Quá hạn 4; Hoàn thành đúng hạn 1;" in text
-    )
-    assert "Phòng Nội vụ: Quá hạn 1; Tổng số 1;" in text
+    # One aligned line per unit: the categories that occur, the total and the on-time rate.
+    assert "UBND phường Sở Dầu             4        3    4           1    12      8,3%" in text
+    assert "Phòng Nội vụ                   0        0    1           0     1      0,0%" in text
+    assert "Tổng cộng                      5        3    5           1    14      7,1%" in text
     assert "NHIỆM VỤ QUÁ HẠN (5)" in text and "Đơn vị: Phòng Nội vụ" in text
     assert "Chỉnh trang vỉa hè &lt;b&gt;" in leader.body_html
 
@@ -286,7 +290,7 @@ def test_mail_links_are_built_from_the_routes_under_the_base_url(app, app_ctx, w
     unit_mail = _ward_a_mail(world)
     for text in (leader.body_text, leader.body_html, unit_mail.body_text, unit_mail.body_html):
         assert f"{base}/profile" in text and f"{base}/assignments/{work.overdue.id}" in text
-    assert f"Mở trang tổng hợp: {base}/\n" in leader.body_text
+    assert f"Xem tình hình và xử lý: {base}/\n" in leader.body_text
     assert f'href="{base}/units/{world.ward_a.id}"' in leader.body_html
     assert "hongbang//" not in leader.body_html + unit_mail.body_html
 
@@ -351,12 +355,12 @@ def test_dry_run_prints_and_writes_nothing(runner, world, work):
     assert (
         "subject: [Giao việc] Tổng hợp nhiệm vụ tuần 20/2026 – UBND phường Sở Dầu" in result.output
     )
-    assert "items: overdue 2, this_week 3, next_week 1, stale 1" in result.output
+    assert "items: returned 1, overdue 2, this_week 2, next_week 1, stale 1" in result.output
     assert "Nothing was queued" in result.output
     assert OutboxMessage.select().count() == 0 and JobRun.select().count() == 0
 
 
-@pytest.mark.parametrize("kind", ["summary", "due-soon"])
+@pytest.mark.parametrize("kind", ["summary", "due-soon", "pending"])
 def test_dry_run_of_other_kinds_writes_nothing(runner, world, work, kind):
     result = invoke(runner, "send-reminders", "--kind", kind, "--dry-run")
     assert result.exit_code == 0, result.output

@@ -172,7 +172,7 @@ def test_officer_pages_in_english(app, client, auth, world, english_catalog):
     assert "Completion report" in html and "Awaiting confirmation" in html
     _english_page(app, client, f"/assignments/{a}/submit", "Completion report")
     _english_page(app, client, "/meetings", "Notice no.", "Tasks")
-    _english_page(app, client, f"/meetings/{world.meeting.id}", "Assigned units", "Lead")
+    _english_page(app, client, f"/meetings/{world.meeting.id}", "Assigned units", "leading jointly")
     _english_page(app, client, f"/tasks/{world.task.id}", "Assigned units", "Progress")
 
 
@@ -285,3 +285,19 @@ def test_switching_back_restores_vietnamese(app, client, auth, world, english_ca
     assert "Chưa thực hiện" in client.get(f"/assignments/{world.assignment_a.id}").get_data(
         as_text=True
     )
+
+
+def test_profile_mail_kinds_in_english(app, client, auth, world, english_catalog):
+    """The kinds of mail one may choose on /profile are named in English, each of them."""
+    from tracker.models import MAIL_KINDS
+
+    catalog = _read_catalog()
+    missing = [label for label in MAIL_KINDS.values() if not catalog.get(label)]
+    assert missing == []
+    auth.login("lanhdao")  # a leader is offered every kind
+    _switch(client, "en")
+    html = _english_page(
+        app, client, "/profile", "Weekly summary for leaders", "Weekly digest of the unit's work"
+    )
+    for label in MAIL_KINDS.values():
+        assert label not in htmllib.unescape(html), label

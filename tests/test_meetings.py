@@ -330,11 +330,10 @@ def test_meeting_page_shows_tasks_and_assignments(client, auth, world):
     assert "Giao các phường tuyên truyền." in page and "45/TB-UBND" in page
     assert "Tăng cường tuyên truyền CCHC" in page and "Nâng cấp hạ tầng số" in page
     assert f'href="/tasks/{world.task.id}"' in page
-    # Each task in brief: its (first) lead unit, and its units counted by status and timeliness,
-    # with a link to the task's page that lists them all.
-    assert f'href="/assignments/{world.assignment_b.id}"' in page
-    assert "UBND phường Hoàng Văn Thụ" in page and "Phòng Nội vụ" in page
-    assert "(Chủ trì và 1 đơn vị khác)" in page
+    # Each task in brief: its lead unit (or how many lead together), and its units counted by
+    # status and timeliness, with a link to the task's page that lists them all.
+    assert "2 đơn vị cùng chủ trì" in page
+    assert f'href="/assignments/{world.assignment_dept.id}">Phòng Nội vụ</a>' in page
     assert f'<a href="/tasks/{world.task.id}#task-assignments">2 đơn vị</a>' in page
     assert '<span class="badge status-new">Chưa thực hiện: 2</span>' in page
     assert "30/05/2026" in page

@@ -234,3 +234,17 @@ def test_quality_targets_over_all_fixtures():
     for name, target in {"directives": 0.95, "units": 0.95, "deadlines": 0.9}.items():
         score = total[name]
         assert score.precision >= target and score.recall >= target, (name, score)
+
+
+def test_a_long_clause_keeps_what_completes_it(catalog):
+    # "… đảm bảo các điều kiện" read as a cut-off title: the purpose ("để …") completes it.
+    text = (
+        "Kết luận:\n- Nâng cấp hạ tầng và nền tảng số tại quận, phường đảm bảo các điều kiện "
+        "để thực hiện chuyển đổi số, xây dựng Chính quyền số quận, phường; tăng cường ứng "
+        "dụng các phần mềm.\n- Phòng Nội vụ rà soát."
+    )
+    draft = parse_notice(text, catalog, DAY, ADD)[0]
+    assert draft.title == (
+        "Nâng cấp hạ tầng và nền tảng số tại quận, phường đảm bảo các điều kiện để thực hiện "
+        "chuyển đổi số, xây dựng Chính quyền số quận, phường"
+    )

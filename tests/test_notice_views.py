@@ -76,7 +76,7 @@ def test_paste_review_correct_create(client, auth, world, meeting):
     assert drafts[2]["lead"] == ""  # the misspelt unit is not guessed…
     page = _text(client.get(f"/meetings/{meeting.id}/notice"))  # a reload finds the review
     assert "Phòng Văn hoá Thông tn" in page  # …but flagged, with the closest names
-    assert 'value="Phòng Nội vụ"' in page
+    assert f'<option value="u{world.dept.id}" selected>Phòng Nội vụ</option>' in page
 
     # A unit name typed by hand is re-checked through htmx.
     form = review_form(review, **{"d-2-lead": "Phòng Nội vu; Phong Kinh te"})

@@ -35,10 +35,13 @@ def test_preview_for_those_who_see_the_unit(client, auth, world, overdue, userna
     page = _text(client.get(f"/units/{world.ward_a.id}/digest"))
     assert "Bản tổng hợp nhiệm vụ tuần 20/2026" in page
     assert "[Giao việc] Tổng hợp nhiệm vụ tuần 20/2026 – UBND phường Sở Dầu: 1 quá hạn" in page
-    assert "Nhiệm vụ quá hạn (1)" in page
-    assert "Chỉnh trang &lt;i&gt;vỉa hè&lt;/i&gt;" in page and "<i>vỉa hè" not in page
-    assert f"/assignments/{overdue.id}" in page
     assert "P.Sodau" in page  # an officer without an address is shown
+    # The mail itself is framed from a response of its own, as the mail will look.
+    assert f'src="/units/{world.ward_a.id}/digest/mail"' in page
+    mail = _text(client.get(f"/units/{world.ward_a.id}/digest/mail"))
+    assert "Nhiệm vụ quá hạn (1)" in mail
+    assert "Chỉnh trang &lt;i&gt;vỉa hè&lt;/i&gt;" in mail and "<i>vỉa hè" not in mail
+    assert f"/assignments/{overdue.id}" in mail
     can_send = username in ("lanhdao", "tonghop", "admin")
     assert ("Gửi ngay bản tổng hợp này" in page) is can_send
 

@@ -297,8 +297,11 @@ def test_every_number_leads_to_a_list_of_that_length(client, auth, built):
         svg = chart.get_data(as_text=True)
         assert svg.startswith("<svg") and "<title" in svg and "<desc" in svg
     # Export, print and freezing keep the report's period; freezing asks for the title first.
-    for action in ("/reports/export.xlsx", "/reports/print", "/reports/freeze"):
+    for action in ("/reports/export.xlsx", "/reports/freeze"):
         assert f'formaction="{action}"' in form, action
+    # Printing: the print options' form, holding the period too.
+    printing = text[text.index('<form action="/reports/print">') :]
+    assert 'name="quarter" value="1"' in printing[: printing.index("</form>")]
     confirm = client.get(f"/reports/freeze?{Q1}").get_data(as_text=True)
     assert 'action="/reports/freeze"' in confirm and 'name="quarter" value="1"' in confirm
     assert 'value="Báo cáo kết quả thực hiện nhiệm vụ được giao quý I/2026"' in confirm
@@ -335,7 +338,7 @@ def test_bad_input_gets_a_clear_message_beside_the_field(client, auth, world):
     assert client.get(f"/reports/assignments?{Q1}&unit=99999").status_code == 422
 
 
-def test_print_page_is_a4_landscape_with_title_period_and_issue_date(client, auth, built):
+def test_print_page_is_a4_with_title_period_and_issue_date(client, auth, built):
     auth.login("theodoi")
     text = client.get(f"/reports/print?{Q1}").get_data(as_text=True)
     assert "css/print.css" in text and "<nav" not in text
@@ -344,7 +347,7 @@ def test_print_page_is_a4_landscape_with_title_period_and_issue_date(client, aut
     assert "01/01/2026 – 31/03/2026" in text
     css = client.application.static_folder + "/css/print.css"
     with open(css, encoding="utf-8") as fh:
-        assert "size: A4 landscape" in fh.read()
+        assert "size: A4 portrait" in fh.read()  # the detailed list: landscape pages
 
 
 def test_officers_and_anonymous_cannot_read_reports(client, auth, built):

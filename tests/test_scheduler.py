@@ -67,6 +67,7 @@ def test_started_scheduler_runs_the_digest_next_monday_0030_utc(app):
             "weekly_digest",
             "leader_summary",
             "due_soon",
+            "leader_pending",
             "send_outbox",
             "sweep_uploads",
         }
@@ -103,7 +104,7 @@ def test_last_fire_time_within_the_grace_period(app):
 def test_down_over_monday_morning_then_started_makes_one_batch(app, overdue_work):
     outcomes = scheduler.catch_up(app, now=local(2026, 5, 18, 9, 0))
     by_job = {o.job: o for o in outcomes}
-    assert set(by_job) == {"weekly_digest", "leader_summary", "due_soon"}
+    assert set(by_job) == {"weekly_digest", "leader_summary", "due_soon", "leader_pending"}
     weekly = by_job["weekly_digest"]
     assert weekly.ran and weekly.period == "2026-W21" and weekly.queued == 3
     assert by_job["leader_summary"].ran and by_job["leader_summary"].queued == 2
@@ -111,7 +112,7 @@ def test_down_over_monday_morning_then_started_makes_one_batch(app, overdue_work
     assert weekly_messages() == 3
     # Started again (same morning): nothing more.
     again = scheduler.catch_up(app, now=local(2026, 5, 18, 10, 0))
-    assert [o.ran for o in again] == [False, False, False]
+    assert [o.ran for o in again] == [False, False, False, False]
     assert weekly_messages() == 3
     assert JobRun.select().where(JobRun.job == "weekly_digest").count() == 1
 
@@ -147,8 +148,8 @@ def test_two_schedulers_catching_up_at_once_make_one_batch(app, overdue_work):
 
 def test_started_after_the_grace_period_makes_no_weekly_catch_up(app, overdue_work):
     outcomes = scheduler.catch_up(app, now=local(2026, 5, 19, 9, 0))
-    # Tuesday 09:00: Monday 07:30 is 25.5 hours ago; only Tuesday's 07:00 due-soon run is due.
-    assert [o.job for o in outcomes] == ["due_soon"]
+    # Tuesday 09:00: Monday 07:30 is 25.5 hours ago; only Tuesday's 07:00 daily runs are due.
+    assert [o.job for o in outcomes] == ["due_soon", "leader_pending"]
     assert outcomes[0].period == "2026-05-19"
     assert weekly_messages() == 0
     assert not JobRun.select().where(JobRun.job == "weekly_digest").exists()

@@ -61,7 +61,9 @@ def test_new_task_form_offers_units_and_groups(client, auth, world):
     assert 'name="number"' in page and 'value="3"' in page
     assert "UBND các phường" in page and f'name="groups" value="{world.wards.id}"' in page
     assert f'name="units" value="{world.dept.id}"' in page
-    assert '<optgroup label="Phòng, ban chuyên môn">' in page
+    assert f'name="lead" value="{world.dept.id}"' in page
+    assert f'name="lead_groups" value="{world.wards.id}"' in page
+    assert "<caption>Phòng, ban chuyên môn</caption>" in page
     assert "Cải cách thủ tục hành chính" in page and "Thường xuyên" in page
 
 
@@ -69,7 +71,7 @@ def test_create_task_with_lead_units_and_group(client, auth, world):
     auth.login("lanhdao")
     data = _task_data(
         lead=str(world.ward_a.id),
-        units=[str(world.dept.id), str(world.ward_a.id)],
+        units=[str(world.dept.id)],
         groups=[str(world.wards.id)],
     )
     response = client.post(f"/meetings/{world.meeting.id}/tasks/new", data=data)
@@ -79,7 +81,7 @@ def test_create_task_with_lead_units_and_group(client, auth, world):
     assert task.number == 3 and task.meeting_id == world.meeting.id
     assert task.field == "thu_tuc" and task.deadline == date(2026, 6, 30)
     assert task.created_by.username == "lanhdao"
-    # Ward A chosen three ways still gets one assignment, as lead.
+    # Ward A chosen two ways (named lead, in a coordinating group) gets one assignment, as lead.
     assert _roles(task) == {"sodau": "lead", "hoangvanthu": "coordinating", "noivu": "coordinating"}
     for a in Assignment.select().where(Assignment.task == task):
         assert a.deadline == a.original_deadline == date(2026, 6, 30)
@@ -89,9 +91,9 @@ def test_create_task_with_lead_units_and_group(client, auth, world):
     assert json.loads(created.after)["title"] == "Rà soát thủ tục hành chính"
 
 
-def test_each_chosen_unit_may_lead(client, auth, world):
+def test_each_unit_of_a_lead_group_leads(client, auth, world):
     auth.login("tonghop")
-    data = _task_data(groups=[str(world.wards.id)], each_leads="y")
+    data = _task_data(lead_groups=[str(world.wards.id)])
     assert client.post(f"/meetings/{world.meeting.id}/tasks/new", data=data).status_code == 302
     task = Task.get(Task.title == "Rà soát thủ tục hành chính")
     assert _roles(task) == {"sodau": "lead", "hoangvanthu": "lead"}
@@ -121,7 +123,7 @@ def test_inactive_units_are_not_offered_and_refused(client, auth, factory, world
     assert response.status_code == 400 and "Đơn vị không hợp lệ" in _error(_text(response), "units")
     assert _snapshot() == before
     # Through a group, an inactive member is simply not given the task.
-    data = _task_data(groups=[str(world.wards.id)], each_leads="y")
+    data = _task_data(lead_groups=[str(world.wards.id)])
     assert client.post(url, data=data).status_code == 302
     assert _roles(Task.get(Task.title == "Rà soát thủ tục hành chính")) == {
         "sodau": "lead",
@@ -190,7 +192,7 @@ def test_create_keeps_typed_values_after_an_error(client, auth, world):
     data = _task_data(title="", units=[str(world.dept.id)], lead=str(world.ward_b.id))
     body = _text(client.post(f"/meetings/{world.meeting.id}/tasks/new", data=data))
     assert f'name="units" value="{world.dept.id}" checked' in body
-    assert f'<option selected value="{world.ward_b.id}">' in body
+    assert f'name="lead" value="{world.ward_b.id}" checked' in body
     assert "Rà soát, đơn giản hóa" in body
 
 
@@ -259,11 +261,14 @@ def test_task_page_sums_up_its_units_and_pages_them(client, app, auth, factory, 
     assert last in second and f'href="/assignments/{world.assignment_a.id}"' not in second
 
 
-def test_officer_reads_every_assignment_of_their_task(client, auth, world):
+def test_officer_reads_every_unit_of_their_task_and_only_its_own_work(client, auth, world):
+    """The other ward leads the task too: named, its work not shown (issue 14, item 18)."""
     auth.login("p.sodau")
     page = _text(client.get(f"/tasks/{world.task.id}"))
     assert "UBND phường Hoàng Văn Thụ" in page
-    assert f'href="/assignments/{world.assignment_b.id}"' in page
+    assert f'href="/assignments/{world.assignment_a.id}"' in page
+    assert f'href="/assignments/{world.assignment_b.id}"' not in page
+    assert "Chỉ đơn vị thực hiện và lãnh đạo xem được tiến độ" in page
     assert "/edit" not in page and "/assign" not in page.replace("/assignments/", "")
 
 

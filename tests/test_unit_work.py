@@ -130,8 +130,11 @@ def test_overdue_row_shows_days_late(client, auth, world, work):
     auth.login("p.sodau")
     page = client.get("/?category=overdue").get_data(as_text=True)
     assert "05/05/2026" in page and "Quá hạn 10 ngày" in page and "Quá hạn" in page
+    # Late work reads the same whether it is still open or was finished late: one phrase.
     done_late = client.get("/?category=done_late").get_data(as_text=True)
-    assert "Chậm 2 ngày" in done_late
+    assert "Quá hạn 2 ngày" in done_late and "Chậm" not in done_late
+    page = client.get(f"/assignments/{work.done_late.id}").get_data(as_text=True)
+    assert "Quá hạn 2 ngày" in page and "Chậm" not in page
 
 
 def test_empty_states(client, auth, world, factory):

@@ -112,9 +112,10 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
 @cli.command("send-reminders")
 @click.option(
     "--kind",
-    type=click.Choice(["weekly", "summary", "due-soon"]),
+    type=click.Choice(["weekly", "summary", "due-soon", "pending"]),
     required=True,
-    help="weekly unit digest, leaders' summary, or daily due-soon mails",
+    help="weekly unit digest, leaders' summary, daily due-soon mails, or the leaders' daily "
+    "mail of what waits for their decision",
 )
 @click.option(
     "--at",
@@ -177,13 +178,32 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     scheduler.catch_up(app)
     runner = scheduler.build_scheduler(app)
-    signal.signal(signal.SIGTERM, lambda *_: runner.shutdown(wait=False))
+
+    def stop(*_args: object) -> None:  # once, however many SIGTERMs come
+        if runner.running:
+            runner.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
     click.echo("Scheduler started; stop it with Ctrl+C.")
     try:
         runner.start()
     except KeyboardInterrupt:
         if runner.running:
             runner.shutdown(wait=False)
+
+
+@cli.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True)
+def dev_command(host: str, port: int) -> None:
+    """Development server and scheduler together (`make run`); Ctrl+C stops both, status 0."""
+    import sys
+
+    from flask import current_app
+
+    from tracker.ops.devserver import serve
+
+    sys.exit(serve(current_app._get_current_object(), host, port, click.echo))
 
 
 @cli.command("send-outbox")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.core.paths import resource_dir
 from tracker.core.security import security_settings
-from tracker.core.settings import ConfigError, parse_positive_int
+from tracker.core.settings import DEFAULT_MAIL_FROM, ConfigError, parse_positive_int
 from tracker.mail.smtp import SmtpUrlError, parse_smtp_url
 
 
@@ -52,7 +52,7 @@ class Config:
             parse_smtp_url(self.SMTP_URL)
         except SmtpUrlError as exc:
             raise ConfigError(str(exc)) from None
-        self.MAIL_FROM = env.get("TRACKER_MAIL_FROM", "tracker@localhost")
+        self.MAIL_FROM = env.get("TRACKER_MAIL_FROM", DEFAULT_MAIL_FROM)
         attempts = env.get("TRACKER_MAIL_MAX_ATTEMPTS", "8").strip()
         if not (attempts.isascii() and attempts.isdigit() and int(attempts) >= 1):
             raise ConfigError(
@@ -135,6 +135,9 @@ def reminder_settings(env: Mapping[str, str]) -> dict[str, object]:
             "TRACKER_LEADER_SUMMARY_AT", get("TRACKER_LEADER_SUMMARY_AT", "mon 07:30")
         ),
         "DUE_SOON_AT": parse_daily_time("TRACKER_DUE_SOON_AT", get("TRACKER_DUE_SOON_AT", "07:00")),
+        "LEADER_PENDING_AT": parse_daily_time(
+            "TRACKER_LEADER_PENDING_AT", get("TRACKER_LEADER_PENDING_AT", "07:00")
+        ),
         "DUE_SOON_DAYS_BEFORE": parse_days_list(
             "TRACKER_DUE_SOON_DAYS_BEFORE", get("TRACKER_DUE_SOON_DAYS_BEFORE", "3,1,0")
         ),

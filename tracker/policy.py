@@ -16,13 +16,14 @@ page may show an older state than the database now holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import abort, current_app
 from peewee import Expression, Field, Model, ModelSelect
 
-from tracker.models import Assignment, Meeting, ProgressReport, Task, Unit, User
+from tracker.core.settings import UNITS_SHARE_PROGRESS
+from tracker.models import Assignment, Meeting, ProgressReport, Setting, Task, Unit, User
 from tracker.web.lookup import get_or_404
 from tracker.web.security_errors import refuse_hidden
 
@@ -60,6 +61,9 @@ MATRIX: dict[str, frozenset[str]] = {
     # The weekly summary goes to the office that compiles the reports, not to admins (a
     # technical role) nor viewers (who read the overview when they need it).
     "mail.receive_summary": frozenset({LEADER, SECRETARY}),
+    # The daily mail of what waits for a decision (confirmations, extensions): the deciders
+    # who lead, not admins (a technical role).
+    "mail.receive_pending": frozenset({LEADER}),
     # The kinds of mail a profile offers to choose from.
     "mail.choose_unit": frozenset({ADMIN, LEADER, SECRETARY, OFFICER}),
     "mail.choose_summary": READ_ALL,
@@ -162,23 +166,59 @@ def visible_meetings(user: User, query: ModelSelect | None = None) -> ModelSelec
     return _by_unit_tasks(user, Meeting.select() if query is None else query, holding)
 
 
-def visible_assignments(user: User, query: ModelSelect | None = None) -> ModelSelect:
-    """Assignments ``user`` may open: all, or (officers) every unit's on their unit's tasks.
+def _pairs_with(unit_id: int) -> Expression:
+    """The assignments an officer of ``unit_id`` may open, as a condition on ``Assignment``.
 
-    An officer reads the other units' assignments of a task given to their unit too, as the
-    task's page shows them; the lists, the reports and the API agree with that page.
+    Their unit's own; on a task their unit leads, the coordinating units'; on a task their unit
+    coordinates, the lead units'. Co-leads and fellow coordinating units do not read each
+    other's work unless the office's setting ``UNITS_SHARE_PROGRESS`` opens a shared task to
+    all its units. The setting is read inside the same query (no query of its own).
     """
-    return _by_unit_tasks(
-        user, Assignment.select() if query is None else query, Assignment.task.in_
+
+    def tasks(role: str | None = None) -> ModelSelect:
+        query = _unit_task_ids(unit_id)
+        return query.where(Assignment.role == role) if role else query
+
+    return (
+        (Assignment.unit == unit_id)
+        | ((Assignment.role == "coordinating") & Assignment.task.in_(tasks("lead")))
+        | ((Assignment.role == "lead") & Assignment.task.in_(tasks("coordinating")))
+        | (Setting.is_on(UNITS_SHARE_PROGRESS) & Assignment.task.in_(tasks()))
     )
+
+
+def visible_assignments(user: User, query: ModelSelect | None = None) -> ModelSelect:
+    """Assignments ``user`` may open (with their reports, evidence, requests and history).
+
+    All, for those who read everything. An officer: their unit's own, and on a task shared
+    with other units, the pairs of lead and coordinating unit (``_pairs_with``); the task
+    page names the other units but shows their work only where this allows it.
+    """
+    query = Assignment.select() if query is None else query
+    if _reads_all(user):
+        return query
+    unit_id = _own_unit(user)
+    if unit_id:
+        return query.where(_pairs_with(unit_id))
+    return query.where(False)
+
+
+def visible_assignment_ids(user: User, assignments: Iterable[Assignment]) -> set[int]:
+    """Of ``assignments`` (rows a page has loaded, such as a task's units), the ids ``user``
+    may open: every one for those who read everything (no query), else one query."""
+    ids = [a.id for a in assignments]
+    if _reads_all(user) or not ids:
+        return set(ids)
+    query = visible_assignments(user, Assignment.select(Assignment.id))
+    return {row_id for (row_id,) in query.where(Assignment.id.in_(ids)).tuples()}
 
 
 def unit_work_scope(user: User, unit_field: Field) -> list[Expression] | None:
     """Conditions keeping ``unit_field`` to the units whose own work ``user`` follows.
 
     None when they follow no unit's; no condition for those who read everything; the
-    officer's unit otherwise. Deadlines (the calendar, its feeds) and progress reports are a
-    unit's own: an officer sees their own unit's, not the other units' of a shared task.
+    officer's unit otherwise. Deadlines (the calendar, its feeds) are a unit's own: an officer
+    sees their own unit's, not the other units' of a shared task.
     """
     if _reads_all(user):
         return []
@@ -191,7 +231,8 @@ def unit_work_scope(user: User, unit_field: Field) -> list[Expression] | None:
 def visible(user: User, source: type[Model] | ModelSelect) -> ModelSelect:
     """``source`` (a model or a query of one) narrowed to the rows ``user`` may read.
 
-    A query of progress reports must join their assignment, as every listing of them does.
+    A query of progress reports must join their assignment, as every listing of them does;
+    a report is read where its assignment is (``visible_assignments``).
     """
     query = source.select() if isinstance(source, type) else source
     model = query.model
@@ -204,10 +245,7 @@ def visible(user: User, source: type[Model] | ModelSelect) -> ModelSelect:
     if model is ProgressReport:
         if isinstance(source, type):
             query = query.join(Assignment)
-        scope = unit_work_scope(user, Assignment.unit)
-        if scope is None:
-            return query.where(False)
-        return query.where(*scope) if scope else query
+        return visible_assignments(user, query)
     raise TypeError(f"no visibility rule for {model.__name__}")
 
 
@@ -235,17 +273,11 @@ def _task_visible(user: User, task: Task) -> bool:
 
 
 def _assignment_visible(user: User, assignment: Assignment) -> bool:
-    """Read one assignment (and its timeline, submissions, evidence, requests)."""
+    """Read one assignment (and its timeline, submissions, evidence, requests): as
+    ``visible_assignments`` lists them (one query for an officer)."""
     if _reads_all(user):
         return True
-    unit_id = _own_unit(user)
-    if unit_id:
-        return (
-            Assignment.select()
-            .where(Assignment.task == assignment.task_id, Assignment.unit == unit_id)
-            .exists()
-        )
-    return False
+    return visible_assignments(user).where(Assignment.id == assignment.id).exists()
 
 
 def _part_visible(user: User, row: Any) -> bool:

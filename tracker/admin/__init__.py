@@ -28,4 +28,4 @@ def index() -> Response:
 
 
 # The views register themselves on ``bp``.
-from tracker.admin import calendar, groups, imports, units, users  # noqa: E402, F401
+from tracker.admin import calendar, groups, imports, letterhead, settings, units, users  # noqa: E402, F401

@@ -197,8 +197,9 @@ def tasks():
 
 
 def assignments_of(task_ids) -> list[Assignment]:
+    """The assignments of ``task_ids`` that the token's user may open (``visible_assignments``)."""
     return list(
-        listing()
+        visible_assignments(api_user(), listing())
         .where(Assignment.task.in_(task_ids))
         .order_by(Assignment.task, Unit.kind_order(), Unit.sort_order, Unit.name)
     )
@@ -206,7 +207,7 @@ def assignments_of(task_ids) -> list[Assignment]:
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int):
-    """A task with all its assignments (as the task page shows them)."""
+    """A task with the assignments the user may open (those the task page shows in full)."""
     row = visible_tasks(api_user()).where(Task.id == task_id).get_or_none()
     if row is None:
         raise hidden(Task, task_id)

@@ -27,13 +27,24 @@ from tracker.tasks.workdays import MAX_WORKING_DAYS
 
 IDS = {"type": "array", "items": ID, "maxItems": 500, "uniqueItems": True}
 
+# The same rule as the task form (tracker/tasks/forms.py, UnitChoice): lead and coordinating
+# units are chosen apart, and a unit may not be both (422 naming the field).
 UNIT_CHOICE = {
-    "lead": {**ID, "type": ["integer", "null"], "description": "The lead unit (chủ trì)."},
-    "units": {**IDS, "description": "Coordinating units (phối hợp)."},
-    "groups": {**IDS, "description": "Unit groups; each member unit is given the task."},
-    "each_leads": {
-        "type": "boolean",
-        "description": "Every chosen unit leads the work in its own area (cùng chủ trì).",
+    "lead": {
+        "type": ["integer", "array", "null"],
+        "minimum": 1,
+        "maximum": ID["maximum"],
+        "items": ID,
+        "maxItems": IDS["maxItems"],
+        "uniqueItems": True,
+        "description": "The lead unit (chủ trì), or a list of units leading together "
+        "(cùng chủ trì, each in its own area).",
+    },
+    "lead_groups": {**IDS, "description": "Unit groups whose every member leads (cùng chủ trì)."},
+    "units": {**IDS, "description": "Coordinating units (phối hợp); never made leads."},
+    "groups": {
+        **IDS,
+        "description": "Coordinating unit groups; a member also chosen as lead leads.",
     },
 }
 

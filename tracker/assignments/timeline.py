@@ -10,7 +10,7 @@ from flask_babel import gettext
 from peewee import JOIN
 
 from tracker.core.i18n import N_
-from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, User
+from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, Unit, User
 from tracker.models.assignments import ROLES
 
 # What each audit action is called on the timeline; other modules' actions fall back to
@@ -134,15 +134,20 @@ def _title(event: AuditEvent) -> str:
 
 
 def timeline(assignment: Assignment) -> list[Entry]:
-    """Reports and audit events of ``assignment`` merged, newest first (two queries)."""
+    """Reports and audit events of ``assignment`` merged, newest first (two queries).
+
+    Each entry's actor comes with their unit, which the page shows beside the name.
+    """
     reports = (
-        ProgressReport.select(ProgressReport, User)
+        ProgressReport.select(ProgressReport, User, Unit)
         .join(User, JOIN.LEFT_OUTER, on=(ProgressReport.author == User.id))
+        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
         .where(ProgressReport.assignment == assignment.id)
     )
     events = (
-        AuditEvent.select(AuditEvent, User)
+        AuditEvent.select(AuditEvent, User, Unit)
         .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
         .where(
             AuditEvent.assignment == assignment.id,
             AuditEvent.action.not_in(HIDDEN_ACTIONS),

@@ -18,7 +18,7 @@ from tracker.assignments.timeline import timeline
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
-from tracker.policy import can, get_or_403
+from tracker.policy import can, get_or_403, visible_assignment_ids
 from tracker.web.page_cache import cached_page
 from tracker.web.rendering import render, wants_fragment
 from tracker.web.urls import safe_next
@@ -27,7 +27,7 @@ bp = Blueprint("assignments", __name__)
 
 
 def _others(a: Assignment) -> list[Assignment]:
-    """The other units' assignments of the same task (shown read-only)."""
+    """The other units' assignments of the same task (shown read-only, where the user may)."""
     return list(
         Assignment.select(Assignment, Unit)
         .join(Unit)
@@ -37,14 +37,20 @@ def _others(a: Assignment) -> list[Assignment]:
 
 
 def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms) -> Response:
-    """The assignment page, with the given (possibly invalid) forms."""
+    """The assignment page, with the given (possibly invalid) forms.
+
+    The other units of the task are all named; their work is shown where the policy lets
+    the user open it (``others_shown``).
+    """
+    others = _others(a)
     return render(
         "assignments/view.html",
         status=status,
         next_url=next_url,
         a=a,
         row=build_row(a, current_user, **forms),
-        others=_others(a),
+        others=others,
+        others_shown=visible_assignment_ids(current_user, others),
         timeline=timeline(a),
         can_open_unit=can(current_user, "unit.view", a.unit_id),
     )

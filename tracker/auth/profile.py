@@ -35,7 +35,8 @@ OFFICER_KINDS = (
 def kinds_for(user: User) -> tuple[str, ...]:
     """The kinds of mail that can reach ``user``'s role, so the only ones worth choosing."""
     summary = ("leader_summary",) if can(user, "mail.choose_summary") else ()
-    return summary + (OFFICER_KINDS if can(user, "mail.choose_unit") else ())
+    pending = ("leader_pending",) if can(user, "mail.receive_pending") else ()
+    return summary + pending + (OFFICER_KINDS if can(user, "mail.choose_unit") else ())
 
 
 def enabled_kinds(user: User, kinds: tuple[str, ...]) -> list[str]:

@@ -1,7 +1,9 @@
 """Structured logs: one JSON object per line, with the request id, user and path.
 
 User input (an account name, a title) reaches the log only inside JSON strings, where CR, LF
-and the other line separators are escaped, so no input can start a forged log line.
+and the other line separators are escaped, so no input can start a forged log line. Terminal
+escape sequences are removed: werkzeug colours its banner and request lines for a terminal, and
+a log reader must never be sent colour or cursor codes (from werkzeug or from anyone's input).
 """
 
 from __future__ import annotations
@@ -23,17 +25,31 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 # JSON leaves these unescaped (with ensure_ascii=False), yet some readers break lines at them.
 _SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# ANSI escape sequences: CSI (colours, cursor: ESC [ … final letter), OSC (a window title:
+# ESC ] … BEL) and the two-character ones (ESC and one of @ to _).
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])")
+# werkzeug logs the development server's warning at INFO; it is a warning.
+_DEV_SERVER_WARNING = "WARNING: This is a development server."
+
+
+def plain(value: object) -> object:
+    """``value`` without terminal escape sequences, if it is text."""
+    return _ANSI.sub("", value) if isinstance(value, str) and "\x1b" in value else value
 
 
 class JsonFormatter(logging.Formatter):
     """time, level, logger, message, request_id, user_id, method, path, extras, exception."""
 
     def format(self, record: logging.LogRecord) -> str:
+        message = plain(record.getMessage())
+        level = record.levelname
+        if record.name == "werkzeug" and str(message).startswith(_DEV_SERVER_WARNING):
+            level = "WARNING"
         data: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
+            "level": level,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": message,
         }
         if has_request_context():
             user = g.get("_login_user")
@@ -43,11 +59,11 @@ class JsonFormatter(logging.Formatter):
             data["path"] = request.path
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in data:
-                data[key] = value
+                data[key] = plain(value)
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+            data["exception"] = plain(self.formatException(record.exc_info))
         if record.stack_info:
-            data["stack"] = self.formatStack(record.stack_info)
+            data["stack"] = plain(self.formatStack(record.stack_info))
         return json.dumps(data, ensure_ascii=False, default=str).translate(_SEPARATORS)
 
 

@@ -9,6 +9,7 @@ from flask import g
 from peewee import JOIN, fn
 
 from tracker.models import Assignment, Attachment, ProgressReport, Submission, Unit, User
+from tracker.policy import visible_assignments
 
 
 @dataclass
@@ -51,16 +52,19 @@ def cached_evidence(assignment_id: int) -> dict[int, Evidence]:
     return cache[assignment_id]
 
 
-def coordination(task_id: int) -> list[Assignment]:
-    """The coordinating units' assignments of a task, each with its latest progress report
-    as ``latest_report`` (None when it has not reported); one query."""
+def coordination(task_id: int, user: User) -> list[Assignment]:
+    """The coordinating units' assignments of a task that ``user`` may open, each with its
+    latest progress report as ``latest_report`` (None when it has not reported); one query.
+
+    The lead unit sees them all; a coordinating unit reading the lead's page sees its own only.
+    """
     latest = (
         ProgressReport.select(fn.MAX(ProgressReport.id))
         .join(Assignment)
         .where(Assignment.task == task_id, Assignment.role == "coordinating")
         .group_by(ProgressReport.assignment)
     )
-    return list(
+    query = (
         Assignment.select(Assignment, Unit, ProgressReport)
         .join(Unit)
         .switch(Assignment)
@@ -73,3 +77,4 @@ def coordination(task_id: int) -> list[Assignment]:
         .where(Assignment.task == task_id, Assignment.role == "coordinating")
         .order_by(Unit.kind, Unit.sort_order, Unit.name)
     )
+    return list(visible_assignments(user, query))

@@ -65,7 +65,7 @@ def build_panel(
     return Panel(
         a=a,
         evidence=list(evidence_of(a.id).values()),
-        coordination=coordination(a.task_id) if a.role == "lead" else [],
+        coordination=coordination(a.task_id, user) if a.role == "lead" else [],
         may_submit="submitted" in workflow.allowed_targets(user, a),
         # Confirming and returning are one decision: the same people take both.
         may_decide=a.status == "submitted" and can(user, "assignment.confirm", a),
@@ -146,7 +146,7 @@ def submit(assignment_id: int) -> Response:
         a=a,
         form=form,
         allowed=allowed,
-        coordinating=coordination(a.task_id) if a.role == "lead" else [],
+        coordinating=coordination(a.task_id, current_user) if a.role == "lead" else [],
     )
 
 

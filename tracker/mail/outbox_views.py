@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, fn
@@ -10,6 +10,7 @@ from peewee import JOIN, fn
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
+from tracker.mail import preview
 from tracker.mail.sender import message_id as mail_message_id
 from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
@@ -123,6 +124,7 @@ def _show(
         retryable=message.status in RETRYABLE,
         kinds=MAIL_KINDS,
         statuses=MESSAGE_STATUSES,
+        sandbox=preview.SANDBOX,
     )
 
 
@@ -132,6 +134,17 @@ def view(message_id: int) -> Response:
     """One message: its headers, recipients (and those without an address), and its bodies."""
     require(current_user, "outbox.view")
     return _show(get_or_404(OutboxMessage, message_id))
+
+
+@bp.route("/<int:message_id>/html")
+@login_required
+def html(message_id: int) -> Response:
+    """A message's HTML alone, as its mail client shows it: the frame of its page."""
+    require(current_user, "outbox.view")
+    message = get_or_404(OutboxMessage, message_id)
+    if not message.body_html:
+        abort(404)
+    return preview.document(message.body_html)
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])

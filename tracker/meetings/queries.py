@@ -35,21 +35,29 @@ def assignments_by_task(task_ids: list[int]) -> dict[int, list[Assignment]]:
 
 @dataclass
 class UnitSummary:
-    """A task's assignments in brief: how many, the lead units, counts per status and timeliness."""
+    """A task's assignments in brief: how many, the lead units, counts per status and timeliness
+    of those the user may open (``shown``, the ids ``policy.visible_assignment_ids`` gave)."""
 
     total: int
     leads: list[Assignment]
     statuses: list[tuple[str, int]]
     categories: list[tuple[str, int]]
+    shown: set[int]
 
 
-def unit_summary(assignments: list[Assignment]) -> UnitSummary:
-    """Sum up ``assignments`` (of one task) in the order pages show statuses and categories."""
-    statuses = Counter(a.status for a in assignments)
-    categories = Counter(a.category() for a in assignments)
+def unit_summary(assignments: list[Assignment], shown: set[int]) -> UnitSummary:
+    """Sum up ``assignments`` (of one task) in the order pages show statuses and categories.
+
+    Every unit is counted and the lead units are named; statuses and timeliness are counted
+    over the assignments in ``shown`` only: another unit's progress is not told in sum either.
+    """
+    opened = [a for a in assignments if a.id in shown]
+    statuses = Counter(a.status for a in opened)
+    categories = Counter(a.category() for a in opened)
     return UnitSummary(
         total=len(assignments),
         leads=[a for a in assignments if a.role == "lead"],
         statuses=[(s, statuses[s]) for s in STATUSES if statuses[s]],
         categories=[(c, categories[c]) for c in timeliness.ORDER if categories[c]],
+        shown=shown,
     )

@@ -16,7 +16,15 @@ from tracker.meetings.forms import MeetingForm
 from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
-from tracker.policy import can, get_or_403, require, visible_meetings, visible_tasks
+from tracker.policy import (
+    can,
+    get_or_403,
+    require,
+    visible_assignment_ids,
+    visible_assignments,
+    visible_meetings,
+    visible_tasks,
+)
 from tracker.web.listing import list_page
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import paginate
@@ -32,14 +40,15 @@ SORTS = {
 
 
 def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per meeting: the tasks ``user`` sees, and how many of their assignments are done.
+    """Per meeting: the tasks ``user`` sees, and how many of the assignments of them that
+    ``user`` may open are done (an officer's: not a co-lead unit's, ``visible_assignments``).
 
     One grouped query for a whole page of meetings.
     """
     if not meeting_ids:
         return {}
     done = count_where(Assignment.status == "done")
-    rows = (
+    query = (
         Task.select(
             Task.meeting.alias("meeting_id"),
             fn.COUNT(fn.DISTINCT(Task.id)).alias("tasks"),
@@ -51,9 +60,10 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
             Task.meeting.in_(meeting_ids),
             Task.id.in_(visible_tasks(user).select(Task.id)),
         )
-        .group_by(Task.meeting)
-        .dicts()
     )
+    # Those who read everything get the query as it is (tasks without units counted too); an
+    # officer's tasks each hold their unit's own assignment, so none drops out of the count.
+    rows = visible_assignments(user, query).group_by(Task.meeting).dicts()
     return {
         row["meeting_id"]: {
             "tasks": row["tasks"],
@@ -145,12 +155,15 @@ def detail(meeting_id: int) -> Response:
         visible_tasks(user).where(Task.meeting == meeting).order_by(Task.number, Task.id)
     )
     grouped = assignments_by_task([t.id for t in page.items])
+    shown = visible_assignment_ids(user, (a for rows in grouped.values() for a in rows))
     return render(
         "meetings/detail.html",
         block="tasks",
         meeting=meeting,
         page=page,
-        summaries={t.id: unit_summary(grouped[t.id]) for t in page.items if grouped.get(t.id)},
+        summaries={
+            t.id: unit_summary(grouped[t.id], shown) for t in page.items if grouped.get(t.id)
+        },
         can_edit=can(user, "meeting.edit"),
         can_add_task=can(user, "task.create"),
     )

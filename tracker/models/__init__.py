@@ -8,8 +8,9 @@ from tracker.models.followup import DECISIONS, Attachment, CalendarDay, Extensio
 from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
-from tracker.models.reports import FrozenReport
+from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
+from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.users import ROLES, User
@@ -35,9 +36,11 @@ MODELS = [
     CalendarFeed,
     ApiToken,
     FrozenReport,
+    ReportLetterhead,
     LoginAttempt,
     CounterVersion,
     DataVersion,
+    Setting,
 ]
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "CalendarFeed",
     "LoginAttempt",
     "FrozenReport",
+    "ReportLetterhead",
     "ApiToken",
     "DEADLINE_KINDS",
     "FIELDS",
@@ -69,6 +73,7 @@ __all__ = [
     "NoticeDraft",
     "OutboxMessage",
     "ProgressReport",
+    "Setting",
     "Task",
     "Unit",
     "UnitGroup",

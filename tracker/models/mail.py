@@ -5,27 +5,29 @@ from __future__ import annotations
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from tracker.core.db import BaseModel, InstantField
+from tracker.core.i18n import N_
 from tracker.models.assignments import Assignment
 from tracker.models.units import Unit
 from tracker.models.users import User
 
 MAIL_KINDS = {
-    "weekly_digest": "Tổng hợp công việc hằng tuần của đơn vị",
-    "leader_summary": "Báo cáo tổng hợp hằng tuần cho lãnh đạo",
-    "due_soon": "Nhắc việc sắp đến hạn",
-    "new_assignment": "Thông báo được giao nhiệm vụ mới",
-    "urge": "Đôn đốc thực hiện nhiệm vụ",
-    "extension_decided": "Kết quả xin gia hạn",
-    "submission_returned": "Nhiệm vụ bị trả lại",
-    "submission_confirmed": "Nhiệm vụ được xác nhận hoàn thành",
+    "weekly_digest": N_("Tổng hợp công việc hằng tuần của đơn vị"),
+    "leader_summary": N_("Báo cáo tổng hợp hằng tuần cho lãnh đạo"),
+    "leader_pending": N_("Việc chờ lãnh đạo xử lý (hằng ngày)"),
+    "due_soon": N_("Nhắc việc sắp đến hạn"),
+    "new_assignment": N_("Thông báo được giao nhiệm vụ mới"),
+    "urge": N_("Đôn đốc thực hiện nhiệm vụ"),
+    "extension_decided": N_("Kết quả xin gia hạn"),
+    "submission_returned": N_("Nhiệm vụ bị trả lại"),
+    "submission_confirmed": N_("Nhiệm vụ được xác nhận hoàn thành"),
 }
 
 MESSAGE_STATUSES = {
-    "queued": "Chờ gửi",
-    "sending": "Đang gửi",
-    "sent": "Đã gửi",
-    "failed": "Lỗi, sẽ thử lại",
-    "dead": "Không gửi được",
+    "queued": N_("Chờ gửi"),
+    "sending": N_("Đang gửi"),
+    "sent": N_("Đã gửi"),
+    "failed": N_("Lỗi, sẽ thử lại"),
+    "dead": N_("Không gửi được"),
 }
 
 

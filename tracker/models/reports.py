@@ -44,3 +44,20 @@ class FrozenReport(BaseModel):
     @property
     def detail_rows(self) -> list[dict[str, Any]]:
         return json.loads(self.detail)
+
+
+class ReportLetterhead(BaseModel):
+    """Thông tin văn bản: who issues the printed report, where, and who signs it (one row,
+    edited by an admin; until then the defaults of ``tracker.reports.letterhead``)."""
+
+    governing_body = CharField(max_length=200, default="")
+    issuing_body = CharField(max_length=200)
+    place = CharField(max_length=100)
+    number_suffix = CharField(max_length=40, default="")
+    recipients = TextField(default="")
+    authority = CharField(max_length=100, default="")
+    position = CharField(max_length=100, default="")
+    signer = CharField(max_length=100, default="")
+
+    class Meta:
+        table_name = "report_letterhead"

@@ -4,6 +4,8 @@ The units are the district's departments and its eleven wards as they were in 20
 are the directives of the meeting's conclusion. Every date is relative to the meeting date, and
 the history (reports, submissions, confirmations, a return) is replayed through
 tracker/workflow.py at past instants, so the audit trail reads as if people had done the work.
+The year the texts speak of ("{year}": the meeting's title, the plans of the year) is the year
+the meeting is moved to, and every account carries a person's name, as a real office's would.
 """
 
 from __future__ import annotations
@@ -63,13 +65,43 @@ DEPARTMENTS_GROUP = "Các phòng, ban chuyên môn"
 WARDS_GROUP = "UBND các phường"
 
 CHAIR_NAME = "Đỗ Việt Hưng"
+# The people behind the other accounts (made-up names): what history and mail show.
+PEOPLE = {
+    "admin": "Trần Quang Minh",
+    "tonghop": "Lê Thị Thu Hà",
+    "theodoi": "Phạm Văn Thắng",
+    "vanphong": "Lý Thị Bích Ngọc",
+    "noivu": "Vũ Đức Anh",
+    "tuphap": "Hoàng Thị Mai",
+    "tckh": "Bùi Văn Toàn",
+    "vhtt": "Đặng Thị Hồng Nhung",
+    "kinhte": "Ngô Văn Hải",
+    "qldt": "Đinh Quốc Bảo",
+    "tnmt": "Lương Thị Hạnh",
+    "gddt": "Phan Thị Ngọc Anh",
+    "ldtbxh": "Trịnh Văn Long",
+    "yte": "Đoàn Thị Thu Trang",
+    "thanhtra": "Mai Xuân Trường",
+    "buudien": "Tạ Thị Phương",
+    "hoangvanthu": "Nguyễn Văn Hùng",
+    "minhkhai": "Lê Thị Hương",
+    "phanboichau": "Trần Văn Đức",
+    "quangtrung": "Phạm Thị Thu Thảo",
+    "phamhongthai": "Vũ Minh Tuấn",
+    "sodau": "Nguyễn Thị Lan",
+    "thuongly": "Hà Văn Khánh",
+    "haly": "Dương Thị Yến",
+    "traichuoi": "Chu Văn Nam",
+    "hungvuong": "Kiều Thị Loan",
+    "quantoan": "Tô Văn Thành",
+}
 CHAIR_TITLE = (
     "Phó Chủ tịch Thường trực UBND quận, Phó Trưởng ban Thường trực "
     "Ban Chỉ đạo Cải cách hành chính quận"
 )
 MEETING_TITLE = (
     "Họp Ban Chỉ đạo Cải cách hành chính quận đánh giá thực trạng CCHC "
-    "và triển khai nhiệm vụ năm 2022"
+    "và triển khai nhiệm vụ năm {year}"
 )
 ATTENDEES = (
     "Đồng chí Nguyễn Thị Thanh Vân - UVBTVQU, Trưởng ban Ban Dân vận Quận ủy, Chủ tịch "
@@ -103,7 +135,7 @@ TASKS = [
     (
         "Tăng cường công tác chỉ đạo, điều hành thực hiện nhiệm vụ cải cách hành chính",
         "Quán triệt CCHC là nhiệm vụ chính trị trọng tâm, xuyên suốt; cụ thể hóa Kế hoạch CCHC "
-        "năm 2022 của quận thành nhiệm vụ của từng cơ quan, đơn vị và UBND các phường; báo cáo "
+        "năm {year} của quận thành nhiệm vụ của từng cơ quan, đơn vị và UBND các phường; báo cáo "
         "kết quả định kỳ hằng tháng về Phòng Nội vụ.",
         "khac",
         "ongoing",
@@ -113,7 +145,7 @@ TASKS = [
     ),
     (
         "Tăng cường công tác theo dõi, kiểm tra, đánh giá kết quả thực hiện cải cách hành chính",
-        "Xây dựng và thực hiện Kế hoạch kiểm tra công tác CCHC năm 2022 tại các phòng chuyên "
+        "Xây dựng và thực hiện Kế hoạch kiểm tra công tác CCHC năm {year} tại các phòng chuyên "
         "môn và UBND các phường; theo dõi, chấm điểm Chỉ số CCHC, kịp thời chấn chỉnh các tồn "
         "tại, hạn chế.",
         "khac",
@@ -124,7 +156,7 @@ TASKS = [
     ),
     (
         "Đẩy mạnh tuyên truyền về cải cách hành chính và chuyển đổi số",
-        "Xây dựng và triển khai Kế hoạch tuyên truyền về CCHC, chuyển đổi số năm 2022 đến người "
+        "Xây dựng và triển khai Kế hoạch tuyên truyền về CCHC, chuyển đổi số năm {year} đến người "
         "dân, tổ chức, doanh nghiệp với nhiều hình thức đa dạng, phong phú (pano, áp phích, hệ "
         "thống truyền thanh cơ sở, trang thông tin điện tử, mạng xã hội); UBND các phường tổ "
         "chức tuyên truyền tại khu dân cư và báo cáo kết quả về Phòng Văn hóa và Thông tin.",
@@ -181,6 +213,11 @@ TASKS = [
 ]
 
 
+def _in_year(text: str, year: int) -> str:
+    """``text`` with "{year}" replaced by the year the meeting is held in."""
+    return text.replace("{year}", str(year))
+
+
 def _report(day: int, hour: int, progress: int, text: str, hard: str = "", ask: str = "") -> tuple:
     """A progress report by the unit's officer (text, difficulties, proposals)."""
     return (day, hour, "report", progress, text, hard, ask)
@@ -205,7 +242,7 @@ def _return(day: int, hour: int, reason: str) -> tuple:
 # at (day after the meeting, hour).
 HISTORY: dict[tuple[int, str], list[tuple]] = {
     (1, "noivu"): [
-        _report(5, 9, 30, "Đã tham mưu ban hành Kế hoạch CCHC năm 2022, phân công từng đơn vị."),
+        _report(5, 9, 30, "Đã tham mưu ban hành Kế hoạch CCHC năm {year}, phân công từng đơn vị."),
         _report(12, 15, 45, "Đã tham mưu văn bản đôn đốc thực hiện kết luận của Ban Chỉ đạo."),
     ],
     (1, "vanphong"): [
@@ -216,7 +253,7 @@ HISTORY: dict[tuple[int, str], list[tuple]] = {
             9,
             14,
             20,
-            "Đã xây dựng dự thảo Kế hoạch kiểm tra công tác CCHC năm 2022.",
+            "Đã xây dựng dự thảo Kế hoạch kiểm tra công tác CCHC năm {year}.",
             "Cán bộ làm công tác CCHC còn mỏng, phải kiêm nhiệm nhiều việc.",
             "Đề nghị Thanh tra quận, Phòng Tư pháp cử cán bộ tham gia Đoàn kiểm tra.",
         ),
@@ -292,7 +329,7 @@ HISTORY: dict[tuple[int, str], list[tuple]] = {
             14,
             10,
             "Đã rà soát hạ tầng mạng, máy trạm tại các phường; nhiều máy tính đã cũ.",
-            "Chưa có nguồn kinh phí nâng cấp hạ tầng năm 2022.",
+            "Chưa có nguồn kinh phí nâng cấp hạ tầng năm {year}.",
             "Đề nghị xác định thời hạn sau khi Phòng TC-KH cân đối, bổ sung dự toán kinh phí.",
         ),
     ],
@@ -443,14 +480,14 @@ def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
     application's (``User.set_password``), so a demo site's logins are hashed as real ones.
     """
     rows = [
-        ("admin", "Quản trị hệ thống", "admin", None),
+        ("admin", PEOPLE["admin"], "admin", None),
         ("lanhdao", CHAIR_NAME, "leader", None),
-        ("tonghop", "Chuyên viên tổng hợp Văn phòng HĐND và UBND quận", "secretary", None),
-        ("theodoi", "Thành viên Ban Chỉ đạo CCHC quận", "viewer", None),
+        ("tonghop", PEOPLE["tonghop"], "secretary", None),
+        ("theodoi", PEOPLE["theodoi"], "viewer", None),
     ]
     for code, unit in units.items():
         prefix = "p" if unit.kind == "ward" else "pb"
-        rows.append((f"{prefix}.{code}", f"Cán bộ đầu mối {unit.name}", "officer", unit))
+        rows.append((f"{prefix}.{code}", PEOPLE[code], "officer", unit))
     users = {}
     for username, full_name, role, unit in rows:
         user = User(
@@ -470,7 +507,7 @@ def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
 def _meeting(held_on: date, author: User) -> Meeting:
     now = get_clock().now()
     meeting = Meeting.create(
-        title=MEETING_TITLE,
+        title=_in_year(MEETING_TITLE, held_on.year),
         held_on=held_on,
         place="Trụ sở UBND quận Hồng Bàng, số 6 đường Hồng Bàng, phường Sở Dầu",
         chair_name=CHAIR_NAME,
@@ -496,6 +533,7 @@ def _task(
     units: dict[str, Unit],
 ) -> Task:
     title, content, field, kind, due_day, leads, coordinating = spec
+    title, content = (_in_year(text, meeting.held_on.year) for text in (title, content))
     now = get_clock().now()
     task = Task.create(
         meeting=meeting,
@@ -523,13 +561,15 @@ def _task(
 
 def _replay(task: Task, number: int, users: dict[str, User], at) -> None:
     leader = users["lanhdao"]
+    year = task.meeting.held_on.year
     for assignment in task.assignments.order_by(Assignment.id):
         unit = assignment.unit
         officer = users[f"{'p' if unit.kind == 'ward' else 'pb'}.{unit.code}"]
         for day, hour, action, *args in HISTORY.get((number, unit.code), []):
             with _clock_at(at(day, hour)):
                 if action == "report":
-                    progress, text, difficulties, proposals = args
+                    progress, *texts = args
+                    text, difficulties, proposals = (_in_year(t, year) for t in texts)
                     workflow.post_report(
                         assignment, officer, text, progress, difficulties, proposals
                     )

@@ -42,6 +42,7 @@ def triggers(app: Flask) -> dict[str, CronTrigger]:
     digest_day, digest_hour, digest_minute = app.config["WEEKLY_DIGEST_AT"]
     summary_day, summary_hour, summary_minute = app.config["LEADER_SUMMARY_AT"]
     due_hour, due_minute = app.config["DUE_SOON_AT"]
+    pending_hour, pending_minute = app.config["LEADER_PENDING_AT"]
     return {
         "weekly_digest": CronTrigger(
             day_of_week=digest_day, hour=digest_hour, minute=digest_minute, timezone=tz
@@ -50,6 +51,7 @@ def triggers(app: Flask) -> dict[str, CronTrigger]:
             day_of_week=summary_day, hour=summary_hour, minute=summary_minute, timezone=tz
         ),
         "due_soon": CronTrigger(hour=due_hour, minute=due_minute, timezone=tz),
+        "leader_pending": CronTrigger(hour=pending_hour, minute=pending_minute, timezone=tz),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import wraps
 from gettext import NullTranslations
 from typing import ParamSpec, TypeVar
@@ -21,6 +21,8 @@ from tracker.core.clock import get_clock
 from tracker.mail.outbox import enqueue
 from tracker.models import Assignment, Meeting, OutboxMessage, Task, Unit, User
 from tracker.models.assignments import ROLES, STATUSES
+from tracker.models.tasks import REPORT_CADENCES
+from tracker.tasks import cadence
 
 BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
@@ -138,6 +140,15 @@ class Item:
     progress: int
     last_report: str
     url: str
+    # Ongoing work ("thường xuyên") has no deadline: its reporting cadence, and the last day of
+    # the period whose report is awaited (this period's, or the next one's once reported).
+    ongoing: bool = False
+    cadence: str = ""
+    report_due_on: str = ""
+    report_next: bool = False
+    # Work the leader returned: when, and the leader's reason.
+    returned_on: str = ""
+    return_reason: str = ""
 
 
 def listing():
@@ -152,9 +163,11 @@ def listing():
         Assignment.deadline,
         Assignment.last_report_at,
         Assignment.created_at,
+        Assignment.deadline_kind,
         Task.id,
         Task.title,
         Task.meeting,
+        Task.report_cadence,
         Meeting.id,
         Meeting.title,
         Meeting.notice_number,
@@ -164,7 +177,12 @@ def listing():
 
 
 class Lines:
-    """Makes the items of one run as of ``at``; labels are translated once, not per item."""
+    """Makes the items of one run as of ``at``; labels are translated once, not per item.
+
+    A run that knows more sets it before making lines: ``report_due``, the ids of the ongoing
+    work whose current period has no report yet (the others' next report is the next
+    period's), and ``returns``, the date and reason of the leader's last return by id.
+    """
 
     def __init__(self, at: datetime) -> None:
         clock = get_clock()
@@ -175,6 +193,9 @@ class Lines:
         self.statuses = {code: gettext(label) for code, label in STATUSES.items()}
         self.roles = {code: gettext(label) for code, label in ROLES.items()}
         self.meetings: dict[int | None, str] = {}
+        self.cadences = {code: gettext(label) for code, label in REPORT_CADENCES.items()}
+        self.report_due: set[int] | None = None
+        self.returns: dict[int, tuple[str, str]] = {}
 
     def meeting(self, assignment: Assignment) -> str:
         meeting_id = assignment.task.meeting_id
@@ -182,10 +203,29 @@ class Lines:
             self.meetings[meeting_id] = meeting_label(assignment)
         return self.meetings[meeting_id]
 
+    def reporting(self, assignment: Assignment) -> dict[str, object]:
+        """What an ongoing assignment's line says instead of a deadline."""
+        if assignment.deadline_kind != "ongoing":
+            return {}
+        code = cadence.cadence_of(assignment)
+        if code is None:
+            return {"ongoing": True}
+        _start, end = cadence.period_bounds(code, self.today)
+        reported = self.report_due is not None and assignment.id not in self.report_due
+        if reported:
+            _start, end = cadence.period_bounds(code, end + timedelta(days=1))
+        return {
+            "ongoing": True,
+            "cadence": self.cadences[code],
+            "report_due_on": fmt_date(end),
+            "report_next": reported,
+        }
+
     def __call__(self, assignment: Assignment) -> Item:
         """The line of ``assignment`` (task, meeting and unit joined)."""
         deadline = assignment.deadline
         report = assignment.last_report_at
+        returned_on, reason = self.returns.get(assignment.id, ("", ""))
         return Item(
             id=assignment.id,
             title=assignment.task.title,
@@ -199,6 +239,9 @@ class Lines:
             progress=assignment.progress,
             last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
             url=self.base + path_for("assignments.view", assignment_id=assignment.id),
+            returned_on=returned_on,
+            return_reason=reason,
+            **self.reporting(assignment),
         )
 
 

@@ -1,9 +1,10 @@
-"""The unit's weekly digest: overdue, due this week, due next week, ongoing work whose report
-is due, not updated for a while.
+"""The unit's weekly digest: work the leader returned (with the reason), overdue, due this
+week, due next week, ongoing work whose report is due, not updated for a while.
 
-All units are built from four queries (their open work with task, meeting and unit joined;
-the reports of the current periods of ongoing work; the officers; the opt-outs), never one
-query per unit. A unit with nothing in any section gets no mail.
+All units are built from five queries at most (their open work with task, meeting and unit
+joined; the reports of the current periods of ongoing work; the leader's reasons for returned
+work; the officers; the opt-outs), never one query per unit. A unit with nothing in any
+section gets no mail.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask_babel import gettext
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
-from tracker.models import UNIT_KINDS, Assignment, Task, Unit, User
+from tracker.models import UNIT_KINDS, Assignment, Submission, Task, Unit, User
 from tracker.policy import users_allowed
 from tracker.reminders import periods
 from tracker.reminders.common import (
@@ -26,6 +27,7 @@ from tracker.reminders.common import (
     Item,
     Lines,
     Mail,
+    fmt_date,
     in_mail_locale,
     listing,
     render_mail,
@@ -36,9 +38,10 @@ from tracker.tasks import cadence
 
 KIND = "weekly_digest"
 
-SECTIONS = ("overdue", "this_week", "next_week", "report_due", "stale")
+SECTIONS = ("returned", "overdue", "this_week", "next_week", "report_due", "stale")
 
 TITLES = {
+    "returned": N_("Nhiệm vụ bị trả lại, cần thực hiện lại"),
     "overdue": N_("Nhiệm vụ quá hạn"),
     "this_week": N_("Nhiệm vụ đến hạn trong tuần này"),
     "next_week": N_("Nhiệm vụ đến hạn trong tuần sau"),
@@ -55,6 +58,7 @@ SECTION_LINKS = {"overdue": {"category": "overdue"}}
 
 # How each section is counted in the subject line.
 COUNTS = {
+    "returned": N_("%(n)s bị trả lại"),
     "overdue": N_("%(n)s quá hạn"),
     "this_week": N_("%(n)s đến hạn trong tuần"),
     "next_week": N_("%(n)s đến hạn tuần sau"),
@@ -137,18 +141,30 @@ def _open_work(window: Window, unit_id: int | None):
     )
     # Ongoing work with a reporting cadence may be "report due" (decided by cadence.due_now).
     ongoing = (Assignment.deadline_kind == "ongoing") & (Task.report_cadence != "")
-    query = (
-        listing()
-        .select_extend(Assignment.deadline_kind, Task.report_cadence)
-        .where(
-            Unit.active == True,  # noqa: E712
-            Assignment.status.in_(ACTIONABLE),
-            (Assignment.deadline <= window.next_sunday) | stale | ongoing,
-        )
+    returned = Assignment.status == "returned"
+    query = listing().where(
+        Unit.active == True,  # noqa: E712
+        Assignment.status.in_(ACTIONABLE),
+        (Assignment.deadline <= window.next_sunday) | stale | ongoing | returned,
     )
     if unit_id is not None:
         query = query.where(Assignment.unit == unit_id)
     return query
+
+
+def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The date and reason of the leader's last return of each of ``ids`` (one query)."""
+    if not ids:
+        return {}
+    found: dict[int, tuple[str, str]] = {}
+    query = (
+        Submission.select(Submission.assignment, Submission.decided_at, Submission.decision_reason)
+        .where(Submission.assignment.in_(ids), Submission.decision == "returned")
+        .order_by(Submission.decided_at, Submission.id)
+    )
+    for row in query:  # the latest comes last and stays
+        found[row.assignment_id] = (fmt_date(row.decided_at), row.decision_reason)
+    return found
 
 
 def template_context() -> dict[str, object]:
@@ -163,9 +179,17 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     by_unit: dict[int, Digest] = {}
     work = list(_open_work(window, unit_id))
     report_due = cadence.due_now(work, window.today)
+    line.report_due = report_due
+    line.returns = returns([a.id for a in work if a.status == "returned"])
     for assignment in work:
-        # Ongoing work has no deadline: a due report comes before "not updated".
-        name = "report_due" if assignment.id in report_due else window.section(assignment)
+        # Returned work first, whatever its deadline: the unit must do it again. Ongoing work
+        # has no deadline: a due report comes before "not updated".
+        if assignment.status == "returned":
+            name = "returned"
+        elif assignment.id in report_due:
+            name = "report_due"
+        else:
+            name = window.section(assignment)
         if name is None:
             continue
         digest = by_unit.get(assignment.unit_id)

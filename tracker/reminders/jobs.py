@@ -15,7 +15,7 @@ from datetime import datetime
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import JobRun
-from tracker.reminders import digest, due_soon, periods, summary
+from tracker.reminders import digest, due_soon, pending, periods, summary
 from tracker.reminders.common import Mail
 
 
@@ -32,10 +32,16 @@ JOBS: dict[str, Job] = {
     "weekly_digest": Job("weekly_digest", periods.week_key, digest.build),
     "leader_summary": Job("leader_summary", periods.week_key, summary.build),
     "due_soon": Job("due_soon", periods.day_key, due_soon.build),
+    "leader_pending": Job("leader_pending", periods.day_key, pending.build),
 }
 
 # The names the command line uses (`tracker send-reminders --kind ...`).
-CLI_KINDS = {"weekly": "weekly_digest", "summary": "leader_summary", "due-soon": "due_soon"}
+CLI_KINDS = {
+    "weekly": "weekly_digest",
+    "summary": "leader_summary",
+    "due-soon": "due_soon",
+    "pending": "leader_pending",
+}
 
 
 def period_of(job: str, at: datetime) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext
 
 from tracker.core import timeliness
 from tracker.core.clock import get_clock
@@ -18,7 +19,7 @@ from tracker.mail.recipients import opted_out
 from tracker.models import User
 from tracker.overview import queries
 from tracker.policy import users_allowed
-from tracker.reminders import periods
+from tracker.reminders import pending, periods, text_table
 from tracker.reminders.common import Lines, Mail, in_mail_locale, render_mail, subject
 
 KIND = "leader_summary"
@@ -41,6 +42,22 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
 
 
+def table(rows: list, totals) -> list[str]:
+    """The units' counts as an aligned plain-text table: the categories that occur (in the
+    overview's order), the total and the on-time rate; one line per unit, then the total."""
+    shown = [cat for cat in timeliness.ORDER if totals.counts[cat]]
+    headings = [gettext(timeliness.CATEGORIES[cat]) for cat in shown]
+    headings += [gettext("Tổng số"), gettext("Tỷ lệ đúng hạn")]
+
+    def cells(row) -> list[str]:
+        counts = [str(row.counts[cat]) for cat in shown]
+        return counts + [str(row.total), percent(row.on_time_rate)]
+
+    body = [[row.unit.name, *cells(row)] for row in rows]
+    body.append([gettext("Tổng cộng"), *cells(totals)])
+    return text_table.render(gettext("Đơn vị"), headings, body)
+
+
 @in_mail_locale
 def build(at: datetime) -> list[Mail]:
     """One summary per leader and secretary for the week of ``at``; none without any work."""
@@ -57,6 +74,8 @@ def build(at: datetime) -> list[Mail]:
     line = Lines(at)
     listed = queries.overdue(queries.Filters(), today, window).limit(OVERDUE_LIMIT)
     overdue = [line(a) for a in listed]
+    n_submitted, n_extensions = pending.counts()
+    shown = [r for r in rows if r.total]
     week = periods.week_of(today)
     label = periods.week_label(week)
     n_overdue = totals.counts["overdue"]
@@ -77,8 +96,11 @@ def build(at: datetime) -> list[Mail]:
             person=person,
             today=today,
             week_label=label,
-            rows=[r for r in rows if r.total],
+            rows=shown,
+            table=table(shown, totals),
             totals=totals,
+            n_submitted=n_submitted,
+            n_extensions=n_extensions,
             order=timeliness.ORDER,
             categories=timeliness.CATEGORIES,
             percent=percent,
@@ -96,7 +118,12 @@ def build(at: datetime) -> list[Mail]:
                 recipients=[person.email] if person.email else [],
                 missing=[] if person.email else [name],
                 user=person,
-                counts={"units": len([r for r in rows if r.total]), "overdue": n_overdue},
+                counts={
+                    "units": len(shown),
+                    "overdue": n_overdue,
+                    "submitted": n_submitted,
+                    "extensions": n_extensions,
+                },
             )
         )
     return mails

@@ -1,16 +1,22 @@
-"""A unit's weekly digest on the web: its preview, and "send now" (idempotent per week)."""
+"""A unit's weekly digest on the web: its preview, and "send now" (idempotent per week).
+
+The preview page shows the mail itself in a sandboxed frame (``preview_mail``, served with
+its own CSP by tracker/mail/preview.py), so the mail looks as it will and the page keeps the
+site's CSP.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.core.clock import get_clock
 from tracker.core.db import database
+from tracker.mail import preview as mail_preview
 from tracker.models import MESSAGE_STATUSES, OutboxMessage, Unit
 from tracker.models.audit import record
 from tracker.policy import can, get_or_403
@@ -41,6 +47,7 @@ def _page(unit: Unit, notice: str = "", category: str = "info") -> Response:
         "link": link,
         "fmt": fmt_date,
         "statuses": MESSAGE_STATUSES,
+        "sandbox": mail_preview.SANDBOX,
     }
     return render("reminders/digest.html", block="digest_status", **context)
 
@@ -51,6 +58,17 @@ def preview(unit_id: int) -> Response:
     """This week's digest of a unit, as it would be mailed (who may see the unit's work)."""
     unit = get_or_403(current_user, "unit.view", Unit, unit_id)
     return _page(unit)
+
+
+@bp.route("/units/<int:unit_id>/digest/mail")
+@login_required
+def preview_mail(unit_id: int) -> Response:
+    """This week's digest of a unit, the mail's HTML alone: the frame of the preview page."""
+    unit = get_or_403(current_user, "unit.view", Unit, unit_id)
+    found = digest.for_unit(unit.id, get_clock().now())
+    if found is None:
+        abort(404)
+    return mail_preview.document(found[1].body_html)
 
 
 @bp.route("/units/<int:unit_id>/digest/send", methods=["POST"])

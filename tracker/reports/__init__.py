@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from tracker.reports import frozen, views  # noqa: E402, F401  (routes register themselves on bp)
+from tracker.reports import frozen, print_views, views  # noqa: E402, F401  (routes register themselves on bp)

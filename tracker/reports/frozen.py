@@ -17,10 +17,12 @@ from tracker.models import FrozenReport, User
 from tracker.models.audit import record
 from tracker.policy import require
 from tracker.reports import bp, report
+from tracker.reports.letterhead import print_options
 from tracker.reports.params import parse
+from tracker.reports.print_views import print_page
 from tracker.reports.views import (
+    INVALID,
     form_again,
-    print_page,
     report_context,
     requested_params,
     xlsx_response,
@@ -123,13 +125,20 @@ def _get(report_id: int) -> FrozenReport:
 @login_required
 def frozen_view(report_id: int) -> Response:
     """A frozen report as it was frozen, with the links to export and print it."""
-    frozen = _get(report_id)
+    return frozen_page(_get(report_id))
+
+
+def frozen_page(frozen: FrozenReport, print_raw=None, print_errors=None, status=200) -> Response:
+    """The frozen report's page; ``print_raw`` and ``print_errors``: the print options again."""
     creator = User.get_or_none(User.id == frozen.created_by_id) if frozen.created_by_id else None
     return render(
         "reports/frozen.html",
+        status=status,
         frozen=frozen,
         creator=creator,
         live_url=url_for("reports.index", **frozen.params_dict),
+        print_raw=print_raw or {},
+        print_errors=print_errors or {},
         **report_context(frozen.summary_data),
     )
 
@@ -144,8 +153,12 @@ def frozen_export(report_id: int) -> Response:
 @bp.route("/frozen/<int:report_id>/print")
 @login_required
 def frozen_print(report_id: int) -> Response:
+    """The frozen report on paper, with the same options as the live one."""
     frozen = _get(report_id)
-    rows = frozen.detail_rows
+    head, raw = print_options(request.args)
+    if head.errors:
+        return frozen_page(frozen, print_raw=raw, print_errors=head.errors, status=INVALID)
+    rows = frozen.detail_rows if head.detail else []
     return print_page(
-        frozen.summary_data, rows[: report.DETAIL_LIMIT_PRINT], len(rows), frozen=frozen
+        frozen.summary_data, rows[: report.DETAIL_LIMIT_PRINT], len(rows), head, frozen=frozen
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -35,18 +35,6 @@ def number(value: float | None) -> str:
 def day(value: str | None) -> str:
     """An ISO date (as frozen reports keep them) in the page's date format."""
     return format_date(date.fromisoformat(value), "dd/MM/yyyy") if value else "—"
-
-
-def issue_line(when: date) -> str:
-    """The place and date of issue: "Hải Phòng, ngày 15 tháng 5 năm 2026"."""
-    place = current_app.config.get("REPORT_PLACE", "Hải Phòng")
-    return _(
-        "%(place)s, ngày %(d)d tháng %(m)d năm %(y)d",
-        place=place,
-        d=when.day,
-        m=when.month,
-        y=when.year,
-    )
 
 
 def form_context(raw: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
@@ -118,14 +106,28 @@ def live_report(limit: int | None = None) -> tuple[ReportParams, dict[str, Any],
 def index() -> Response:
     """Choose a period and scope; see the table, the ranking and the charts."""
     require(current_user, "report.view")
-    today, params = requested_params()
-    data = report.summary(params, today, current_user, trend=False)
+    _today, params = requested_params()
+    return index_page(params)
+
+
+def index_page(
+    params: ReportParams,
+    print_raw: dict[str, str] | None = None,
+    print_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The report page; ``print_raw`` and ``print_errors``: the print options again, with
+    what is wrong beside its field."""
+    data = report.summary(params, get_clock().today(), current_user, trend=False)
     # The default scope left out: the forms and the charts' URLs stay short.
     args = {k: v for k, v in params.args().items() if (k, v) != ("scope", "all")}
     return render(
         "reports/index.html",
+        status=status,
         params=params,
         args=args,
+        print_raw=print_raw or {},
+        print_errors=print_errors or {},
         freeze_allowed=can(current_user, "report.freeze"),
         images=(
             (url_for("reports.units_chart", **args), charts.unit_bars_height(len(data["rows"]))),
@@ -240,22 +242,3 @@ def export() -> Response:
     """The report as .xlsx: the summary sheet and the detailed list."""
     params, data, rows = live_report()
     return xlsx_response(data, rows, f"bao-cao-{params.start}-{params.end}")
-
-
-def print_page(data: dict[str, Any], rows: list[dict], total: int, frozen=None) -> Response:
-    return render(
-        "reports/print.html",
-        rows=rows,
-        total_rows=total,
-        issued=issue_line(get_clock().today()),
-        frozen=frozen,
-        **report_context(data),
-    )
-
-
-@bp.route("/print")
-@login_required
-def print_view() -> Response:
-    """An A4 landscape page for the browser to print or save as PDF."""
-    _params, data, rows = live_report(limit=report.DETAIL_LIMIT_PRINT)
-    return print_page(data, rows, data["totals"]["assigned"])

@@ -12,7 +12,7 @@ from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import record
-from tracker.tasks.forms import UnitChoice
+from tracker.tasks.unit_choice import UnitChoice
 
 
 def give_units(task: Task, actor: User, form: UnitChoice) -> list[Assignment]:

@@ -1,42 +1,32 @@
-"""Task forms, and choosing the units (directly or through groups) a task is given to."""
+"""Task forms: a task's own fields, and with them the units it is given to (``unit_choice``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, NumberRange
 
-from tracker.core.params import optional_id, parse_id
 from tracker.meetings.forms import strip
 from tracker.models import (
     DEADLINE_KINDS,
     FIELDS,
     REPORT_CADENCES,
-    UNIT_KINDS,
     Meeting,
-    Unit,
-    UnitGroup,
-    UnitGroupMember,
 )
 from tracker.tasks.deadlines import meeting_deadline_error
+from tracker.tasks.unit_choice import UnitChoice
 from tracker.tasks.workdays import MAX_WORKING_DAYS, add_working_days
 from tracker.web.forms import REQUIRED, BaseForm, VNDateField, max_len, optional, required
 
-UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
-GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")
 DEADLINE_MISSING = _l("Vui lòng nhập hạn hoàn thành khi chọn “Có thời hạn”.")
-LEAD_MISSING = _l("Vui lòng chọn đơn vị chủ trì, hoặc đánh dấu “Mỗi đơn vị cùng chủ trì”.")
 NOTHING_CHOSEN = _l("Vui lòng chọn ít nhất một đơn vị hoặc nhóm đơn vị.")
 MAX_NUMBER = 100_000
 WORKING_DAYS_ERROR = _l("Số ngày làm việc phải là số nguyên từ 1 đến 365.")
@@ -50,11 +40,6 @@ def notice_day(meeting: Meeting | None) -> date | None:
     if meeting is None:
         return None
     return meeting.notice_date or meeting.held_on
-
-
-def _kind_label(kind: str) -> str:
-    """A unit kind's name in the user's language (the unit lists' headings)."""
-    return gettext(UNIT_KINDS[kind]) if kind in UNIT_KINDS else kind
 
 
 class TaskForm(BaseForm):
@@ -174,73 +159,12 @@ class TaskForm(BaseForm):
         }
 
 
-class UnitChoice:
-    """Fields choosing units: one lead unit, further units and unit groups (coordinating)."""
-
-    lead = SelectField(
-        _l("Đơn vị chủ trì"),
-        coerce=optional_id,
-        invalid_value_message=UNIT_ERROR,
-        invalid_choice_message=UNIT_ERROR,
-    )
-    units = SelectMultipleField(
-        _l("Đơn vị phối hợp"),
-        coerce=parse_id,
-        invalid_value_message=UNIT_ERROR,
-        invalid_choice_message=UNIT_ERROR,
-    )
-    groups = SelectMultipleField(
-        _l("Nhóm đơn vị"),
-        coerce=parse_id,
-        invalid_value_message=GROUP_ERROR,
-        invalid_choice_message=GROUP_ERROR,
-    )
-    each_leads = BooleanField(_l("Mỗi đơn vị được chọn cùng chủ trì, thực hiện tại đơn vị mình"))
-
-    def set_unit_choices(self) -> None:
-        """Offer the active units (grouped by kind) and the unit groups."""
-        units = [
-            SelectChoice(u.id, u.name, optgroup=_kind_label(u.kind)) for u in Unit.active_ordered()
-        ]
-        self.lead.choices = [SelectChoice("", gettext("— Chọn đơn vị chủ trì —")), *units]
-        self.units.choices = units
-        self.groups.choices = [SelectChoice(g.id, g.name) for g in UnitGroup.select()]
-
-    def anything_chosen(self) -> bool:
-        return bool(self.lead.data or self.units.data or self.groups.data)
-
-    def check_lead(self, needs_lead: bool) -> bool:
-        """Whether a lead is given when one is needed (else an error beside the field)."""
-        if needs_lead and self.lead.data is None and not self.each_leads.data:
-            self.lead.errors.append(LEAD_MISSING)
-            return False
-        return True
-
-    def chosen(self) -> dict[str, list[Unit]]:
-        """The chosen active units by role; a unit chosen twice (directly, by group) once."""
-        direct = set(self.units.data or [])
-        if self.lead.data is not None:
-            direct.add(self.lead.data)
-        in_groups = UnitGroupMember.select(UnitGroupMember.unit).where(
-            UnitGroupMember.group.in_(self.groups.data or [])
-        )
-        units = list(
-            Unit.active_ordered().where(Unit.id.in_(list(direct)) | Unit.id.in_(in_groups))
-        )
-        if self.each_leads.data:
-            return {"lead": units, "coordinating": []}
-        return {
-            "lead": [u for u in units if u.id == self.lead.data],
-            "coordinating": [u for u in units if u.id != self.lead.data],
-        }
-
-
 class TaskCreateForm(UnitChoice, TaskForm):
     """A new task and, in the same step, the units it is given to."""
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        return self.check_lead(self.anything_chosen()) and ok
+        return self.check_units(self.anything_chosen()) and ok
 
 
 class AssignForm(UnitChoice, BaseForm):
@@ -255,4 +179,4 @@ class AssignForm(UnitChoice, BaseForm):
         if not self.anything_chosen():
             self.units.errors.append(NOTHING_CHOSEN)
             return False
-        return self.check_lead(not self.has_lead) and ok
+        return self.check_units(not self.has_lead) and ok

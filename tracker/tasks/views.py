@@ -17,7 +17,7 @@ from tracker.core.i18n import N_
 from tracker.meetings.queries import assignments_by_task, unit_summary
 from tracker.models import Assignment, Meeting, Task, User
 from tracker.models.audit import changes, record
-from tracker.policy import can, get_or_403, require
+from tracker.policy import can, get_or_403, require, visible_assignment_ids
 from tracker.tasks.creation import create_task, give_units
 from tracker.tasks.forms import AssignForm, TaskCreateForm, TaskForm
 from tracker.web.lookup import get_or_404
@@ -61,12 +61,14 @@ def create(meeting_id: int) -> Response:
 def detail(task_id: int) -> Response:
     """A task, its units in brief, and a page of its assignments (lead units first).
 
-    Officers of a unit holding the task read them all. The summary counts every assignment;
-    htmx (the pager) gets only the units block.
+    Officers of a unit holding the task see every unit named, and the work of those the
+    policy lets them open (``shown``); the summary counts every unit and the statuses of
+    those. htmx (the pager) gets only the units block.
     """
     user = current_account()
     task = get_or_403(user, "task.view", Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
+    shown = visible_assignment_ids(user, assignments)
     per_page = current_app.config["PAGE_SIZE"]
     number = min(page_number(), max(1, ceil(len(assignments) / per_page)))
     start = (number - 1) * per_page
@@ -82,7 +84,7 @@ def detail(task_id: int) -> Response:
         task=task,
         meeting=task.meeting,
         page=page,
-        summary=unit_summary(assignments),
+        summary=unit_summary(assignments, shown),
         can_edit=can(user, "task.edit"),
         can_assign=can(user, "task.assign"),
     )
@@ -159,7 +161,7 @@ def edit(task_id: int) -> Response:
 @bp.route("/tasks/<int:task_id>/assign", methods=["GET", "POST"])
 @login_required
 def assign(task_id: int) -> Response:
-    """Give a task to more units (directly or through unit groups)."""
+    """Give a task to more units (directly or through unit groups), as lead or coordinating."""
     require(current_account(), "task.assign")
     task = get_or_404(Task, task_id)
     assignments = assignments_by_task([task.id]).get(task.id, [])
@@ -171,7 +173,7 @@ def assign(task_id: int) -> Response:
         "task": task,
         "meeting": task.meeting,
         "assignments": assignments,
-        "assigned_ids": {a.unit_id for a in assignments},
+        "assigned": {a.unit_id: a.role for a in assignments},
     }
     if request.method == "POST":
         if not form.validate():

@@ -23,7 +23,9 @@ __all__ = ["Catalog", "Deadline", "Draft", "Ref", "UnitInfo", "Unknown", "parse_
 TITLE_MAX = 160
 MAX_DRAFTS = 200
 TITLE_SHORT = 100
-TITLE_CUTS = (" nham ", " de ", " voi nhieu ", " dam bao ", " bao dam ", " doi voi ")
+# A long clause loses its purpose or manner, never what completes it ("đảm bảo các điều kiện
+# để …" stays whole).
+TITLE_CUTS = (" nham ", " voi nhieu ", " doi voi ")
 COORD_BEFORE = re.compile(r"phoi hop(\s+(chat che\s+)?(voi|cung))?[\s,]*(cac\s+)?$")
 RECIPIENT_BEFORE = re.compile(r"(\bve|\bgui|\btrinh|\bden|\btoi|\bcho|\bcua|\bbao cao|\btai)\s*$")
 DIRECTED_BEFORE = re.compile(r"^\s*(chi dao|huong dan|don doc)\s+(cac\s+)?$")
@@ -142,6 +144,12 @@ def _draft(piece_text: str, context: list[str], catalog: Catalog, meeting_day: d
                 break
     lead_ids = {i for r in lead for i in r.ids}
     coord = [r for r in coord if not set(r.ids) <= lead_ids]
+    unknown = catalog.unknowns(piece_text, mentions)
+    folded = fold(piece_text)
+    for u in unknown:  # a name after "phối hợp (với)" would coordinate
+        at = folded.find(fold(u.text))
+        if at > 0 and COORD_BEFORE.search(folded[:at]):
+            u.role = "coordinating"
     return Draft(
         title=make_title(piece_text, mentions, deadline),
         text=tidy(piece_text),
@@ -149,7 +157,7 @@ def _draft(piece_text: str, context: list[str], catalog: Catalog, meeting_day: d
         coordinating=coord,
         deadline=deadline,
         field=classify(piece_text),
-        unknown=catalog.unknowns(piece_text, mentions),
+        unknown=unknown,
     )
 
 

@@ -10,6 +10,7 @@ from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
+from tracker.meetings.notice.choices import from_values, is_key
 from tracker.meetings.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
 from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
 from tracker.models.audit import record
@@ -64,7 +65,9 @@ def to_dict(draft) -> dict:
         "field": draft.field,
         "phrase": dl.phrase,
         "notes": notes,
-        "unknown": [{"text": u.text, "suggestions": u.suggestions} for u in draft.unknown],
+        "unknown": [
+            {"text": u.text, "suggestions": u.suggestions, "role": u.role} for u in draft.unknown
+        ],
     }
 
 
@@ -77,8 +80,18 @@ def parse_date(value: str) -> date | None:
     return None
 
 
-def from_form(form, count: int, previous: list[dict]) -> list[dict]:
-    """The drafts as the review form sends them (the parser's notes kept from before)."""
+def _working_days(value: str) -> int | str | None:
+    """A typed number of working days: the number, or the text as typed when it is none."""
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) < 7 else value
+
+
+def from_form(
+    form, count: int, previous: list[dict], catalog: Catalog, meeting: Meeting
+) -> list[dict]:
+    """The drafts as the review form sends them (the parser's notes kept from before): units
+    as chosen from the list, and the date a number of working days gives."""
     drafts = []
     for i in range(min(count, MAX_DRAFTS)):
         old = previous[i] if i < len(previous) else {}
@@ -87,17 +100,23 @@ def from_form(form, count: int, previous: list[dict]) -> list[dict]:
             return (form.get(f"d-{i}-{name}", default) or "").strip()
 
         deadline = get("deadline")
-        working_days = old.get("working_days")
-        if deadline != old.get("deadline", ""):
-            working_days = None  # the date was changed by hand
         kind = get("deadline_kind", "none")
+        if f"d-{i}-working_days" in form:
+            working_days = _working_days(get("working_days"))
+            if kind == "date" and isinstance(working_days, int) and not deadline:
+                if 0 < working_days <= MAX_WORKING_DAYS:
+                    deadline = add_working_days(start_day(meeting), working_days).isoformat()
+        else:  # a form without the field (an older page): the parsed number, if kept
+            working_days = old.get("working_days")
+            if deadline != old.get("deadline", ""):
+                working_days = None  # the date was changed by hand
         drafts.append(
             {
                 "include": form.get(f"d-{i}-include") == "1",
                 "title": get("title"),
                 "content": get("content"),
-                "lead": get("lead"),
-                "coordinating": get("coordinating"),
+                "lead": from_values(form.getlist(f"d-{i}-lead"), catalog),
+                "coordinating": from_values(form.getlist(f"d-{i}-coordinating"), catalog),
                 "deadline_kind": kind,
                 "deadline": deadline,
                 "working_days": working_days,
@@ -110,6 +129,14 @@ def from_form(form, count: int, previous: list[dict]) -> list[dict]:
             }
         )
     return drafts
+
+
+def by_working_days(draft: dict, meeting: Meeting) -> date | None:
+    """The deadline a draft's number of working days gives, counted from the notice."""
+    n = draft.get("working_days")
+    if draft["deadline_kind"] != "date" or type(n) is not int or not 0 < n <= MAX_WORKING_DAYS:
+        return None
+    return add_working_days(start_day(meeting), n)
 
 
 def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, list[str]], dict]:
@@ -125,7 +152,13 @@ def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, li
 
     lead, lead_unknown = catalog.resolve(draft["lead"])
     coord, coord_unknown = catalog.resolve(draft["coordinating"])
-    resolved = {"lead": lead, "coordinating": coord, "unknown": lead_unknown + coord_unknown}
+    resolved = {
+        "lead": lead,
+        "coordinating": coord,
+        "unknown_lead": lead_unknown,
+        "unknown_coordinating": coord_unknown,
+        "by_days": by_working_days(draft, meeting),
+    }
     if not draft["include"]:
         return errors, resolved
     if not draft["title"]:
@@ -134,10 +167,11 @@ def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, li
         err("title", N_("Tên nhiệm vụ tối đa 300 ký tự."))
     if len(draft["content"]) > CONTENT_MAX:
         err("content", N_("Nội dung tối đa 20.000 ký tự."))
-    if lead_unknown:
-        err("lead", N_("Có tên đơn vị không nhận ra."))
-    if coord_unknown:
-        err("coordinating", N_("Có tên đơn vị không nhận ra."))
+    for name, unknown in (("lead", lead_unknown), ("coordinating", coord_unknown)):
+        if any(is_key(u.text) for u in unknown):
+            err(name, N_("Đơn vị không hợp lệ hoặc đã ngừng hoạt động."))
+        elif unknown:
+            err(name, N_("Có tên đơn vị không nhận ra."))
     if not lead and not lead_unknown:
         err("lead", N_("Vui lòng nêu ít nhất một đơn vị chủ trì."))
     if draft["field"] not in FIELDS:
@@ -145,6 +179,8 @@ def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, li
     kind = draft["deadline_kind"]
     if kind not in KINDS:
         err("deadline_kind", N_("Loại thời hạn không hợp lệ."))
+    elif kind == "date" and draft.get("working_days") is not None:
+        _check_working_days(draft, resolved["by_days"], meeting, err)
     elif kind == "date":
         if not draft["deadline"]:
             if draft["notes"]:
@@ -158,6 +194,20 @@ def check(draft: dict, catalog: Catalog, meeting: Meeting) -> tuple[dict[str, li
     elif kind == "ongoing" and draft["cadence"] not in REPORT_CADENCES:
         err("cadence", N_("Vui lòng chọn kỳ báo cáo cho nhiệm vụ thường xuyên."))
     return errors, resolved
+
+
+def _check_working_days(draft: dict, day: date | None, meeting: Meeting, err) -> None:
+    """A number of working days as the task form takes it: 1 to 365, instead of a date (not
+    as well as another one), giving a day not before the meeting or its notice."""
+    if day is None:
+        err("working_days", N_("Số ngày làm việc phải là số nguyên từ 1 đến 365."))
+    elif draft["deadline"] and parse_date(draft["deadline"]) != day:
+        err(
+            "working_days",
+            N_("Vui lòng chỉ nhập một trong hai: hạn hoàn thành hoặc số ngày làm việc."),
+        )
+    elif error := meeting_deadline_error(meeting, day):
+        err("working_days", error)
 
 
 def _units_of(refs: list[Ref]) -> list[int]:
@@ -175,7 +225,6 @@ def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Cat
     in one mail, not one per task.
     """
     now = get_clock().now()
-    day = start_day(meeting)
     created = []
     with database.atomic(), signals.batched():
         number = Task.next_number(meeting)
@@ -186,10 +235,7 @@ def create_tasks(meeting: Meeting, actor: User, drafts: list[dict], catalog: Cat
             kind = draft["deadline_kind"]
             deadline = parse_date(draft["deadline"]) if kind == "date" else None
             working_days = draft.get("working_days") if kind == "date" else None
-            if working_days and not (
-                0 < working_days <= MAX_WORKING_DAYS
-                and add_working_days(day, working_days) == deadline
-            ):
+            if working_days and resolved["by_days"] != deadline:
                 working_days = None
             values = {
                 "number": number,

@@ -99,6 +99,7 @@ class Mention:
 class Unknown:
     text: str
     suggestions: list[str] = field(default_factory=list)
+    role: str = "lead"  # the field a suggestion goes to: "lead" or "coordinating"
 
 
 def split_aliases(value: str) -> list[str]:
@@ -202,6 +203,13 @@ class Catalog:
     @staticmethod
     def ref(unit: UnitInfo) -> Ref:
         return Ref(f"u{unit.id}", unit.name, (unit.id,))
+
+    def find(self, key: str) -> Ref | None:
+        """The unit (``u<id>``) or the group that a key of the unit list names, if any."""
+        if key[:1] == "u" and key[1:].isdigit():
+            unit = self.by_id.get(int(key[1:]))
+            return self.ref(unit) if unit else None
+        return next((r for r in self.group_refs.values() if r.key == key), None)
 
     def mentions(self, text: str) -> list[Mention]:
         """Non-overlapping unit and group mentions in ``text``, longest first, in text order."""
