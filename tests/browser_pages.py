@@ -11,7 +11,7 @@ from pathlib import Path
 from browser_support import ARTIFACTS, CHROMIUM
 from playwright.sync_api import Browser, Page, expect
 
-from tracker.models import Assignment, Submission, Task, Unit, User
+from tracker.models import Assignment, OutboxMessage, Submission, Task, Unit, User
 
 # The roles that use the system every day, with a demo account for each.
 ROLES = {"admin": "admin", "leader": "lanhdao", "officer": "p.sodau"}
@@ -54,10 +54,21 @@ LEADER_PAGES = (
     "queue-submitted",
     "queue-extensions",
     "reports",
+    "reports-print",
     "dashboard-list",
     "submission",
+    "task-new",
+    "notice",
 )
-ADMIN_PAGES = ("admin", "admin-users", "admin-units", "outbox")
+ADMIN_PAGES = (
+    "admin",
+    "admin-users",
+    "admin-units",
+    "admin-settings",
+    "admin-letterhead",
+    "outbox",
+    "outbox-message",
+)
 OFFICER_PAGES = ("submit",)
 ROLE_PAGES = {
     "admin": COMMON_PAGES + LEADER_PAGES + ADMIN_PAGES,
@@ -83,6 +94,7 @@ def main_pages(username: str) -> dict[str, str]:
         assignment = Assignment.select().where(Assignment.status == "submitted").first()
     task = Task.get_by_id(assignment.task_id)
     submission = Submission.select().order_by(Submission.id.desc()).first()
+    message = OutboxMessage.select().order_by(OutboxMessage.id).first()
     paths = {
         "home": "/",
         "meetings": "/meetings",
@@ -103,5 +115,11 @@ def main_pages(username: str) -> dict[str, str]:
         "admin-units": "/admin/units",
         "outbox": "/outbox",
         "submit": f"/assignments/{assignment.id}/submit",
+        "reports-print": "/reports/print",
+        "task-new": f"/meetings/{task.meeting_id}/tasks/new",
+        "notice": f"/meetings/{task.meeting_id}/notice",
+        "admin-settings": "/admin/settings",
+        "admin-letterhead": "/admin/letterhead",
+        "outbox-message": f"/outbox/{message.id}" if message else "/outbox",
     }
     return {name: paths[name] for name in ROLE_PAGES[user.role]}
