@@ -157,7 +157,20 @@ def test_empty_states(client, auth, world, factory):
     ("sort", "expected"),
     [
         (
+            # By default what needs the unit's action comes first (tests/test_unit_work_order.py).
             "",
+            [
+                "overdue",
+                "due_soon",
+                "on_time",
+                "no_deadline",
+                "done_late",
+                "done_on_time",
+                "cancelled",
+            ],
+        ),
+        (
+            "deadline",
             [
                 "done_late",
                 "overdue",
@@ -239,11 +252,11 @@ def test_pagination(app, client, auth, world, work):
     app.config["PAGE_SIZE"] = 3
     auth.login("p.sodau")
     first = client.get("/").get_data(as_text=True)
-    assert row_ids(first) == [work.done_late.id, work.overdue.id, work.done_on_time.id]
+    assert row_ids(first) == [work.overdue.id, work.due_soon.id, work.on_time.id]
     assert "Trang 1 / 3" in first and "7 mục" in first
     second = client.get("/?page=2").get_data(as_text=True)
-    assert row_ids(second) == [work.due_soon.id, work.cancelled.id, work.on_time.id]
-    assert row_ids(client.get("/?page=99").get_data(as_text=True)) == [work.no_deadline.id]
+    assert row_ids(second) == [work.no_deadline.id, work.done_late.id, work.done_on_time.id]
+    assert row_ids(client.get("/?page=99").get_data(as_text=True)) == [work.cancelled.id]
     filtered = client.get("/?status=new&page=2").get_data(as_text=True)
     assert row_ids(filtered) == [work.due_soon.id, work.on_time.id, work.no_deadline.id]
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from peewee import fn
 
 from tracker.assignments.forms import Row, build_row
-from tracker.assignments.queries import listing
+from tracker.assignments.queries import action_rank, listing
 from tracker.core import timeliness
 from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
@@ -35,6 +35,12 @@ SORTS = {
     "progress": [Assignment.progress, Assignment.id],
     "updated": [NullsLast(Assignment.last_report_at), Assignment.id],
 }
+
+
+def sorts() -> dict[str, list]:
+    """``SORTS`` and the default "action": what needs the unit's action first, then deadline."""
+    action = [action_rank(*timeliness.context()), *SORTS["deadline"]]
+    return {**SORTS, "action": action}
 
 
 def unit_assignments(unit_id: int):
@@ -131,7 +137,7 @@ def work_page(template: str, unit: Unit) -> Response:
     """Render a unit's work list page (or, to htmx, the list plus its counters)."""
     filters = WorkFilters.from_args(request.args)
     url = here()
-    sort, order = sort_key(SORTS, "deadline")
+    sort, order = sort_key(sorts(), "action")
     page = _page(unit.id, filters, order)
     rows: list[Row] = [build_row(a, current_user) for a in page.items]
     return render(
