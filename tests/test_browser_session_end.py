@@ -59,7 +59,7 @@ def test_htmx_action_after_the_session_ended_loads_the_login_page(setting, world
 
     end_session(browser, base, officer, how)
     # Opening the row's "Cập nhật" fetches its forms through htmx.
-    row.get_by_text("Cập nhật").click()
+    row.get_by_text("Cập nhật", exact=True).click()
 
     expect(officer).to_have_url(re.compile(r"/login\?next=%2F%3Fsort%3Ddeadline$"))
     expect(officer.locator("h1")).to_have_text("Đăng nhập")

@@ -53,7 +53,10 @@ def test_page_shows_details_and_warns_without_email(client, auth, world):
 def test_name_in_the_nav_links_to_the_profile(client, auth, world):
     auth.login("p.sodau")
     page = client.get("/meetings").get_data(as_text=True)
-    assert f'<a href="/profile" title="Hồ sơ cá nhân">{world.officer_a.full_name}</a>' in page
+    assert (
+        f'<a href="/profile" title="Hồ sơ cá nhân: {world.officer_a.full_name}">'
+        f"{world.officer_a.full_name}</a>"
+    ) in page
 
 
 def test_saving_turns_kinds_off_and_the_unit_mail_skips_the_user(client, auth, world):
