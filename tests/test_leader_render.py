@@ -1,0 +1,102 @@
+"""The leader's pages do work in proportion to what they show, not to the database (issue 13).
+
+Timing-independent: SQLite's virtual machine steps (``set_progress_handler``) and the SQL text
+of the statements stand in for milliseconds, so a shared, busy machine cannot make them flaky.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from unittest import mock
+
+import pytest
+
+from tracker.core import db
+from tracker.meetings.views import task_counts
+from tracker.models import Assignment, Task
+
+
+def _vm_steps(call: Callable[[], object]) -> int:
+    """How many SQLite VM instructions (in tens) ``call`` makes the database run."""
+    connection = db.database.connection()
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(tick, 10)
+    try:
+        call()
+    finally:
+        connection.set_progress_handler(None, 10)
+    return steps[0]
+
+
+def _statements(call: Callable[[], object]) -> list[str]:
+    database = db.database.obj
+    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
+        call()
+    return [c.args[0] for c in spy.call_args_list]
+
+
+def _more_tasks_elsewhere(factory, world, n: int) -> None:
+    """``n`` more tasks of ward A (lead, with ward B coordinating) in a meeting of its own."""
+    meeting = factory.meeting("Họp cũ", held_on=date(2025, 1, 6))
+    number = Task.next_number(meeting)
+    for i in range(n):
+        task = Task.create(
+            meeting=meeting,
+            number=number + i,
+            title=f"Nhiệm vụ cũ {i}",
+            deadline_kind="none",
+            created_at=world.task.created_at,
+            updated_at=world.task.updated_at,
+        )
+        factory.assignment(task, world.ward_a, role="lead")
+        factory.assignment(task, world.ward_b, role="coordinating")
+
+
+@pytest.mark.sqlite_only
+def test_meeting_counts_read_only_the_pages_meetings(app_ctx, factory, world):
+    """An officer's counts per meeting (the meetings list) cost the same however many tasks
+    their unit holds in meetings that are not on the page."""
+    page = [world.meeting.id]
+    expected = task_counts(world.officer_a, page)
+    _more_tasks_elsewhere(factory, world, 20)
+    few = _vm_steps(lambda: task_counts(world.officer_a, page))
+    _more_tasks_elsewhere(factory, world, 400)
+    many = _vm_steps(lambda: task_counts(world.officer_a, page))
+    assert task_counts(world.officer_a, page) == expected
+    assert many < few * 1.5, (few, many)
+
+
+def test_meeting_list_counts_with_no_subquery_over_every_task(client, auth, world):
+    """The leader's meetings list counts tasks of the page's meetings: its counting statement
+    reads ``task`` once (no ``IN (SELECT id FROM task)`` over the whole table)."""
+    auth.login("lanhdao")
+    statements = _statements(lambda: client.get("/meetings"))
+    counting = [s for s in statements if '"assignment"' in s and "GROUP BY" in s]
+    assert counting, statements
+    for sql in counting:
+        assert sql.count('FROM "task"') == 1, sql
+
+
+def test_meeting_counts_as_before(app_ctx, factory, world):
+    """What the counts say, for a leader and for officers (their unit's tasks, the pairs)."""
+    done = factory.assignment(factory.task(world.meeting, "Xong"), world.ward_a, status="done")
+    factory.task(world.meeting, "Chưa giao")
+    Assignment.update(role="lead").where(Assignment.id == world.assignment_a.id).execute()
+    Assignment.update(role="coordinating").where(Assignment.id == world.assignment_b.id).execute()
+    page = [world.meeting.id]
+    assert task_counts(world.leader, page) == {
+        world.meeting.id: {"tasks": 4, "total": 4, "done": 1}
+    }
+    assert task_counts(world.officer_a, page) == {
+        world.meeting.id: {"tasks": 2, "total": 3, "done": 1}
+    }
+    assert task_counts(world.officer_dept, page) == {
+        world.meeting.id: {"tasks": 1, "total": 1, "done": 0}
+    }
+    assert done.status == "done"
