@@ -100,3 +100,23 @@ def test_meeting_counts_as_before(app_ctx, factory, world):
         world.meeting.id: {"tasks": 1, "total": 1, "done": 0}
     }
     assert done.status == "done"
+
+
+def test_submitted_queue_counts_and_sorts_ids_then_reads_its_page(client, auth, factory, world):
+    """The "Chờ xác nhận" queue counts and sorts the waiting work's ids without joins, then
+    reads the task, meeting and unit of the page's twelve rows only."""
+    for i in range(15):
+        task = factory.task(world.meeting, f"Nhiệm vụ chờ xác nhận {i}")
+        factory.assignment(
+            task, world.ward_a, status="submitted", submitted_at=world.task.created_at
+        )
+    auth.login("lanhdao")
+    statements = _statements(lambda: client.get("/queues/submitted"))
+    wide = [s for s in statements if '"title"' in s and '"assignment"' in s]
+    assert len(wide) == 1, statements
+    assert '"id" IN (' in wide[0], wide[0]
+    assert '"conclusion"' not in wide[0]  # the meeting's title only
+    counting = [s for s in statements if "COUNT" in s and "extension_request" not in s]
+    assert counting, statements
+    for sql in counting:
+        assert "JOIN" not in sql, sql
