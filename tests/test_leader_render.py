@@ -120,3 +120,17 @@ def test_submitted_queue_counts_and_sorts_ids_then_reads_its_page(client, auth, 
     assert counting, statements
     for sql in counting:
         assert "JOIN" not in sql, sql
+
+
+def test_dashboard_list_counts_and_sorts_ids_without_joining_units(client, auth, world):
+    """The list behind the overview's numbers chooses its page on the assignment table alone
+    (the active units a subquery of their ids); sorted by unit, it joins the unit."""
+    auth.login("lanhdao")
+    statements = _statements(lambda: client.get("/dashboard/assignments"))
+    listed = [s for s in statements if '"status" != ?' in s]  # not cancelled: the list's own
+    ids = [s for s in listed if s.startswith(("SELECT COUNT(1)", 'SELECT "t1"."id" FROM'))]
+    assert len(ids) == 2, listed
+    for sql in ids:
+        assert "JOIN" not in sql, sql
+    by_unit = _statements(lambda: client.get("/dashboard/assignments?sort=unit"))
+    assert any('SELECT "t1"."id" FROM "assignment"' in s and "JOIN" in s for s in by_unit)

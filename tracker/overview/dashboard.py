@@ -150,7 +150,9 @@ def assignments() -> Response:
     with search_plans(bool(filters.q)):
         page = paginate_ids(
             queries.assignments(filters, today, window),
-            queries.assignments(filters, today, window, ids_only=True),
+            queries.assignments(
+                filters, today, window, ids_only=True, by_unit=sort.lstrip("-") == "unit"
+            ),
             [*terms, Assignment.id],
             per_page,
         )
