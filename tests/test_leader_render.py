@@ -134,3 +134,17 @@ def test_dashboard_list_counts_and_sorts_ids_without_joining_units(client, auth,
         assert "JOIN" not in sql, sql
     by_unit = _statements(lambda: client.get("/dashboard/assignments?sort=unit"))
     assert any('SELECT "t1"."id" FROM "assignment"' in s and "JOIN" in s for s in by_unit)
+
+
+def test_report_counts_per_unit_without_joining_tasks(client, auth, world):
+    """The report's counts per unit and per month read assignments and units: the task is
+    joined only when the scope is a field or a meeting (a lookup per assignment otherwise)."""
+    auth.login("lanhdao")
+    statements = _statements(lambda: client.get("/reports/"))
+    grouped = [s for s in statements if "GROUP BY" in s and '"assignment"' in s]
+    assert grouped, statements
+    for sql in grouped:
+        assert '"task"' not in sql, sql
+    scoped = _statements(lambda: client.get(f"/reports/?scope=meeting:{world.meeting.id}"))
+    grouped = [s for s in scoped if "GROUP BY" in s and '"assignment"' in s]
+    assert grouped and all('"task"' in s for s in grouped), scoped
