@@ -148,3 +148,40 @@ def test_report_counts_per_unit_without_joining_tasks(client, auth, world):
     scoped = _statements(lambda: client.get(f"/reports/?scope=meeting:{world.meeting.id}"))
     grouped = [s for s in scoped if "GROUP BY" in s and '"assignment"' in s]
     assert grouped and all('"task"' in s for s in grouped), scoped
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_fast_numbers_read_as_babel_writes_them(app, locale):
+    """The report's and the overview's figures read as Babel writes them, in both languages
+    (rounding half to even, groups, the sign of a negative zero)."""
+    import random
+
+    from flask_babel import force_locale, format_decimal, format_percent
+
+    from tracker.web.numbers import decimal_text, percent_text
+
+    rng = random.Random(13)
+    values = [0, 0.0, -0.0, -0.04, 0.05, 0.15, 0.25, 0.6665, 2 / 3, 999.95, 1234567.25, 1e-7]
+    values += [rng.uniform(-5000, 5000) for _ in range(500)] + [rng.random() for _ in range(500)]
+    values += [round(rng.uniform(0, 100), 2) for _ in range(300)]
+    with app.test_request_context(), force_locale(locale):
+        for value in values:
+            assert decimal_text(value) == format_decimal(value, "#,##0.0"), value
+            assert percent_text(value) == format_percent(value, "#,##0.0%"), value
+        assert decimal_text(None) == percent_text(None) == "—"
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard/assignments", "/queues/submitted"])
+def test_leader_lists_read_only_the_columns_they_show(client, auth, world, path):
+    """The rows of the leader's lists show a task's title and a meeting's title: no statement
+    reads a task's content or a meeting's conclusion (pages of text, per row)."""
+    Assignment.update(status="submitted").where(Assignment.id == world.assignment_a.id).execute()
+    Assignment.update(stats_deadline=date(2026, 1, 5), deadline=date(2026, 1, 5)).where(
+        Assignment.id == world.assignment_b.id
+    ).execute()
+    auth.login("lanhdao")
+    statements = _statements(lambda: client.get(path))
+    listed = [s for s in statements if '"assignment"' in s and '"title"' in s]
+    assert listed, statements
+    for sql in listed:
+        assert '"conclusion"' not in sql and '"content"' not in sql, sql

@@ -154,6 +154,22 @@ def overdue(filters: Filters, today: date, window: int):
     )
 
 
+# What the rows of the overdue list and of the lists behind the numbers show: the assignment, its
+# task's title, meeting's title and unit's names (not a task's content nor a meeting's
+# conclusion, which can be pages long).
+ROW_COLUMNS = (
+    Assignment,
+    Task.id,
+    Task.title,
+    Task.meeting,
+    Meeting.id,
+    Meeting.title,
+    Unit.id,
+    Unit.name,
+    Unit.short_name,
+)
+
+
 def overdue_page(
     units: list[Unit], filters: Filters, today: date, window: int, page: int, per_page: int
 ) -> list[Assignment]:
@@ -183,7 +199,7 @@ def overdue_page(
     # Queried even for no ids, so the page's number of queries never depends on its rows.
     wanted = [row.id for row in ids]
     position = {assignment_id: i for i, assignment_id in enumerate(wanted)}
-    rows = listing().where(Assignment.id.in_(wanted))
+    rows = listing(*ROW_COLUMNS).where(Assignment.id.in_(wanted))
     return sorted(rows, key=lambda a: position[a.id])
 
 
@@ -220,7 +236,7 @@ def assignments(
             query = query.join(Unit)
         query = _scope_ids(query, filters)
     else:
-        query = _scope(listing(), filters)
+        query = _scope(listing(*ROW_COLUMNS), filters)
     if filters.category:
         query = query.where(timeliness.condition(Assignment, filters.category, today, window))
     if filters.status:
