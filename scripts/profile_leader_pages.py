@@ -11,8 +11,9 @@ each time:
 
 Prints, per page, the median and the 90th percentile of the milliseconds per request, the median
 CPU milliseconds of this process per request (SQLite runs inside it: the figure a shared, busy
-machine disturbs least), and the SQL statements of one request. ``--profile PAGE`` runs that page under cProfile instead and
-prints the functions with the most cumulative and own time; ``--json FILE`` writes the medians.
+machine disturbs least), and the SQL statements of one request. ``--profile PAGE`` runs that
+page under cProfile instead and prints the functions with the most cumulative and own time;
+``--json FILE`` writes the medians.
 
     .venv/bin/python scripts/profile_leader_pages.py [--tasks 20000] [--repeat 40]
     .venv/bin/python scripts/profile_leader_pages.py --profile meetings --repeat 100
