@@ -95,4 +95,3 @@ class CounterVersion(BaseModel):
         """The table, and the triggers that keep it current (as migration 0011 creates them)."""
         super().create_table(safe=safe, **options)
         create_triggers(cls._meta.database)
-
