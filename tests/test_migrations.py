@@ -349,3 +349,73 @@ def test_outbox_messages_queued_before_0017_are_found_by_the_search(two_database
 
         found = matching(OutboxMessage.select(), OutboxMessage, "cai cach hanh chinh HVT")
         assert [m.search_text for m in found] == ["don doc cai cach hanh chinh hvt example org"]
+
+
+def _data_version_left(database) -> list:
+    """Whatever is left of the old database-wide version: table, triggers, function."""
+    if isinstance(database, PostgresqlDatabase):
+        sql = (
+            "SELECT 'table', c.relname FROM pg_class c WHERE c.relname = 'data_version' "
+            "AND c.relnamespace = current_schema()::regnamespace "
+            "UNION ALL SELECT 'trigger', t.tgname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+            "AND c.relnamespace = current_schema()::regnamespace "
+            "AND t.tgname LIKE 'data_version%%' "
+            "UNION ALL SELECT 'function', p.proname FROM pg_proc p "
+            "WHERE p.proname = 'data_version_bump' "
+            "AND p.pronamespace = current_schema()::regnamespace"
+        )
+    else:
+        sql = "SELECT type, name FROM sqlite_master WHERE sql LIKE '%data_version%'"
+    return database.execute_sql(sql).fetchall()
+
+
+def _writes_work(database) -> None:
+    """A write to a table that had the triggers: with one left over it would fail on SQLite."""
+    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
+    row = {"name": "UBND xã Mới", "short_name": "Xã Mới", "code": "xamoi", "kind": "ward"}
+    row.update(email="", active=True, sort_order=0, aliases="")
+    database.execute_sql(
+        f"INSERT INTO unit ({', '.join(row)}) VALUES ({', '.join([mark] * len(row))})",
+        list(row.values()),
+    )
+    database.execute_sql("UPDATE unit SET short_name = 'Mới' WHERE code = " + mark, ("xamoi",))
+    database.execute_sql("DELETE FROM unit WHERE code = " + mark, ("xamoi",))
+
+
+def test_0018_drops_the_database_wide_version_and_writes_go_on(two_databases):
+    """A database of 0017, its data version's triggers on every table, loses them all."""
+    db.bind(two_databases[0])
+    database = db.database.obj
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up("0017_outbox_search_text")
+        before = _data_version_left(database)
+        assert ("table", "data_version") in before and len(before) > 10
+        runner.up()
+        assert _data_version_left(database) == []
+        _writes_work(database)
+
+
+def test_0018_runs_whatever_is_left_of_the_version(two_databases):
+    """Safe on a database that lost some of it already, and run a second time."""
+    import importlib.util
+
+    db.bind(two_databases[0])
+    database = db.database.obj
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up("0017_outbox_search_text")
+        # Part of it gone by hand: the table (PostgreSQL keeps the function and its triggers,
+        # SQLite the triggers that name the table).
+        database.execute_sql("DROP TABLE data_version")
+        runner.up()
+        assert _data_version_left(database) == []
+        _writes_work(database)
+        path = MIGRATIONS_DIR / "0018_drop_data_version.py"
+        spec = importlib.util.spec_from_file_location("m0018", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with database.atomic():
+            module.up(None, database)  # nothing left to drop: still no error
+        assert _data_version_left(database) == []

@@ -21,7 +21,6 @@ from tracker.models import (
     Assignment,
     Attachment,
     AuditEvent,
-    DataVersion,
     ExtensionRequest,
     OutboxMessage,
     Submission,
@@ -243,15 +242,10 @@ def _submitted_work(app, meeting, unit) -> dict[str, int]:
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table (audit events included, but not the record of a refusal).
-
-    Not the data version either: it only tells the page cache that something was written (an
-    API token's "last used", say), and raising it is never a change of data.
-    """
+    """Every row of every table (audit events included, but not the record of a refusal)."""
     return {
         m._meta.table_name: sorted(tuple(map(str, row)) for row in _rows(m).tuples())
         for m in MODELS
-        if m is not DataVersion
     }
 
 

@@ -42,7 +42,7 @@ from tracker.reminders import views as reminder_views
 from tracker.search import views as search
 from tracker.tasks import cadence
 from tracker.tasks import views as tasks
-from tracker.web import page_cache, security_errors
+from tracker.web import security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation
 
@@ -88,7 +88,7 @@ def load_user(user_id: str) -> User | None:
         row_id, version = optional_id(raw_id), optional_id(raw_version)
     except ValueError:
         row_id = version = None
-    user = page_cache.load_user_row(row_id) if row_id and version else None
+    user = User.get_or_none(User.id == row_id) if row_id and version else None
     if user is None or not user.active or user.session_version != version:
         _forget(user_id)
         return None

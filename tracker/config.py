@@ -62,8 +62,6 @@ class Config:
         self.MAIL_MAX_ATTEMPTS = int(attempts)
         self.DUE_SOON_DAYS = int(env.get("TRACKER_DUE_SOON_DAYS", "3"))
         self.PAGE_SIZE = int(env.get("TRACKER_PAGE_SIZE", "20"))
-        # Rendered pages each web process keeps (tracker/page_cache.py); 0 turns it off.
-        self.PAGE_CACHE_SIZE = int(env.get("TRACKER_PAGE_CACHE_SIZE", "256"))
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ("vi", "en")

@@ -19,7 +19,6 @@ from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
 from tracker.policy import can, get_or_403, visible_assignment_ids
-from tracker.web.page_cache import cached_page
 from tracker.web.rendering import render, wants_fragment
 from tracker.web.urls import safe_next
 
@@ -91,7 +90,6 @@ def _invalid(a: Assignment, **forms) -> Response:
 
 @bp.route("/assignments/<int:assignment_id>")
 @login_required
-@cached_page
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
     return _page(get_or_403(current_user, "assignment.view", listing(), assignment_id))

@@ -65,7 +65,7 @@ def _unicode_lower(value):
 
 
 # Connections are kept open between requests (playhouse.pool): opening one costs more than a
-# page read from the page cache (SQLite sets its pragmas anew, PostgreSQL starts a backend).
+# page's queries (SQLite sets its pragmas anew, PostgreSQL starts a backend).
 # A connection this many seconds old (since it was opened) is closed instead of reused.
 POOL_STALE_SECONDS = 300
 

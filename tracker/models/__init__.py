@@ -3,7 +3,7 @@
 from tracker.models.api_tokens import ApiToken
 from tracker.models.assignments import STATUSES, Assignment, AuditEvent, ProgressReport
 from tracker.models.calendar_feeds import CalendarFeed
-from tracker.models.counters import CounterVersion, DataVersion
+from tracker.models.counters import CounterVersion
 from tracker.models.followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
 from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from tracker.models.meetings import Meeting
@@ -39,13 +39,11 @@ MODELS = [
     ReportLetterhead,
     LoginAttempt,
     CounterVersion,
-    DataVersion,
     Setting,
 ]
 
 __all__ = [
     "CounterVersion",
-    "DataVersion",
     "CalendarFeed",
     "LoginAttempt",
     "FrozenReport",

@@ -1,5 +1,5 @@
 """Per-unit version of the data the timeliness counts are computed from (see
-tracker.overview.counts), and the data version of the page cache (see tracker.web.page_cache).
+tracker.overview.counts).
 
 Database triggers on ``assignment`` raise a unit's version on every insert, delete and every
 update of a column the counts depend on, whichever code (or SQL) made the change; the counts
@@ -95,13 +95,3 @@ class CounterVersion(BaseModel):
         """The table, and the triggers that keep it current (as migration 0011 creates them)."""
         super().create_table(safe=safe, **options)
         create_triggers(cls._meta.database)
-
-
-class DataVersion(BaseModel):
-    """One row (id 1): raised by triggers on every write to page data (tracker.web.page_cache)."""
-
-    id = IntegerField(primary_key=True)
-    version = BigIntegerField()
-
-    class Meta:
-        table_name = "data_version"

@@ -28,7 +28,6 @@ from peewee import SqliteDatabase
 
 from tracker.core.clock import get_clock
 from tracker.core.db import close_all, database
-from tracker.web.page_cache import fresh_version
 
 
 class BackupError(click.ClickException):
@@ -171,11 +170,12 @@ def restore_sqlite(backup: Path, live: Path) -> Path:
     conn = sqlite3.connect(live)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-        # The backup's data version would come back: a running worker's page cache could then
-        # serve pages kept before the restore under the numbers later writes reach again.
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'data_version'").fetchone():
+        # The backup's per-unit counter versions would come back: a running worker that kept a
+        # unit's counts (tracker.overview.counts) at a number later writes reach again would
+        # show them. Every unit starts again at a new random number, as a new unit does.
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'counter_version'").fetchone():
             with conn:
-                conn.execute(f"UPDATE data_version SET version = {fresh_version(False)}")
+                conn.execute("UPDATE counter_version SET version = abs(random() % 1000000000000)")
     finally:
         conn.close()
     return safety

@@ -5,14 +5,12 @@ from flask_login import current_user, login_required
 
 from tracker.overview import dashboard, unit_work
 from tracker.policy import can, require
-from tracker.web.page_cache import cached_page
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 @login_required
-@cached_page
 def index():
     """Officers see "Việc của đơn vị"; leaders, secretaries, viewers and admins the overview."""
     if can(current_user, "unit.own_work"):

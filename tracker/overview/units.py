@@ -8,14 +8,12 @@ from flask_login import current_user, login_required
 from tracker.models import Unit
 from tracker.overview.unit_work import work_page
 from tracker.policy import get_or_403
-from tracker.web.page_cache import cached_page
 
 bp = Blueprint("units", __name__)
 
 
 @bp.route("/units/<int:unit_id>")
 @login_required
-@cached_page
 def view(unit_id: int) -> Response:
     """The unit's assignments: everyone who sees everything, or the unit's own officers."""
     unit = get_or_403(current_user, "unit.view", Unit, unit_id)
