@@ -1,10 +1,10 @@
 """Where the leader's pages spend their time, rendered anew (issue 13, item 1).
 
 Seeds ``seed-bench --tasks N`` into a SQLite file under the system's temporary directory
-(``tracker-profile/``, reused while the seeder and the day are the same), turns the whole-page
-cache off (``TRACKER_PAGE_CACHE_SIZE=0``), logs in as the bench leader through the login form of
-the Flask test client, then requests each of the leader's pages with a random meeting or task
-each time:
+(``tracker-profile/``, reused while the seeder and the day are the same), turns any whole-page
+cache off (``TRACKER_PAGE_CACHE_SIZE=0``, for code from before its removal), logs in as the
+bench leader through the login form of the Flask test client, then requests each of the leader's
+pages with a random meeting or task each time:
 
     /  (the leader's home)    /dashboard/assignments    /meetings    /meetings/<random>
     /tasks/<random>           /queues/submitted         /queues/extensions    /reports/
