@@ -131,15 +131,21 @@ def _decides_submission(user: User) -> bool:
     return _role(user) == SECRETARY and bool(current_app.config.get("SECRETARY_MAY_CONFIRM"))
 
 
-def _unit_task_ids(unit_id: int) -> ModelSelect:
-    return Assignment.select(Assignment.task).where(Assignment.unit == unit_id)
+def _unit_task_ids(unit_id: int, among: ModelSelect | None = None) -> ModelSelect:
+    """The ids of the tasks given to ``unit_id``; with ``among`` (a query of task ids), only
+    those of them: the subquery then reads a page's tasks, not every task of the unit."""
+    query = Assignment.select(Assignment.task).where(Assignment.unit == unit_id)
+    return query if among is None else query.where(Assignment.task.in_(among))
 
 
 # --- list scopes ------------------------------------------------------------------------------
 
 
 def _by_unit_tasks(
-    user: User, query: ModelSelect, kept: Callable[[ModelSelect], Expression]
+    user: User,
+    query: ModelSelect,
+    kept: Callable[[ModelSelect], Expression],
+    among: ModelSelect | None = None,
 ) -> ModelSelect:
     """The scope meetings, tasks and assignments share: ``query`` whole for those who read
     everything; for an officer, the rows ``kept`` selects given the ids of their unit's tasks;
@@ -148,13 +154,20 @@ def _by_unit_tasks(
         return query
     unit_id = _own_unit(user)
     if unit_id:
-        return query.where(kept(_unit_task_ids(unit_id)))
+        return query.where(kept(_unit_task_ids(unit_id, among)))
     return query.where(False)
 
 
-def visible_tasks(user: User, query: ModelSelect | None = None) -> ModelSelect:
-    """Tasks ``user`` may read: all, or (officers) those given to their unit."""
-    return _by_unit_tasks(user, Task.select() if query is None else query, Task.id.in_)
+def visible_tasks(
+    user: User, query: ModelSelect | None = None, among: ModelSelect | None = None
+) -> ModelSelect:
+    """Tasks ``user`` may read: all, or (officers) those given to their unit.
+
+    ``among``: a query of the task ids ``query`` is limited to anyway (a page's); the scope's
+    subquery then reads only those, so its cost does not grow with the unit's other tasks.
+    """
+    query = Task.select() if query is None else query
+    return _by_unit_tasks(user, query, Task.id.in_, among)
 
 
 def visible_meetings(user: User, query: ModelSelect | None = None) -> ModelSelect:
@@ -166,7 +179,7 @@ def visible_meetings(user: User, query: ModelSelect | None = None) -> ModelSelec
     return _by_unit_tasks(user, Meeting.select() if query is None else query, holding)
 
 
-def _pairs_with(unit_id: int) -> Expression:
+def _pairs_with(unit_id: int, among: ModelSelect | None = None) -> Expression:
     """The assignments an officer of ``unit_id`` may open, as a condition on ``Assignment``.
 
     Their unit's own; on a task their unit leads, the coordinating units'; on a task their unit
@@ -176,7 +189,7 @@ def _pairs_with(unit_id: int) -> Expression:
     """
 
     def tasks(role: str | None = None) -> ModelSelect:
-        query = _unit_task_ids(unit_id)
+        query = _unit_task_ids(unit_id, among)
         return query.where(Assignment.role == role) if role else query
 
     return (
@@ -187,19 +200,22 @@ def _pairs_with(unit_id: int) -> Expression:
     )
 
 
-def visible_assignments(user: User, query: ModelSelect | None = None) -> ModelSelect:
+def visible_assignments(
+    user: User, query: ModelSelect | None = None, among: ModelSelect | None = None
+) -> ModelSelect:
     """Assignments ``user`` may open (with their reports, evidence, requests and history).
 
     All, for those who read everything. An officer: their unit's own, and on a task shared
     with other units, the pairs of lead and coordinating unit (``_pairs_with``); the task
-    page names the other units but shows their work only where this allows it.
+    page names the other units but shows their work only where this allows it. ``among``: as
+    for ``visible_tasks``, the task ids ``query`` is limited to anyway.
     """
     query = Assignment.select() if query is None else query
     if _reads_all(user):
         return query
     unit_id = _own_unit(user)
     if unit_id:
-        return query.where(_pairs_with(unit_id))
+        return query.where(_pairs_with(unit_id, among))
     return query.where(False)
 
 

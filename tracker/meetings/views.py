@@ -43,7 +43,9 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
     """Per meeting: the tasks ``user`` sees, and how many of the assignments of them that
     ``user`` may open are done (an officer's: not a co-lead unit's, ``visible_assignments``).
 
-    One grouped query for a whole page of meetings.
+    One grouped query for a whole page of meetings, reading only those meetings' tasks: the
+    scope's subqueries are limited to them too (``among``), so its cost does not grow with the
+    tasks of other meetings (issue 13).
     """
     if not meeting_ids:
         return {}
@@ -56,14 +58,13 @@ def task_counts(user: User, meeting_ids: list[int]) -> dict[int, dict[str, int]]
             done.alias("done"),
         )
         .join(Assignment, join_type=JOIN.LEFT_OUTER, on=(Assignment.task == Task.id))
-        .where(
-            Task.meeting.in_(meeting_ids),
-            Task.id.in_(visible_tasks(user).select(Task.id)),
-        )
+        .where(Task.meeting.in_(meeting_ids))
     )
+    among = Task.select(Task.id).where(Task.meeting.in_(meeting_ids))
     # Those who read everything get the query as it is (tasks without units counted too); an
     # officer's tasks each hold their unit's own assignment, so none drops out of the count.
-    rows = visible_assignments(user, query).group_by(Task.meeting).dicts()
+    query = visible_assignments(user, visible_tasks(user, query, among), among)
+    rows = query.group_by(Task.meeting).dicts()
     return {
         row["meeting_id"]: {
             "tasks": row["tasks"],

@@ -7,7 +7,6 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, request, url_for
-from flask_babel import format_percent
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
@@ -17,6 +16,7 @@ from tracker.models import UNIT_KINDS, Assignment, Unit
 from tracker.overview import queries
 from tracker.overview.queries import Filters, InvalidFilter, parse_filters
 from tracker.policy import require
+from tracker.web.numbers import percent_text
 from tracker.web.pagination import Page, page_number, paginate_ids, sort_key
 from tracker.web.rendering import render
 
@@ -42,7 +42,7 @@ def _overdue_rows(items: list[Assignment], today: date) -> list[tuple[Assignment
 
 def _percent(rate: float | None) -> str:
     """A share as a percentage in the user's locale ("66,7%"), or a dash without data."""
-    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+    return percent_text(rate)
 
 
 def _link(filters: Filters, **overrides: Any) -> str:
@@ -150,7 +150,9 @@ def assignments() -> Response:
     with search_plans(bool(filters.q)):
         page = paginate_ids(
             queries.assignments(filters, today, window),
-            queries.assignments(filters, today, window, ids_only=True),
+            queries.assignments(
+                filters, today, window, ids_only=True, by_unit=sort.lstrip("-") == "unit"
+            ),
             [*terms, Assignment.id],
             per_page,
         )

@@ -154,6 +154,22 @@ def overdue(filters: Filters, today: date, window: int):
     )
 
 
+# What the rows of the overdue list and of the lists behind the numbers show: the assignment, its
+# task's title, meeting's title and unit's names (not a task's content nor a meeting's
+# conclusion, which can be pages long).
+ROW_COLUMNS = (
+    Assignment,
+    Task.id,
+    Task.title,
+    Task.meeting,
+    Meeting.id,
+    Meeting.title,
+    Unit.id,
+    Unit.name,
+    Unit.short_name,
+)
+
+
 def overdue_page(
     units: list[Unit], filters: Filters, today: date, window: int, page: int, per_page: int
 ) -> list[Assignment]:
@@ -183,23 +199,44 @@ def overdue_page(
     # Queried even for no ids, so the page's number of queries never depends on its rows.
     wanted = [row.id for row in ids]
     position = {assignment_id: i for i, assignment_id in enumerate(wanted)}
-    rows = listing().where(Assignment.id.in_(wanted))
+    rows = listing(*ROW_COLUMNS).where(Assignment.id.in_(wanted))
     return sorted(rows, key=lambda a: position[a.id])
 
 
-def assignments(filters: Filters, today: date, window: int, ids_only: bool = False):
+def _scope_ids(query, filters: Filters):
+    """``_scope`` for a query of assignment ids not joined to the unit: the units' condition
+    on ``Assignment.unit`` alone (a subquery of the few active units), so counting and sorting
+    read the assignment indexes without a lookup of each row's unit."""
+    if filters.unit is not None:
+        query = query.where(Assignment.unit == filters.unit)
+    else:
+        units = Unit.select(Unit.id).where(Unit.active == True)  # noqa: E712
+        if filters.kind:
+            units = units.where(Unit.kind == filters.kind)
+        query = query.where(Assignment.unit.in_(units))
+    if filters.meeting is not None:
+        query = query.where(Task.meeting == filters.meeting)
+    return query
+
+
+def assignments(
+    filters: Filters, today: date, window: int, ids_only: bool = False, by_unit: bool = False
+):
     """The assignments behind a number of the overview (cancelled ones only when asked).
 
-    ``ids_only``: their ids, joined to the unit always and to the task only when a filter needs
-    it (the list's pages are chosen on this, see ``pagination.paginate_ids``).
+    ``ids_only``: their ids, joined to the task only when a filter needs it and to the unit only
+    when sorted ``by_unit`` (the list's pages are chosen on this, see
+    ``pagination.paginate_ids``).
     """
     if ids_only:
-        query = Assignment.select(Assignment.id).join(Unit)
+        query = Assignment.select(Assignment.id)
         if filters.meeting is not None or filters.q:
-            query = query.switch(Assignment).join(Task)
+            query = query.join(Task).switch(Assignment)
+        if by_unit:
+            query = query.join(Unit)
+        query = _scope_ids(query, filters)
     else:
-        query = listing()
-    query = _scope(query, filters)
+        query = _scope(listing(*ROW_COLUMNS), filters)
     if filters.category:
         query = query.where(timeliness.condition(Assignment, filters.category, today, window))
     if filters.status:

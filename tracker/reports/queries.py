@@ -120,13 +120,21 @@ def in_period(query, params: ReportParams):
 
 
 def base(params: ReportParams, *columns):
-    """Assignment ⋈ Task ⋈ Unit restricted to the report's period and scope."""
-    query = (
-        Assignment.select(*(columns or (Assignment, Task, Unit)))
-        .join(Task)
-        .switch(Assignment)
-        .join(Unit)
-    )
+    """Assignment ⋈ Task ⋈ Unit restricted to the report's period and scope.
+
+    Counting ``columns`` of the assignment and its unit alone, the task is joined only when the
+    scope is a field or a meeting: every assignment has its task, so the join drops no row, but
+    it costs a lookup per assignment (most of a one-year report's time, issue 13).
+    """
+    if columns and params.scope_kind not in ("field", "meeting"):
+        query = Assignment.select(*columns).join(Unit)
+    else:
+        query = (
+            Assignment.select(*(columns or (Assignment, Task, Unit)))
+            .join(Task)
+            .switch(Assignment)
+            .join(Unit)
+        )
     return in_period(query, params)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, abort, request, url_for
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from tracker.overview.queries import meetings_for_select
 from tracker.policy import can, require
 from tracker.reports import bp, charts, queries, report, xlsx
 from tracker.reports.params import PERIODS, ReportParams, parse
+from tracker.web.numbers import decimal_text, percent_text
 from tracker.web.pagination import paginate
 from tracker.web.rendering import render
 
@@ -25,11 +26,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+    return percent_text(rate)
 
 
 def number(value: float | None) -> str:
-    return "—" if value is None else format_decimal(value, "#,##0.0")
+    return decimal_text(value)
 
 
 def day(value: str | None) -> str:
