@@ -22,11 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported where a workbook is made, not with this module: a web worker that
+# never writes one does not carry it (memory). Its error values, as openpyxl.cell.cell has them:
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 # What Excel reads as the start of a formula (tab and carriage return: before one of the others).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +49,9 @@ def xlsx_cell(sheet: Worksheet, value: Any) -> Any:
     formula or an error value becomes such a cell; anything else is returned as it is (plain
     values keep large write-only sheets fast).
     """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
     if isinstance(value, Cell):
         return _as_text(value)
     if isinstance(value, str) and (starts_like_formula(value) or value in ERROR_CODES):
