@@ -71,6 +71,7 @@ KINDS = {
 }
 RANK = {keyword: n for n, keyword in enumerate(KINDS)}
 
+
 def _storable(text: str) -> bool:
     """Whether the database can store ``text``: no NUL (PostgreSQL refuses it), no lone
     surrogate (it cannot be encoded as UTF-8)."""
