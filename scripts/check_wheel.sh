@@ -151,6 +151,8 @@ for href in sheets:
     print(f"   {href}: {status} {ctype}")
     if status != 200 or ctype != "text/css":
         failures.append(f"{href} answered {status} {ctype}")
+    if not re.search(r"\.[0-9a-f]{10}\.css$", href):
+        failures.append(f"{href} is not a fingerprinted name")
 
 # The language switch: the EN button's form posts locale=en with its CSRF token.
 if "<h1>Đăng nhập</h1>" not in html:

@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker.assignments import concurrency
     from tracker.core import extensions, i18n, logs, security
     from tracker.reminders import events as event_mails
+    from tracker.web import assets
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs
     security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*
@@ -43,5 +44,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     web.init_app(app)
     concurrency.init_app(app)
+    assets.init_app(app)  # fingerprinted, compressed static files (WhiteNoise)
     event_mails.connect()  # the unit's mails on the domain signals of the workflow
     return app

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_babel import gettext as _
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from jsonschema.validators import extend
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 from tracker.core.i18n import N_
 
@@ -69,8 +71,6 @@ KINDS = {
 }
 RANK = {keyword: n for n, keyword in enumerate(KINDS)}
 
-_TYPE = Draft202012Validator.VALIDATORS["type"]
-
 
 def _storable(text: str) -> bool:
     """Whether the database can store ``text``: no NUL (PostgreSQL refuses it), no lone
@@ -82,23 +82,34 @@ def _storable(text: str) -> bool:
     return "\x00" not in text
 
 
-def _type_and_text(validator, types, instance, schema) -> Iterator[ValidationError]:
-    """jsonschema's ``type``; a string of the right type must also be storable."""
-    errors = list(_TYPE(validator, types, instance, schema))
-    yield from errors
-    if not errors and isinstance(instance, str) and not _storable(instance):
-        yield ValidationError("not storable text", validator="text")
+@cache
+def _validator_and_formats() -> tuple[Any, Any]:
+    """jsonschema's 2020-12 validator with our ``type`` and ``integer``, and the date format
+    checker; built on the first API call, so a web worker that serves none never loads
+    jsonschema (memory)."""
+    from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+    from jsonschema.validators import extend
 
+    plain_type = Draft202012Validator.VALIDATORS["type"]
 
-Validator = extend(
-    Draft202012Validator,
-    validators={"type": _type_and_text},
-    # A whole number only: JSON Schema counts 3.0 as an integer, the forms behind the API do not.
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
-    ),
-)
-DATES = FormatChecker(formats=["date"])
+    def type_and_text(validator, types, instance, schema) -> Iterator[ValidationError]:
+        """jsonschema's ``type``; a string of the right type must also be storable."""
+        errors = list(plain_type(validator, types, instance, schema))
+        yield from errors
+        if not errors and isinstance(instance, str) and not _storable(instance):
+            yield ValidationError("not storable text", validator="text")
+
+    validator = extend(
+        Draft202012Validator,
+        validators={"type": type_and_text},
+        # A whole number only: JSON Schema counts 3.0 as an integer, the forms behind the API
+        # do not.
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+            "integer",
+            lambda _checker, value: isinstance(value, int) and not isinstance(value, bool),
+        ),
+    )
+    return validator, FormatChecker(formats=["date"])
 
 
 def _name(path: Sequence[str | int]) -> str:
@@ -134,7 +145,8 @@ def _problems(error: ValidationError) -> Iterator[tuple[str, str]]:
 def _check(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
     """``ApiError`` 400 naming every field of ``instance`` that ``schema`` refuses."""
     found: dict[str, tuple[int, str]] = {}
-    for error in Validator(schema, format_checker=DATES).iter_errors(instance):
+    validator, dates = _validator_and_formats()
+    for error in validator(schema, format_checker=dates).iter_errors(instance):
         rank = RANK.get(str(error.validator), len(RANK))
         for name, kind in _problems(error):
             if name not in found or rank < found[name][0]:

@@ -21,14 +21,20 @@ Numbers, dates and empty cells the application writes itself are left as they ar
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TextIO
+from datetime import date
+from typing import TYPE_CHECKING, Any, TextIO
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported where a workbook is made, not with this module: a web worker that
+# never writes one does not carry it (memory). Its error values, as openpyxl.cell.cell has them:
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 # What Excel reads as the start of a formula (tab and carriage return: before one of the others).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def starts_like_formula(text: str) -> bool:
@@ -43,6 +49,9 @@ def xlsx_cell(sheet: Worksheet, value: Any) -> Any:
     formula or an error value becomes such a cell; anything else is returned as it is (plain
     values keep large write-only sheets fast).
     """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
     if isinstance(value, Cell):
         return _as_text(value)
     if isinstance(value, str) and (starts_like_formula(value) or value in ERROR_CODES):
@@ -106,3 +115,53 @@ class SafeCsvWriter:
 def csv_writer(out: TextIO) -> SafeCsvWriter:
     """The CSV writer every export uses (see the module's docstring)."""
     return SafeCsvWriter(out)
+
+
+class SafeXlsxWriter:
+    """Writes cells of an xlsxwriter workbook (large exports: fast, constant memory) where text
+    is always a text cell, never a formula or a link, and text that starts like a formula
+    carries Excel's quote prefix, as ``xlsx_cell`` does for openpyxl."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._styles: dict[tuple, tuple[Any, Any]] = {}
+        self._default = self.style()
+
+    def style(self, **props: Any) -> tuple[Any, Any]:
+        """The (plain, quote-prefixed) formats of ``props`` (xlsxwriter format properties)."""
+        key = tuple(sorted(props.items()))
+        if key not in self._styles:
+            plain = self.book.add_format(props) if props else None
+            self._styles[key] = (plain, self.book.add_format({**props, "quote_prefix": True}))
+        return self._styles[key]
+
+    def write(self, sheet: Any, row: int, col: int, value: Any, style: tuple | None = None) -> None:
+        """Write ``value`` at (row, col) in ``style`` (from ``style()``; none: plain).
+
+        An empty value without a style writes nothing (an empty cell costs time, not less).
+        """
+        plain, quoted = style or self._default
+        if value.__class__ is str:
+            if value:
+                sheet.write_string(row, col, value, quoted if value[0] in FORMULA_FIRST else plain)
+            elif plain is not None:
+                sheet.write_blank(row, col, None, plain)
+        elif value is None:
+            if plain is not None:
+                sheet.write_blank(row, col, None, plain)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value, plain)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, plain)
+        elif isinstance(value, date):  # a datetime too
+            sheet.write_datetime(row, col, value, plain)
+        elif isinstance(value, str):
+            self.write(sheet, row, col, str(value), style)
+        else:
+            sheet.write_string(row, col, str(value), plain)
+
+    def write_row(self, sheet: Any, row: int, values: Iterable[Any], styles: Iterable = ()) -> None:
+        """Write ``values`` from column A on; ``styles`` gives each one's style (or None)."""
+        styles = list(styles)
+        for col, value in enumerate(values):
+            self.write(sheet, row, col, value, styles[col] if col < len(styles) else None)

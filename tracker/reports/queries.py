@@ -258,7 +258,7 @@ def latest_reports(assignment_ids) -> dict[int, tuple[str, str, str]]:
             ProgressReport.proposals,
             ProgressReport.text,
         ).where(ProgressReport.id.in_(latest))
-        for assignment_id, difficulties, proposals, text in query.tuples():
+        for assignment_id, difficulties, proposals, text in database.execute(query):
             found[assignment_id] = (difficulties, proposals, text)
     return found
 
@@ -275,9 +275,8 @@ def task_units(task_ids) -> dict[int, dict[str, list[str]]]:
             .join(Unit)
             .where(Assignment.task.in_(ids), Assignment.status != "cancelled")
             .order_by(Unit.kind_order(), Unit.sort_order, Unit.name)
-            .tuples()
         )
-        for task_id, role, short, name in query:
+        for task_id, role, short, name in database.execute(query):  # no per-value conversion
             roles = found.setdefault(task_id, {"lead": [], "coordinating": []})
             roles.setdefault(role, []).append(short or name)
     return found

@@ -10,11 +10,13 @@ no rank. Equal scores share a rank (1, 2, 2, 4).
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 from peewee import Case
 
+from tracker.core import db
 from tracker.models import Assignment, Meeting, Task, Unit
 from tracker.reports import queries
 from tracker.reports.params import ReportParams
@@ -82,7 +84,25 @@ def detail_query(params: ReportParams, today: date, user):
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+    """A date (or a stored date's text) as ISO text."""
+    if not value:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _instant(value) -> str | None:
+    """A stored instant (naive UTC: text on SQLite, a datetime on PostgreSQL) as ISO text."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC).isoformat()
+
+
+def _raw(query):
+    """The rows of ``query`` as the driver gives them: no model conversion per value, which
+    costs more than everything else for a year's list. Dates stay ISO text on SQLite."""
+    return db.database.execute(query)
 
 
 DETAIL_COLUMNS = (
@@ -106,6 +126,14 @@ DETAIL_COLUMNS = (
 
 def detail_rows(params: ReportParams, today: date, user, limit: int | None = None) -> list[dict]:
     """The detailed list as plain rows (the columns of the national report)."""
+    return list(iter_detail_rows(params, today, user, limit))
+
+
+def iter_detail_rows(
+    params: ReportParams, today: date, user, limit: int | None = None
+) -> Iterator[dict]:
+    """The rows of ``detail_rows`` one by one (the .xlsx of a year's list never holds them
+    all); the lead and coordinating units and the latest reports are read first."""
     as_of = params.as_of(today)
     query = (
         queries.listing(params, user)
@@ -114,8 +142,7 @@ def detail_rows(params: ReportParams, today: date, user, limit: int | None = Non
     )
     if limit:
         query = query.limit(limit)
-    items = list(query.tuples())
-    if limit:
+        items = list(_raw(query))
         units = queries.task_units(sorted({item[1] for item in items}))
         reports = queries.latest_reports([item[0] for item in items])
     else:  # the whole list: one query each, with the report's own query as a subquery
@@ -123,37 +150,35 @@ def detail_rows(params: ReportParams, today: date, user, limit: int | None = Non
         report_tasks = queries.listing(params, user).select(Assignment.task).distinct()
         units = queries.task_units(report_tasks)
         reports = queries.latest_reports(report_ids)
-    rows = []
+        items = _raw(query)
+    no_roles: dict[str, list[str]] = {}
     for number, item in enumerate(items, start=1):
         (aid, task_id, title, meeting, notice, short, name, role, deadline, original, stats,
          extensions, status, completed_on, updated_at, category) = item  # fmt: skip
         source = f"{meeting} ({notice})" if meeting and notice else (meeting or "")
-        roles = units.get(task_id, {})
+        roles = units.get(task_id, no_roles)
         report = reports.get(aid)
-        rows.append(
-            {
-                "stt": number,
-                "assignment_id": aid,
-                "task": title,
-                "source": source,
-                "unit": short or name,
-                "role": role,
-                "lead": ", ".join(roles.get("lead", [])),
-                "coordinating": ", ".join(roles.get("coordinating", [])),
-                "deadline": _iso(deadline),
-                "original_deadline": _iso(original),
-                "stats_deadline": _iso(stats),
-                "extensions": extensions,
-                "status": status,
-                "category": category,
-                "completed_on": _iso(completed_on),
-                "difficulties": report[0] if report else "",
-                "proposals": report[1] if report else "",
-                "last_report": report[2] if report else "",
-                "updated_at": _iso(updated_at),
-            }
-        )
-    return rows
+        yield {
+            "stt": number,
+            "assignment_id": aid,
+            "task": title,
+            "source": source,
+            "unit": short or name,
+            "role": role,
+            "lead": ", ".join(roles.get("lead", ())),
+            "coordinating": ", ".join(roles.get("coordinating", ())),
+            "deadline": _iso(deadline),
+            "original_deadline": _iso(original),
+            "stats_deadline": _iso(stats),
+            "extensions": extensions,
+            "status": status,
+            "category": category,
+            "completed_on": _iso(completed_on),
+            "difficulties": report[0] if report else "",
+            "proposals": report[1] if report else "",
+            "last_report": report[2] if report else "",
+            "updated_at": _instant(updated_at),
+        }
 
 
 def detail_count(params: ReportParams, today: date, user) -> int:

@@ -1,27 +1,25 @@
-"""The report as an Excel workbook (openpyxl, write-only so large lists stay fast).
+"""The report as an Excel workbook (xlsxwriter in constant-memory mode: a year's list is fast).
 
 Sheet 1 "Tổng hợp": title, period, then one row per unit and a totals row (header frozen).
 Sheet 2 "Danh sách chi tiết": the national report's columns, one row per assignment.
 Difficulties and proposals come from the assignment's latest progress report.
-Every value goes through tracker.core.spreadsheet: titles, unit names and reports are users'
-text, and none of it may become a formula in the leader's Excel.
+Every value goes through tracker.core.spreadsheet (SafeXlsxWriter): titles, unit names and
+reports are users' text, and none of it may become a formula in the leader's Excel.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterable
 from datetime import date, datetime
-from io import BytesIO
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
-from tracker.core.spreadsheet import xlsx_cell, xlsx_row
+from tracker.core.spreadsheet import SafeXlsxWriter
 from tracker.models import STATUSES
 from tracker.reports.charts import labels as category_labels
 
@@ -30,35 +28,23 @@ PERCENT = "0.0%"
 DECIMAL = "0.0"
 DATE = "DD/MM/YYYY"
 DATETIME = "DD/MM/YYYY HH:MM"
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-def _cell(ws, value: Any, fmt: str | None = None, bold: bool = False, wrap: bool = False):
-    cell = WriteOnlyCell(ws, value=value)
-    if fmt:
-        cell.number_format = fmt
-    if bold:
-        cell.font = BOLD
-    if wrap:
-        cell.alignment = WRAP
-    return xlsx_cell(ws, cell)
-
-
-def _header(ws, names: list[str]) -> list:
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGN
-        cells.append(xlsx_cell(ws, cell))
-    return cells
+HEADER = {
+    "bold": True,
+    "bg_color": "#DDE7F3",
+    "pattern": 1,
+    "text_wrap": True,
+    "valign": "vcenter",
+    "align": "center",
+}
+WRAP = {"text_wrap": True, "valign": "top"}
+# xlsxwriter stores a width as Excel does when one types it (adding the cell padding);
+# this keeps the stored widths the ones given here.
+WIDTH_PADDING = 0.75
 
 
 def _widths(ws, widths: list[int]) -> None:
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    for index, width in enumerate(widths):
+        ws.set_column(index, index, width - WIDTH_PADDING)
 
 
 def _day(value: str | None) -> date | None:
@@ -104,85 +90,112 @@ DETAIL_HEADERS = [
 ]
 
 
-def _summary_sheet(wb: Workbook, data: dict[str, Any]) -> None:
-    ws = wb.create_sheet(_("Tổng hợp")[:31])
+def _summary_sheet(out: SafeXlsxWriter, data: dict[str, Any]) -> None:
+    ws = out.book.add_worksheet(_("Tổng hợp")[:31])
     _widths(ws, [6, 34, 12, 12, 12, 14, 14, 13, 11, 13, 9, 9])
-    ws.freeze_panes = "A5"
-    ws.append([_cell(ws, data["title"], bold=True)])
+    ws.freeze_panes(4, 0)
+    out.write(ws, 0, 0, data["title"], out.style(bold=True))
     period = _(
         "Kỳ báo cáo: %(p)s · Phạm vi: %(s)s · Số liệu tính đến ngày %(d)s",
         p=data["period_label"],
         s=data["scope_label"],
         d=date.fromisoformat(data["as_of"]).strftime("%d/%m/%Y"),
     )
-    ws.append([_cell(ws, period)])
-    ws.append([])
-    ws.append(_header(ws, [_(h) for h in SUMMARY_HEADERS]))
+    out.write(ws, 1, 0, period)
+    header = out.style(**HEADER)
+    out.write_row(ws, 3, [_(h) for h in SUMMARY_HEADERS], [header] * len(SUMMARY_HEADERS))
 
-    def line(number, name, row, bold=False):
+    def styles(bold: bool) -> list:
+        weight = {"bold": True} if bold else {}
+        plain = out.style(**weight)
+        count = out.style(num_format=COUNT, **weight)
         return [
-            _cell(ws, number, bold=bold),
-            _cell(ws, name, bold=bold),
-            *(
-                _cell(ws, row[k], COUNT, bold)
-                for k in ("assigned", "done_on_time", "done_late", "pending", "overdue")
-            ),
-            _cell(ws, row["on_time_rate"], PERCENT, bold),
-            _cell(ws, row["extensions"], COUNT, bold),
-            _cell(ws, row["avg_days_late"], DECIMAL, bold),
-            _cell(ws, row.get("score"), DECIMAL, bold),
-            _cell(ws, row.get("rank"), None, bold),
+            plain,
+            plain,
+            *[count] * 5,
+            out.style(num_format=PERCENT, **weight),
+            count,
+            out.style(num_format=DECIMAL, **weight),
+            out.style(num_format=DECIMAL, **weight),
+            plain,
         ]
 
+    def line(number, name, row):
+        return [
+            number,
+            name,
+            *(row[k] for k in ("assigned", "done_on_time", "done_late", "pending", "overdue")),
+            row["on_time_rate"],
+            row["extensions"],
+            row["avg_days_late"],
+            row.get("score"),
+            row.get("rank"),
+        ]
+
+    normal = styles(False)
+    index = 4
     for number, row in enumerate(data["rows"], start=1):
-        ws.append(line(number, row["unit"], row))
+        out.write_row(ws, index, line(number, row["unit"], row), normal)
+        index += 1
     totals = dict(data["totals"], score=None, rank=None)
-    ws.append(line(None, _("Tổng cộng"), totals, bold=True))
+    out.write_row(ws, index, line(None, _("Tổng cộng"), totals), styles(True))
 
 
-def _detail_sheet(wb: Workbook, rows: list[dict[str, Any]]) -> None:
-    ws = wb.create_sheet(_("Danh sách chi tiết")[:31])
+def _detail_sheet(out: SafeXlsxWriter, rows: Iterable[dict[str, Any]]) -> None:
+    ws = out.book.add_worksheet(_("Danh sách chi tiết")[:31])
     _widths(ws, [6, 48, 22, 36, 22, 26, 12, 12, 10, 16, 26, 36, 36, 17])
-    ws.freeze_panes = "A2"
-    ws.append(_header(ws, [_(h) for h in DETAIL_HEADERS]))
+    ws.freeze_panes(1, 0)
+    header = out.style(**HEADER)
+    out.write_row(ws, 0, [_(h) for h in DETAIL_HEADERS], [header] * len(DETAIL_HEADERS))
     names = category_labels()
-    for row in rows:
+    statuses = {key: _(label) for key, label in STATUSES.items()}
+    finished_label = _("(ngày %(d)s)", d="{}")
+    day, moment = out.style(num_format=DATE), out.style(num_format=DATETIME)
+    styles = [None, out.style(**WRAP), None, None, None, None, day, day, None, None]
+    styles += [None, None, None, moment]
+    write = out.write
+    for index, row in enumerate(rows, start=1):
         result = names.get(row["category"], row["category"])
         if row["completed_on"] and row["category"] in ("done_on_time", "done_late"):
             finished = date.fromisoformat(row["completed_on"]).strftime("%d/%m/%Y")
-            result += " " + _("(ngày %(d)s)", d=finished)
-        status = STATUSES.get(row["status"])
-        # Plain values where no format is needed: styling every cell makes large lists slow.
-        ws.append(
-            xlsx_row(
-                ws,
-                [
-                    row["stt"],
-                    _cell(ws, row["task"], wrap=True),
-                    row["unit"],
-                    row["source"],
-                    row["lead"],
-                    row["coordinating"],
-                    _cell(ws, _day(row["deadline"]), DATE),
-                    _cell(ws, _day(row["original_deadline"]), DATE),
-                    row["extensions"],
-                    _(status) if status else row["status"],
-                    result,
-                    row["difficulties"],
-                    row["proposals"],
-                    _cell(ws, _local(row["updated_at"]), DATETIME),
-                ],
-            )
+            result += " " + finished_label.format(finished)
+        values = (
+            row["stt"],
+            row["task"],
+            row["unit"],
+            row["source"],
+            row["lead"],
+            row["coordinating"],
+            _day(row["deadline"]),
+            _day(row["original_deadline"]),
+            row["extensions"],
+            statuses.get(row["status"], row["status"]),
+            result,
+            row["difficulties"],
+            row["proposals"],
+            _local(row["updated_at"]),
         )
+        for col, value in enumerate(values):
+            write(ws, index, col, value, styles[col])
 
 
-def workbook(data: dict[str, Any], rows: list[dict[str, Any]]) -> bytes:
+def workbook(data: dict[str, Any], rows: Iterable[dict[str, Any]]) -> bytes:
     """The .xlsx bytes of a report's summary ``data`` and detail ``rows``."""
-    wb = Workbook(write_only=True)
-    _summary_sheet(wb, data)
-    _detail_sheet(wb, rows)
-    wb.properties.title = data["title"]
-    wb.properties.creator = "tracker"
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    import xlsxwriter  # only the export needs it (a web worker's memory)
+
+    fd, path = tempfile.mkstemp(prefix="tracker-report-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(
+            path,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        out = SafeXlsxWriter(book)
+        _summary_sheet(out, data)
+        _detail_sheet(out, rows)
+        book.set_properties({"title": data["title"], "author": "tracker"})
+        book.close()
+        with open(path, "rb") as built:
+            return built.read()
+    finally:
+        os.unlink(path)
