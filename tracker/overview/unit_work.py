@@ -9,7 +9,7 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from tracker.assignments.forms import Row, build_row
+from tracker.assignments.forms import Row, build_row, row_labels
 from tracker.assignments.queries import action_rank, listing
 from tracker.core import timeliness
 from tracker.core.search_index import matching
@@ -139,7 +139,8 @@ def work_page(template: str, unit: Unit) -> Response:
     url = here()
     sort, order = sort_key(sorts(), "action")
     page = _page(unit.id, filters, order)
-    rows: list[Row] = [build_row(a, current_user) for a in page.items]
+    user = current_user._get_current_object()  # the user, not the proxy, for each row's checks
+    rows: list[Row] = [build_row(a, user) for a in page.items]
     return render(
         template,
         block="work_list",
@@ -147,12 +148,13 @@ def work_page(template: str, unit: Unit) -> Response:
         unit=unit,
         page=page,
         rows=rows,
+        labels=row_labels(),
         report_statuses=cadence.statuses(page.items),
         filters=filters,
         sort=sort,
         counters=counters(unit.id, url),
         next_url=url,
-        show_actions=can(current_user, "unit.act", unit),
+        show_actions=can(user, "unit.act", unit),
         lazy_forms=True,
     )
 
