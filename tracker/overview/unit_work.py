@@ -14,7 +14,7 @@ from tracker.assignments.queries import action_rank, listing
 from tracker.core import timeliness
 from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
-from tracker.models import STATUSES, Assignment, Task, Unit
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit
 from tracker.overview import counts as cache
 from tracker.policy import can
 from tracker.tasks import cadence
@@ -27,6 +27,23 @@ COUNTERS = ("partials/assignment_counters.html", "counters")
 # actions, so eight keep the page within its 15 KB budget (the other lists show PAGE_SIZE).
 WORK_PAGE_SIZE = 8
 
+
+# What a row shows (partials/work_row.html, report cadences, the policy's checks): the tasks'
+# and meetings' long texts (content, conclusion, attendees, search text) are not read.
+ROW_COLUMNS = (
+    Assignment,
+    Task.id,
+    Task.meeting,
+    Task.number,
+    Task.title,
+    Task.deadline_kind,
+    Task.deadline,
+    Task.report_cadence,
+    Meeting.id,
+    Meeting.title,
+    Meeting.notice_number,
+    Unit,
+)
 
 SORTS = {
     "deadline": [NullsLast(Assignment.deadline), Assignment.id],
@@ -130,7 +147,7 @@ def _page(unit_id: int, filters: WorkFilters, order: list) -> Page:
         base = base.join(Task)
     base = filters.apply(base.where(Assignment.unit == unit_id))
     per_page = min(current_app.config["PAGE_SIZE"], WORK_PAGE_SIZE)
-    return paginate_ids(listing(), base, order, per_page)
+    return paginate_ids(listing(*ROW_COLUMNS), base, order, per_page)
 
 
 def work_page(template: str, unit: Unit) -> Response:
