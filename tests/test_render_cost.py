@@ -88,3 +88,36 @@ def test_the_request_catalog_follows_force_locale(app):
             assert i18n.pgettext("plural", "Cuộc họp") == "Cuộc họp"
         assert i18n.gettext("Vai trò") == "Role"
         assert i18n.gettext("Quá hạn %(n)s ngày", n=3) == "3 days overdue"
+
+
+def test_a_prepared_query_is_built_once_and_runs_with_each_runs_values(app_ctx, factory, world):
+    from tracker.core import prepared
+    from tracker.core.prepared import slot
+    from tracker.models import Assignment
+
+    _add_rows(factory, world, 3)
+    built = []
+
+    def build():
+        built.append(1)
+        query = Assignment.select(Assignment.id).where(Assignment.unit == slot(0))
+        return query.order_by(Assignment.id).limit(slot(1)).tuples()
+
+    key = ("test-prepared", id(test_a_prepared_query_is_built_once_and_runs_with_each_runs_values))
+    for unit, limit in ((world.ward_a, 2), (world.ward_b, 5), (world.ward_a, 10)):
+        expected = [
+            a.id
+            for a in Assignment.select().where(Assignment.unit == unit).order_by(Assignment.id)
+        ]
+        assert [r[0] for r in prepared.select(key, build, [unit.id, limit])] == expected[:limit]
+        # A count counts what the query selects, its LIMIT included (as peewee's count does).
+        assert prepared.count(key, build, [unit.id, limit]) == min(limit, len(expected))
+    assert len(built) == 2  # once for the rows, once for their count
+
+
+def test_a_prepared_query_must_place_every_value(app_ctx):
+    from tracker.core import prepared
+    from tracker.models import Assignment
+
+    with pytest.raises(ValueError):
+        prepared.select(("test-missing-slot",), lambda: Assignment.select(), [1])
