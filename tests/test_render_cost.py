@@ -70,8 +70,10 @@ def test_officer_home_asks_for_the_catalog_once_however_many_rows(
     # The rows still speak the user's language.
     if locale == "en":
         assert 'data-label="Role"' in page and ">In progress<" in page
+        assert page.count("<summary>Update</summary>") == WORK_PAGE_SIZE
     else:
         assert 'data-label="Vai trò"' in page and ">Đang thực hiện<" in page
+        assert page.count("<summary>Cập nhật</summary>") == WORK_PAGE_SIZE
         assert "Đôn đốc 1 lần" in page
 
 

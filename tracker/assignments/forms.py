@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField
@@ -57,17 +57,19 @@ ROW_WORDS = {
 }
 
 
-def row_labels() -> dict[str, Any]:
+def row_labels() -> SimpleNamespace:
     """Everything a row says that does not depend on the row, in the user's language.
 
     Looked up once for a page instead of a dozen times for each of its rows; the statuses,
-    timeliness categories and report cadences are keyed by their codes.
+    timeliness categories and report cadences are keyed by their codes. A namespace, not a
+    dict: in a template ``labels.update`` must be the word, not the dict's method.
     """
-    labels: dict[str, Any] = {key: gettext(word) for key, word in ROW_WORDS.items()}
-    labels["statuses"] = {code: gettext(label) for code, label in STATUSES.items()}
-    labels["categories"] = {code: gettext(label) for code, label in CATEGORIES.items()}
-    labels["cadences"] = {code: gettext(label) for code, label in REPORT_CADENCES.items()}
-    return labels
+    return SimpleNamespace(
+        **{key: gettext(word) for key, word in ROW_WORDS.items()},
+        statuses={code: gettext(label) for code, label in STATUSES.items()},
+        categories={code: gettext(label) for code, label in CATEGORIES.items()},
+        cadences={code: gettext(label) for code, label in REPORT_CADENCES.items()},
+    )
 
 
 class ProgressField(IntegerField):

@@ -19,7 +19,7 @@ from tracker.core.db import database
 
 # Stand-ins: no id, count, limit or offset is anywhere near this.
 _BASE = -(2**62)
-# Distinct keys kept (per process); a key past this is built each time, never kept.
+# Distinct keys kept per process (the day is in the keys): when full, the store starts again.
 MAX_KEYS = 512
 
 _SQL: dict[Hashable, tuple[Any, str, list, list[tuple[int, int]]]] = {}
@@ -48,8 +48,9 @@ def _entry(key: Hashable, build: Callable[[], Any], values: int):
     if entry is None:
         query = build()
         entry = (query, *_compile(query, values))
-        if len(_SQL) < MAX_KEYS:
-            _SQL[full_key] = entry
+        if len(_SQL) >= MAX_KEYS:
+            _SQL.clear()
+        _SQL[full_key] = entry
     return entry
 
 
