@@ -108,8 +108,7 @@ def test_a_prepared_query_is_built_once_and_runs_with_each_runs_values(app_ctx, 
     key = ("test-prepared", id(test_a_prepared_query_is_built_once_and_runs_with_each_runs_values))
     for unit, limit in ((world.ward_a, 2), (world.ward_b, 5), (world.ward_a, 10)):
         expected = [
-            a.id
-            for a in Assignment.select().where(Assignment.unit == unit).order_by(Assignment.id)
+            a.id for a in Assignment.select().where(Assignment.unit == unit).order_by(Assignment.id)
         ]
         assert [r[0] for r in prepared.select(key, build, [unit.id, limit])] == expected[:limit]
         # A count counts what the query selects, its LIMIT included (as peewee's count does).
