@@ -155,7 +155,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _user() -> dict[str, object]:
-        return {"user": current_user}
+        # The user itself, not Flask-Login's proxy: a page reads ``user`` hundreds of times
+        # (``can(user, …)`` per row), and each read through the proxy finds the request anew.
+        return {"user": current_user._get_current_object()}
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import gettext
 from peewee import JOIN
 
-from tracker.core.i18n import N_
+from tracker.core.i18n import N_, gettext
 from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, Unit, User
 from tracker.models.assignments import ROLES
 

@@ -7,14 +7,20 @@ plus the unit's counters out of band, and a plain request with a redirect back.
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from tracker.assignments import concurrency, workflow
-from tracker.assignments.forms import ReportForm, StatusForm, attach_error, build_row
+from tracker.assignments.forms import (
+    ReportForm,
+    StatusForm,
+    attach_error,
+    build_row,
+    row_labels,
+)
 from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
+from tracker.core.i18n import gettext as _
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
@@ -42,16 +48,17 @@ def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms
     the user open it (``others_shown``).
     """
     others = _others(a)
+    user = current_user._get_current_object()  # the user, not the proxy, for every check
     return render(
         "assignments/view.html",
         status=status,
         next_url=next_url,
         a=a,
-        row=build_row(a, current_user, **forms),
+        row=build_row(a, user, **forms),
         others=others,
-        others_shown=visible_assignment_ids(current_user, others),
+        others_shown=visible_assignment_ids(user, others),
         timeline=timeline(a),
-        can_open_unit=can(current_user, "unit.view", a.unit_id),
+        can_open_unit=can(user, "unit.view", a.unit_id),
     )
 
 
@@ -63,6 +70,7 @@ def _row(a: Assignment, saved: str = "", **forms) -> Response:
         block="row",
         oob=[COUNTERS] if saved else [],
         row=build_row(a, current_user, saved=saved, **forms),
+        labels=row_labels(),
         counters=counters(a.unit_id, list_url) if saved else [],
         next_url=list_url,
         show_actions=can(current_user, "unit.act", a.unit_id),
@@ -106,6 +114,7 @@ def actions(assignment_id: int) -> Response:
         "partials/assignment_row.html",
         "actions",
         row=build_row(a, current_user),
+        labels=row_labels(),
         next_url=next_url,
     )
     response = make_response(body)

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Response, current_app, request
 from flask_login import current_user
 from peewee import fn
 
-from tracker.assignments.forms import Row, build_row
+from tracker.assignments.forms import Row, build_row, row_labels
 from tracker.assignments.queries import action_rank, listing
-from tracker.core import timeliness
+from tracker.core import prepared, timeliness
+from tracker.core.prepared import slot
 from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
-from tracker.models import STATUSES, Assignment, Task, Unit
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit
 from tracker.overview import counts as cache
 from tracker.policy import can
 from tracker.tasks import cadence
-from tracker.web.pagination import NullsLast, Page, paginate_ids, sort_key
+from tracker.web.pagination import NullsLast, Page, page_number, paginate_ids, sort_key
 from tracker.web.rendering import render
 
 COUNTERS = ("partials/assignment_counters.html", "counters")
@@ -27,6 +29,23 @@ COUNTERS = ("partials/assignment_counters.html", "counters")
 # actions, so eight keep the page within its 15 KB budget (the other lists show PAGE_SIZE).
 WORK_PAGE_SIZE = 8
 
+
+# What a row shows (partials/work_row.html, report cadences, the policy's checks): the tasks'
+# and meetings' long texts (content, conclusion, attendees, search text) are not read.
+ROW_COLUMNS = (
+    Assignment,
+    Task.id,
+    Task.meeting,
+    Task.number,
+    Task.title,
+    Task.deadline_kind,
+    Task.deadline,
+    Task.report_cadence,
+    Meeting.id,
+    Meeting.title,
+    Meeting.notice_number,
+    Unit,
+)
 
 SORTS = {
     "deadline": [NullsLast(Assignment.deadline), Assignment.id],
@@ -118,19 +137,44 @@ def here() -> str:
     return request.full_path.rstrip("?")
 
 
-def _page(unit_id: int, filters: WorkFilters, order: list) -> Page:
+def _page(unit_id: int, filters: WorkFilters, sort: str, order: list) -> Page:
     """One page of the unit's list: ids first from ``assignment`` alone, then their rows.
 
     Counting and sorting the unit's thousands of assignments touch only the assignment table
     (and the task table for a title search or sort); the joins are made for the page's rows.
+    Without a text search the three queries have a fixed shape per filter, sort and day: their
+    SQL is written once (``tracker.core.prepared``), and only the unit, page and ids change.
     """
-    needs_task = bool(filters.q) or request.args.get("sort", "").lstrip("-") == "title"
-    base = Assignment.select(Assignment.id)
-    if needs_task:
-        base = base.join(Task)
-    base = filters.apply(base.where(Assignment.unit == unit_id))
+    needs_task = bool(filters.q) or sort.lstrip("-") == "title"
     per_page = min(current_app.config["PAGE_SIZE"], WORK_PAGE_SIZE)
-    return paginate_ids(listing(), base, order, per_page)
+
+    def base(unit):
+        query = Assignment.select(Assignment.id)
+        if needs_task:
+            query = query.join(Task)
+        return filters.apply(query.where(Assignment.unit == unit))
+
+    if filters.q:
+        return paginate_ids(listing(*ROW_COLUMNS), base(unit_id), order, per_page)
+    shape = ("unit-work", filters.status, filters.category, sort, *timeliness.context())
+    total = prepared.count(shape, lambda: base(slot(0)), [unit_id])
+    page = min(page_number(), max(1, ceil(total / per_page)))
+    ids = [
+        row[0]
+        for row in prepared.select(
+            shape,
+            lambda: base(slot(0)).order_by(*order).limit(slot(1)).offset(slot(2)).tuples(),
+            [unit_id, per_page, (page - 1) * per_page],
+        )
+    ]
+    rows = prepared.select(
+        ("unit-work-rows", len(ids)),
+        lambda: listing(*ROW_COLUMNS).where(Assignment.id.in_([slot(n) for n in range(len(ids))])),
+        ids,
+    )
+    position = {row_id: n for n, row_id in enumerate(ids)}
+    items = sorted(rows, key=lambda a: position[a.id])
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def work_page(template: str, unit: Unit) -> Response:
@@ -138,8 +182,9 @@ def work_page(template: str, unit: Unit) -> Response:
     filters = WorkFilters.from_args(request.args)
     url = here()
     sort, order = sort_key(sorts(), "action")
-    page = _page(unit.id, filters, order)
-    rows: list[Row] = [build_row(a, current_user) for a in page.items]
+    page = _page(unit.id, filters, sort, order)
+    user = current_user._get_current_object()  # the user, not the proxy, for each row's checks
+    rows: list[Row] = [build_row(a, user) for a in page.items]
     return render(
         template,
         block="work_list",
@@ -147,12 +192,13 @@ def work_page(template: str, unit: Unit) -> Response:
         unit=unit,
         page=page,
         rows=rows,
+        labels=row_labels(),
         report_statuses=cadence.statuses(page.items),
         filters=filters,
         sort=sort,
         counters=counters(unit.id, url),
         next_url=url,
-        show_actions=can(current_user, "unit.act", unit),
+        show_actions=can(user, "unit.act", unit),
         lazy_forms=True,
     )
 
