@@ -395,3 +395,19 @@ def test_send_reminders_refuses_bad_input(runner, world):
     result = invoke(runner, "send-reminders", "--kind", "monthly")
     assert result.exit_code != 0
     assert OutboxMessage.select().count() == 0 and JobRun.select().count() == 0
+
+
+def test_queueing_the_digests_of_many_units_takes_a_few_statements(app_ctx, factory, world, work):
+    for i in range(30):
+        unit = factory.unit(f"UBND xã Mới {i}", code=f"xa{i}", email=f"xa{i}@x.example")
+        task = factory.task(world.meeting, f"Việc {i}", deadline=date(2026, 5, 12))
+        factory.assignment(task, unit)
+    assert len(digest.build(NOW)) == 2 + 30
+    # The digests' few queries, the claim, one INSERT of all messages, the run's update: the
+    # count does not grow with the units (it did: one INSERT per message).
+    statements = count_queries(lambda: jobs.run_job("weekly_digest", NOW))
+    assert OutboxMessage.select().count() == 32
+    assert JobRun.get(JobRun.job == "weekly_digest").queued == 32
+    assert statements <= 12
+    # Run again for the same week: nothing more (the period is claimed).
+    assert not jobs.run_job("weekly_digest", NOW).ran
