@@ -173,6 +173,16 @@ def test_long_sections_are_cut_with_a_link_to_the_rest(app_ctx, world, work, mon
     )
 
 
+def test_a_section_loads_only_the_items_it_lists(app_ctx, world, work, monkeypatch):
+    # A province's unit may have thousands of overdue items: the database counts them and
+    # returns the first SECTION_LIMIT (the most urgent), not every row.
+    monkeypatch.setattr(digest, "SECTION_LIMIT", 1)
+    (found,) = [d for d in digest.digests(NOW) if d.unit.id == world.ward_a.id]
+    assert [i.title for i in found.sections["overdue"]] == ["Chỉnh trang vỉa hè <b>khẩn</b>"]
+    assert found.counts["overdue"] == 2
+    assert len(found.sections["this_week"]) == 1 and found.counts["this_week"] == 2
+
+
 def test_no_digest_for_units_with_nothing_to_say(app_ctx, factory, world, work):
     quiet = factory.unit("UBND phường Minh Khai", code="minhkhai")
     # Work far ahead and recently started says nothing this week.
