@@ -349,3 +349,21 @@ def test_outbox_messages_queued_before_0017_are_found_by_the_search(two_database
 
         found = matching(OutboxMessage.select(), OutboxMessage, "cai cach hanh chinh HVT")
         assert [m.search_text for m in found] == ["don doc cai cach hanh chinh hvt example org"]
+
+
+def test_0019_creates_the_hot_statements_indexes(two_databases):
+    """The leader's counts and the report read a narrow index; completions by their date."""
+    db.bind(two_databases[0])
+    database = db.database.obj
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up("0017_outbox_search_text")
+
+        def assignment_indexes() -> set[tuple[str, ...]]:
+            found = database.get_indexes("assignment", _schema_name(database))
+            return {tuple(i.columns) for i in found}
+
+        hot = ("unit_id", "status", "deadline_kind", "stats_deadline", "completed_on", "created_at")
+        assert hot not in assignment_indexes()
+        migrate()
+        assert {hot, ("completed_on",), ("stats_deadline",)} <= assignment_indexes()
