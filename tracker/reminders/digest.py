@@ -173,15 +173,16 @@ def _section(window: Window):
 def _work(window: Window, unit_id: int | None):
     """The items the digests list, task, meeting and unit joined (one query).
 
-    The first ``SECTION_LIMIT`` of each unit's section as ``sort_key`` orders them (earliest
-    deadline first, none last), each with its section's size counted by the database
+    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last), each with its section's size counted by the database
     (``row.ranked.section``, ``row.ranked.total``), and all the ``ONGOING`` work.
     """
     section = _section(window)
     per_section = [Assignment.unit, section]
     rank = fn.ROW_NUMBER().over(
         partition_by=per_section,
-        order_by=[Assignment.deadline.is_null(), Assignment.deadline, Task.title, Assignment.id],
+        # Not by title (a collated sort of every open item costs more than the rest): ties
+        # at the cut go to the older assignment; the items kept are then sorted by sort_key.
+        order_by=[Assignment.deadline.is_null(), Assignment.deadline, Assignment.id],
     )
     ranked = (
         Assignment.select(
