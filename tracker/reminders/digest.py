@@ -173,7 +173,8 @@ def _section(window: Window):
 def _work(window: Window, unit_id: int | None):
     """The items the digests list, task, meeting and unit joined (one query).
 
-    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last), each with its section's size counted by the database
+    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
+    each with its section's size counted by the database
     (``row.ranked.section``, ``row.ranked.total``), and all the ``ONGOING`` work.
     """
     section = _section(window)
