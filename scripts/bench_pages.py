@@ -147,7 +147,9 @@ def prepare_database(args) -> tuple[str, list[int], list[int]]:
     applied = migrate()
     if fresh:
         with app.app_context(), db.database.connection_context():
-            summary = bench_seed.seed(args.tasks, n_units=args.units, seed=args.seed)
+            summary = bench_seed.seed(
+                args.tasks, n_units=args.units, seed=args.seed, progress=print
+            )
         print(summary.report())
         if url.startswith("postgres"):
             _pg_execute(args.database_url, f"COMMENT ON SCHEMA \"{args.schema}\" IS '{key}'")
