@@ -63,9 +63,26 @@ clean:
 
 # Performance budget on 100,000 tasks (gunicorn, 2 workers, 16 connections; `apt-get install wrk`):
 # SQLite, then PostgreSQL (schema `bench`, kept for the next run). BENCH_ARGS="--strict" fails on a miss.
+# Random units and assignments, the homes and the report page, uncached (docs/performance.md).
 bench: install
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): a Python client drives the pages"
 	$(BIN)/python scripts/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python scripts/bench_pages.py --database-url "$(PG_TEST_URL)" $(BENCH_ARGS)
+
+# A province on PostgreSQL: 1,000,000 tasks over 150 units in the schema `province` (seeded once,
+# kept; drop it with DROP SCHEMA province CASCADE), then the one-year report, the digests and the
+# hot statements' plans.
+PROVINCE_URL = $(PG_TEST_URL)?options=-csearch_path%3Dprovince
+.PHONY: bench-province
+bench-province: install
+	psql "$(PG_TEST_URL)" -qc 'CREATE SCHEMA IF NOT EXISTS province'
+	TRACKER_DATABASE_URL="$(PROVINCE_URL)" $(BIN)/tracker init-db
+	test "$$(psql "$(PROVINCE_URL)" -Atc 'SELECT count(*) FROM task')" -gt 0 || \
+		TRACKER_DATABASE_URL="$(PROVINCE_URL)" $(BIN)/tracker seed-bench --tasks 1000000 --units 150
+	psql "$(PROVINCE_URL)" -qc 'VACUUM ANALYZE'
+	$(BIN)/python scripts/bench_reports.py --seeded "$(PROVINCE_URL)" --no-xlsx $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_mail.py --seeded "$(PROVINCE_URL)" $(BENCH_ARGS)
+	TRACKER_DATABASE_URL="$(PROVINCE_URL)" $(BIN)/python scripts/bench_explain.py 2>/dev/null
 
 # Collect the translatable strings (msgids are Vietnamese) and merge them into the English catalog;
 # then translate the new entries in translations/en/LC_MESSAGES/messages.po.

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from conftest import NOW
+
 from tracker.cli import cli
 from tracker.core.timeliness import ORDER
 from tracker.models import Assignment, AuditEvent, Meeting, ProgressReport, Task, Unit, User
@@ -115,6 +117,32 @@ def test_seed_bench_creates_tasks_and_assignments(runner, app_ctx):
     assert {a.category() for a in Assignment.select()} >= set(ORDER)
     mine = Assignment.select().where(Assignment.unit == officer.unit)
     assert {a.category() for a in mine} >= set(ORDER)
+
+
+def test_seed_bench_prints_progress_and_leaves_room_for_new_rows(runner, app_ctx, world):
+    """The seeder gives ids itself (COPY on PostgreSQL): the application's next rows follow
+    them; the counters of the units it filled are raised; it says how far it is."""
+    from tracker.models import CounterVersion
+
+    units = {u.id for u in Unit.select()}
+    before = {c.unit_id: c.version for c in CounterVersion.select() if c.unit_id in units}
+    result = invoke(runner, "seed-bench", "--tasks", "2000", "--units", "5")
+    assert result.exit_code == 0, result.output
+    assert "1,000 / 2,000 tasks (50%)" in result.output
+    assert "2,000 / 2,000 tasks (100%)" in result.output
+    after = {c.unit_id: c.version for c in CounterVersion.select()}
+    assert before, "the world's units have counter versions"
+    assert all(after[unit] != version for unit, version in before.items())
+    top = Assignment.select(Assignment.id).order_by(Assignment.id.desc()).first().id
+    new = Assignment.create(
+        task=Task.select().order_by(Task.id.desc()).first(),
+        unit=world.dept,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    assert new.id > top
+    last_event = AuditEvent.select(AuditEvent.id).order_by(AuditEvent.id.desc()).first().id
+    assert AuditEvent.create(action="x", object_type="y", created_at=NOW).id > last_event
 
 
 def test_seed_bench_hashes_each_account_on_its_own(runner, app_ctx):

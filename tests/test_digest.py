@@ -173,6 +173,16 @@ def test_long_sections_are_cut_with_a_link_to_the_rest(app_ctx, world, work, mon
     )
 
 
+def test_a_section_loads_only_the_items_it_lists(app_ctx, world, work, monkeypatch):
+    # A province's unit may have thousands of overdue items: the database counts them and
+    # returns the first SECTION_LIMIT (the most urgent), not every row.
+    monkeypatch.setattr(digest, "SECTION_LIMIT", 1)
+    (found,) = [d for d in digest.digests(NOW) if d.unit.id == world.ward_a.id]
+    assert [i.title for i in found.sections["overdue"]] == ["Chỉnh trang vỉa hè <b>khẩn</b>"]
+    assert found.counts["overdue"] == 2
+    assert len(found.sections["this_week"]) == 1 and found.counts["this_week"] == 2
+
+
 def test_no_digest_for_units_with_nothing_to_say(app_ctx, factory, world, work):
     quiet = factory.unit("UBND phường Minh Khai", code="minhkhai")
     # Work far ahead and recently started says nothing this week.
@@ -395,3 +405,19 @@ def test_send_reminders_refuses_bad_input(runner, world):
     result = invoke(runner, "send-reminders", "--kind", "monthly")
     assert result.exit_code != 0
     assert OutboxMessage.select().count() == 0 and JobRun.select().count() == 0
+
+
+def test_queueing_the_digests_of_many_units_takes_a_few_statements(app_ctx, factory, world, work):
+    for i in range(30):
+        unit = factory.unit(f"UBND xã Mới {i}", code=f"xa{i}", email=f"xa{i}@x.example")
+        task = factory.task(world.meeting, f"Việc {i}", deadline=date(2026, 5, 12))
+        factory.assignment(task, unit)
+    assert len(digest.build(NOW)) == 2 + 30
+    # The digests' few queries, the claim, one INSERT of all messages, the run's update: the
+    # count does not grow with the units (it did: one INSERT per message).
+    statements = count_queries(lambda: jobs.run_job("weekly_digest", NOW))
+    assert OutboxMessage.select().count() == 32
+    assert JobRun.get(JobRun.job == "weekly_digest").queued == 32
+    assert statements <= 12
+    # Run again for the same week: nothing more (the period is claimed).
+    assert not jobs.run_job("weekly_digest", NOW).ran

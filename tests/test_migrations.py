@@ -419,3 +419,21 @@ def test_0018_runs_whatever_is_left_of_the_version(two_databases):
         with database.atomic():
             module.up(None, database)  # nothing left to drop: still no error
         assert _data_version_left(database) == []
+
+
+def test_0019_creates_the_hot_statements_indexes(two_databases):
+    """The leader's counts and the report read a narrow index; completions by their date."""
+    db.bind(two_databases[0])
+    database = db.database.obj
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up("0018_drop_data_version")
+
+        def assignment_indexes() -> set[tuple[str, ...]]:
+            found = database.get_indexes("assignment", _schema_name(database))
+            return {tuple(i.columns) for i in found}
+
+        hot = ("unit_id", "status", "deadline_kind", "stats_deadline", "completed_on", "created_at")
+        assert hot not in assignment_indexes()
+        migrate()
+        assert {hot, ("completed_on",), ("stats_deadline",)} <= assignment_indexes()

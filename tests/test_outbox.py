@@ -55,3 +55,30 @@ def test_unit_recipients_skip_opt_outs_and_report_missing(app_ctx, world):
     MailPreference.create(user=world.officer_a, kind="weekly_digest", enabled=False)
     MailPreference.create(user=second, kind="weekly_digest", enabled=False)
     assert unit_recipients(world.ward_a, "weekly_digest") == (["ubndsodau@hongbang.example"], [])
+
+
+def test_many_messages_are_queued_in_a_few_statements(app_ctx, world):
+    from query_support import count_queries
+
+    from tracker.mail.outbox import BATCH, enqueue_many
+
+    _queue(key="weekly:7")  # queued before: skipped, as by enqueue
+    messages = [
+        {
+            "key": f"weekly:{n}",
+            "kind": "weekly_digest",
+            "recipients": [f"u{n}@example.vn"] if n % 10 else [],
+            "subject": f"Tổng hợp tuần {n}",
+            "body_text": "Nội dung",
+        }
+        for n in range(2 * BATCH + 5)
+    ]
+    queued: list[int] = []
+    statements = count_queries(lambda: queued.append(enqueue_many(messages)))
+    assert queued == [2 * BATCH + 4]
+    assert statements <= 3  # one INSERT per BATCH messages, nothing read back
+    assert OutboxMessage.select().count() == 2 * BATCH + 5
+    dead = OutboxMessage.get(OutboxMessage.key == "weekly:10")
+    assert dead.status == "dead" and "email" in dead.last_error
+    assert OutboxMessage.get(OutboxMessage.key == "weekly:11").search_text.startswith("tong hop")
+    assert enqueue_many(messages) == 0

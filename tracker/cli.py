@@ -105,7 +105,9 @@ def seed_bench(n_tasks: int, n_units: int, seed: int) -> None:
     with db.database.connection_context():
         if missing_tables():
             raise click.ClickException("The database has no schema: run `tracker init-db` first.")
-        summary = bench_seed.seed(n_tasks, n_units=n_units, seed=seed)
+        summary = bench_seed.seed(
+            n_tasks, n_units=n_units, seed=seed, progress=lambda line: click.echo(line, err=True)
+        )
     click.echo(summary.report())
 
 

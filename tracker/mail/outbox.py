@@ -2,8 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
 from tracker.core.clock import get_clock
 from tracker.models import Assignment, OutboxMessage, Unit, User
+
+# Messages per INSERT when many are queued at once (a weekly digest: one per unit).
+BATCH = 200
+
+
+def _row(
+    now: datetime,
+    *,
+    key: str,
+    kind: str,
+    recipients: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    missing: list[str] | None = None,
+    unit: Unit | None = None,
+    user: User | None = None,
+    assignment: Assignment | None = None,
+) -> dict:
+    """The outbox row of one message (a message with nobody to send to is ``dead``)."""
+    status, error = "queued", ""
+    if not recipients:
+        status, error = "dead", "Không có địa chỉ email người nhận."
+    row = {
+        "key": key[:200],
+        "kind": kind,
+        "unit": unit.id if unit else None,
+        "user": user.id if user else None,
+        "assignment": assignment.id if assignment else None,
+        "recipients": ", ".join(recipients),
+        "missing_recipients": ", ".join(missing or []),
+        "subject": subject[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "status": status,
+        "last_error": error,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    row["search_text"] = OutboxMessage.search_text_from(row)
+    return row
 
 
 def enqueue(
@@ -26,31 +71,20 @@ def enqueue(
     idempotent, also across two schedulers. A message with nobody to send to is kept as
     ``dead`` with the reason, so a missing address is reported rather than dropped.
     """
-    now = get_clock().now()
-    missing = missing or []
-    status, error = "queued", ""
-    if not recipients:
-        status, error = "dead", "Không có địa chỉ email người nhận."
-    row = {
-        "key": key[:200],
-        "kind": kind,
-        "unit": unit.id if unit else None,
-        "user": user.id if user else None,
-        "assignment": assignment.id if assignment else None,
-        "recipients": ", ".join(recipients),
-        "missing_recipients": ", ".join(missing),
-        "subject": subject[:300],
-        "body_text": body_text,
-        "body_html": body_html,
-        "status": status,
-        "last_error": error,
-        "next_attempt_at": now,
-        "created_at": now,
-        "updated_at": now,
-    }
-    row["search_text"] = OutboxMessage.search_text_from(row)
-    # The new row's id from the INSERT itself, not a second SELECT (a weekly digest queues
-    # one message per unit: this halves its queries).
+    row = _row(
+        get_clock().now(),
+        key=key,
+        kind=kind,
+        recipients=recipients,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        missing=missing,
+        unit=unit,
+        user=user,
+        assignment=assignment,
+    )
+    # The new row's id from the INSERT itself, not a second SELECT.
     query = OutboxMessage.insert(row).on_conflict_ignore()
     database = OutboxMessage._meta.database
     if database.returning_clause:  # PostgreSQL
@@ -64,3 +98,18 @@ def enqueue(
             return None
         new_id = cursor.lastrowid
     return OutboxMessage(id=new_id, **row)
+
+
+def enqueue_many(messages: Iterable[Mapping]) -> int:
+    """Queue many messages (each the keyword arguments of ``enqueue``); return how many went in.
+
+    One multi-row INSERT per ``BATCH`` messages, nothing read back: a key queued before is
+    skipped, as by ``enqueue``. Call inside the transaction of the change that causes them.
+    """
+    now = get_clock().now()
+    rows = [_row(now, **message) for message in messages]
+    queued = 0
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        queued += OutboxMessage.insert_many(chunk).on_conflict_ignore().as_rowcount().execute()
+    return queued

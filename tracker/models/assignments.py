@@ -68,6 +68,13 @@ class Assignment(BaseModel):
             (("stats_deadline",), False),
             # A unit's list sorted by deadline, counted and paged from the index alone.
             (("unit", "deadline"), False),
+            # Every unit's timeliness counts and the report's summary from one narrow index;
+            # the report's monthly completions by date (migration 0019, docs/performance.md).
+            (
+                ("unit", "status", "deadline_kind", "stats_deadline", "completed_on", "created_at"),
+                False,
+            ),
+            (("completed_on",), False),
         )
 
     @property

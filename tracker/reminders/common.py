@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from tracker.assignments import queries as assignment_queries
 from tracker.core.clock import get_clock
-from tracker.mail.outbox import enqueue
+from tracker.mail.outbox import enqueue, enqueue_many
 from tracker.models import Assignment, Meeting, OutboxMessage, Task, Unit, User
 from tracker.models.assignments import ROLES, STATUSES
 from tracker.models.tasks import REPORT_CADENCES
@@ -65,18 +65,27 @@ class Mail:
 
     def queue(self) -> OutboxMessage | None:
         """Put the message in the outbox; None if its key was queued before."""
-        return enqueue(
-            key=self.key,
-            kind=self.kind,
-            recipients=self.recipients,
-            missing=self.missing,
-            subject=self.subject,
-            body_text=self.body_text,
-            body_html=self.body_html,
-            unit=self.unit,
-            user=self.user,
-            assignment=self.assignment,
-        )
+        return enqueue(**self.message())
+
+    def message(self) -> dict:
+        """The keyword arguments of ``enqueue`` for this message."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "recipients": self.recipients,
+            "missing": self.missing,
+            "subject": self.subject,
+            "body_text": self.body_text,
+            "body_html": self.body_html,
+            "unit": self.unit,
+            "user": self.user,
+            "assignment": self.assignment,
+        }
+
+
+def queue_all(mails: list[Mail]) -> int:
+    """Put ``mails`` in the outbox in a few statements; return how many were new."""
+    return enqueue_many(mail.message() for mail in mails)
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -1,10 +1,11 @@
 """The unit's weekly digest: work the leader returned (with the reason), overdue, due this
 week, due next week, ongoing work whose report is due, not updated for a while.
 
-All units are built from five queries at most (their open work with task, meeting and unit
-joined; the reports of the current periods of ongoing work; the leader's reasons for returned
-work; the officers; the opt-outs), never one query per unit. A unit with nothing in any
-section gets no mail.
+All units are built from six queries at most (the items the mails list, at most SECTION_LIMIT a
+section, each with its section's size counted by the database; the open ongoing work with a
+reporting cadence; the reports of its current periods; the leader's reasons for returned work;
+the officers; the opt-outs), never one query per unit, and never every open assignment row by
+row (a province has hundreds of thousands). A unit with nothing in any section gets no mail.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
+from peewee import Case, fn
 
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
@@ -123,33 +125,91 @@ class Digest:
 
     unit: Unit
     window: Window
+    # The items a mail lists: at most SECTION_LIMIT a section (the most urgent first).
     sections: dict[str, list[Item]] = field(default_factory=dict)
+    # How many items each section holds in all (counted by the database).
+    totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
-        return {name: len(self.sections.get(name, [])) for name in SECTIONS}
+        return {
+            name: max(self.totals.get(name, 0), len(self.sections.get(name, [])))
+            for name in SECTIONS
+        }
 
     @property
     def key(self) -> str:
         return f"{KIND}:unit:{self.unit.id}:{self.window.week}"
 
 
-def _open_work(window: Window, unit_id: int | None):
-    """Open work of active units that falls in a section, task, meeting and unit joined."""
-    stale = (Assignment.last_report_at <= window.stale_before) | (
+def _stale(window: Window):
+    return (Assignment.last_report_at <= window.stale_before) | (
         Assignment.last_report_at.is_null() & (Assignment.created_at <= window.stale_before)
     )
-    # Ongoing work with a reporting cadence may be "report due" (decided by cadence.due_now).
-    ongoing = (Assignment.deadline_kind == "ongoing") & (Task.report_cadence != "")
-    returned = Assignment.status == "returned"
-    query = listing().where(
-        Unit.active == True,  # noqa: E712
-        Assignment.status.in_(ACTIONABLE),
-        (Assignment.deadline <= window.next_sunday) | stale | ongoing | returned,
+
+
+# Open ongoing work with a reporting cadence: "report due" or not is decided in Python from its
+# reports (``cadence.due_now``), so all of it is loaded (a small share of the work).
+ONGOING = "ongoing"
+
+
+def _section(window: Window):
+    """The section of open work as SQL, as ``Window.section`` gives it (returned work first),
+    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none."""
+    return Case(
+        None,
+        [
+            (Assignment.status == "returned", "returned"),
+            ((Assignment.deadline_kind == "ongoing") & (Task.report_cadence != ""), ONGOING),
+            (Assignment.deadline < window.today, "overdue"),
+            (Assignment.deadline <= window.sunday, "this_week"),
+            (Assignment.deadline <= window.next_sunday, "next_week"),
+            (_stale(window), "stale"),
+        ],
+        None,
+    )
+
+
+def _work(window: Window, unit_id: int | None):
+    """The items the digests list, task, meeting and unit joined (one query).
+
+    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
+    each with its section's size counted by the database
+    (``row.ranked.section``, ``row.ranked.total``), and all the ``ONGOING`` work.
+    """
+    section = _section(window)
+    per_section = [Assignment.unit, section]
+    rank = fn.ROW_NUMBER().over(
+        partition_by=per_section,
+        # Not by title (a collated sort of every open item costs more than the rest): ties
+        # at the cut go to the older assignment; the items kept are then sorted by sort_key.
+        order_by=[Assignment.deadline.is_null(), Assignment.deadline, Assignment.id],
+    )
+    ranked = (
+        Assignment.select(
+            Assignment.id.alias("aid"),
+            section.alias("section"),
+            rank.alias("rn"),
+            fn.COUNT(Assignment.id).over(partition_by=per_section).alias("total"),
+        )
+        .join(Task)
+        .switch(Assignment)
+        .join(Unit)
+        .where(
+            Unit.active == True,  # noqa: E712
+            Assignment.status.in_(ACTIONABLE),
+            section.is_null(False),
+        )
     )
     if unit_id is not None:
-        query = query.where(Assignment.unit == unit_id)
-    return query
+        ranked = ranked.where(Assignment.unit == unit_id)
+    ranked = ranked.alias("ranked")
+    return (
+        listing()
+        .select_extend(ranked.c.section, ranked.c.total)
+        .join_from(Assignment, ranked, on=(Assignment.id == ranked.c.aid), attr="ranked")
+        .where((ranked.c.rn <= SECTION_LIMIT) | (ranked.c.section == ONGOING))
+    )
 
 
 def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -173,29 +233,39 @@ def template_context() -> dict[str, object]:
 
 
 def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
-    """The non-empty digests of the week of ``at``, in unit display order (one query)."""
+    """The non-empty digests of the week of ``at``, in unit display order.
+
+    The database counts each section and returns only the items a mail lists (at most
+    ``SECTION_LIMIT`` per section): a province's open work is not loaded row by row.
+    """
     window = Window.at_instant(at)
     line = Lines(at)
     by_unit: dict[int, Digest] = {}
-    work = list(_open_work(window, unit_id))
-    report_due = cadence.due_now(work, window.today)
+    work = list(_work(window, unit_id))
+    ongoing_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    report_due = cadence.due_now([a for a in work if a.ranked.section == ONGOING], window.today)
     line.report_due = report_due
     line.returns = returns([a.id for a in work if a.status == "returned"])
     for assignment in work:
-        # Returned work first, whatever its deadline: the unit must do it again. Ongoing work
-        # has no deadline: a due report comes before "not updated".
-        if assignment.status == "returned":
-            name = "returned"
-        elif assignment.id in report_due:
-            name = "report_due"
-        else:
-            name = window.section(assignment)
-        if name is None:
-            continue
+        name = assignment.ranked.section
+        if name == ONGOING:
+            # Ongoing work has no deadline: a due report comes before "not updated".
+            name = "report_due" if assignment.id in report_due else window.section(assignment)
+            if name is None:
+                continue
         digest = by_unit.get(assignment.unit_id)
         if digest is None:
             digest = by_unit[assignment.unit_id] = Digest(assignment.unit, window)
         digest.sections.setdefault(name, []).append(line(assignment))
+        if assignment.ranked.section == ONGOING:  # counted here, one by one
+            ongoing = ongoing_counts[assignment.unit_id]
+            ongoing[name] = ongoing.get(name, 0) + 1
+        else:  # the section's size, counted by the database
+            digest.totals[name] = int(assignment.ranked.total)
+    for unit_id, counts in ongoing_counts.items():
+        totals = by_unit[unit_id].totals
+        for name, n in counts.items():
+            totals[name] = totals.get(name, 0) + n
     for digest in by_unit.values():
         for entries in digest.sections.values():
             entries.sort(key=sort_key)

@@ -16,7 +16,7 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import JobRun
 from tracker.reminders import digest, due_soon, pending, periods, summary
-from tracker.reminders.common import Mail
+from tracker.reminders.common import Mail, queue_all
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def run_job(job: str, at: datetime) -> Outcome:
         )
         if claimed != 1:  # another scheduler (or a command) got there first
             return Outcome(job, period, ran=False)
-        queued = sum(1 for mail in mails if mail.queue() is not None)
+        queued = queue_all(mails)
         JobRun.update(finished_at=clock.now(), queued=queued).where(
             JobRun.job == job, JobRun.period == period
         ).execute()
