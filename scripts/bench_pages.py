@@ -7,8 +7,9 @@ What it does (issue 13, item 3):
    seeder's source and the day (the seeder's data is relative to today); later runs reuse it and
    only apply new migrations. With ``--database-url postgresql://…`` the same happens in a
    PostgreSQL schema (``bench`` by default), kept for the next run unless ``--drop``.
-2. Serves the application with gunicorn, 2 sync workers, on a free port of 127.0.0.1, with the
-   page cache off (``TRACKER_PAGE_CACHE_SIZE=0``: every answer rendered anew). The same gunicorn
+2. Serves the application with gunicorn, 2 sync workers, ``--preload`` as docs/deployment.md
+   runs it, on a free port of 127.0.0.1; every answer is rendered anew (there is no page
+   cache). The same gunicorn
    serves a minimal Flask application (one view returning a short string) under
    ``/bench-minimal``: the baseline, measured in the same run, on the same workers.
 3. Logs in through the login form as the bench officer and the bench leader, then drives each
@@ -197,8 +198,6 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         TRACKER_DATABASE_URL=url,
         TRACKER_SECRET_KEY=env.get("TRACKER_SECRET_KEY", "bench-secret-key"),
         TRACKER_BENCH="1",
-        # Uncached: every answer rendered anew, as after any change of data.
-        TRACKER_PAGE_CACHE_SIZE="0",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "scripts"), env.get("PYTHONPATH", "")]),
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -208,6 +207,8 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         str(workers),
         "--worker-class",
         "sync",
+        # As docs/deployment.md runs it: the application loaded once, before the fork.
+        "--preload",
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -526,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"\n[{engine}] {args.tasks:,} tasks, {args.units} units · gunicorn {args.workers} sync "
-        f"workers, page cache off · {args.connections} connections · {args.duration:g} s per "
+        f"workers, --preload, uncached · {args.connections} connections · {args.duration:g} s per "
         f"page · client: {client}"
     )
     print(

@@ -31,7 +31,7 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10000,
     "foreign_keys": 1,
     "synchronous": "normal",
-    "cache_size": -32000,
+    "cache_size": -8000,
 }
 
 
