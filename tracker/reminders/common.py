@@ -54,6 +54,17 @@ class Mail:
     assignment: Assignment | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def to_person(cls, person: User, **fields: object) -> Mail:
+        """A message to one person: their address, or their name among the missing."""
+        name = person.full_name or person.username
+        return cls(
+            recipients=[person.email] if person.email else [],
+            missing=[] if person.email else [name],
+            user=person,
+            **fields,
+        )
+
     @property
     def addressee(self) -> str:
         """Whom the message is for, in words: the unit or the person."""

@@ -181,17 +181,14 @@ def build(at: datetime) -> list[Mail]:
             extensions=requests[:SECTION_LIMIT],
             n_extensions=len(requests),
         )
-        name = person.full_name or person.username
         mails.append(
-            Mail(
+            Mail.to_person(
+                person,
                 key=f"{KIND}:user:{person.id}:{today.isoformat()}",
                 kind=KIND,
                 subject=title,
                 body_text=text,
                 body_html=html,
-                recipients=[person.email] if person.email else [],
-                missing=[] if person.email else [name],
-                user=person,
                 counts={"submitted": len(waiting), "extensions": len(requests)},
             )
         )

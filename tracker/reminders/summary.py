@@ -107,17 +107,14 @@ def build(at: datetime) -> list[Mail]:
             overdue=overdue,
             n_overdue=n_overdue,
         )
-        name = person.full_name or person.username
         mails.append(
-            Mail(
+            Mail.to_person(
+                person,
                 key=f"{KIND}:user:{person.id}:{week}",
                 kind=KIND,
                 subject=title,
                 body_text=text,
                 body_html=html,
-                recipients=[person.email] if person.email else [],
-                missing=[] if person.email else [name],
-                user=person,
                 counts={
                     "units": len(shown),
                     "overdue": n_overdue,
