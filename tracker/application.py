@@ -18,9 +18,10 @@ from tracker.auth import profile, sessions
 from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
-from tracker.core import security, timeliness
+from tracker.core import prepared, security, timeliness
 from tracker.core.extensions import htmx, login_manager
 from tracker.core.params import MAX_ID, optional_id
+from tracker.core.prepared import slot
 from tracker.followup import extension_request_views as extension_views
 from tracker.followup import leader_actions, queues, urges
 from tracker.followup import submission_views as submissions
@@ -75,6 +76,13 @@ BLUEPRINTS = [
 ]
 
 
+USER_BY_ID = "load_user"
+
+
+def _user_by_id():
+    return User.select().where(User.id == slot(0))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of a session or remember cookie holding ``id:version`` (``User.get_id``).
@@ -88,7 +96,7 @@ def load_user(user_id: str) -> User | None:
         row_id, version = optional_id(raw_id), optional_id(raw_version)
     except ValueError:
         row_id = version = None
-    user = User.get_or_none(User.id == row_id) if row_id and version else None
+    user = prepared.first(USER_BY_ID, _user_by_id, [row_id]) if row_id and version else None
     if user is None or not user.active or user.session_version != version:
         _forget(user_id)
         return None

@@ -402,7 +402,12 @@ def require(user: Any, action: str, obj: Any = None) -> None:
         abort(403)
 
 
-def get_or_403(user: Any, action: str, source: type[M] | ModelSelect, object_id: int) -> M:
+def get_or_403(
+    user: Any,
+    action: str,
+    source: type[M] | Callable[[], ModelSelect] | ModelSelect,
+    object_id: int,
+) -> M:
     """The row a URL names (404 when there is none), if ``user`` may take ``action`` on it (403)."""
     row = get_or_404(source, object_id)
     require(user, action, row)
@@ -410,7 +415,10 @@ def get_or_403(user: Any, action: str, source: type[M] | ModelSelect, object_id:
 
 
 def get_visible_or_404(
-    user: Any, source: type[M] | ModelSelect, object_id: int, action: str | None = None
+    user: Any,
+    source: type[M] | Callable[[], ModelSelect] | ModelSelect,
+    object_id: int,
+    action: str | None = None,
 ) -> M:
     """The row a URL names, or 404 both when there is none and when ``user`` may not see it.
 

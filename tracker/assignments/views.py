@@ -100,7 +100,7 @@ def _invalid(a: Assignment, **forms) -> Response:
 @login_required
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
-    return _page(get_or_403(current_user, "assignment.view", listing(), assignment_id))
+    return _page(get_or_403(current_user, "assignment.view", listing, assignment_id))
 
 
 @bp.route("/assignments/<int:assignment_id>/actions")
@@ -108,7 +108,7 @@ def view(assignment_id: int) -> Response:
 def actions(assignment_id: int) -> Response:
     """A list row's forms, fetched by htmx when its "Cập nhật" opens; else the page has them."""
     # Its status and report forms: whoever may report on the work may move it too.
-    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.change_status", listing, assignment_id)
     next_url = safe_next(request.args.get("next")) or url_for("units.view", unit_id=a.unit_id)
     body = render_block(
         "partials/assignment_row.html",
@@ -126,7 +126,7 @@ def actions(assignment_id: int) -> Response:
 @login_required
 def post_report(assignment_id: int) -> Response:
     """A progress report by one of the unit's own officers."""
-    a = get_or_403(current_user, "assignment.report", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.report", listing, assignment_id)
     form = ReportForm()
     if form.validate():
         try:
@@ -149,7 +149,7 @@ def post_report(assignment_id: int) -> Response:
 @login_required
 def change_status(assignment_id: int) -> Response:
     """Move the assignment along the status graph (the workflow decides which moves)."""
-    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.change_status", listing, assignment_id)
     form = StatusForm()
     if form.validate():
         try:

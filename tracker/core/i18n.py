@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -52,14 +53,22 @@ def translations() -> Any:
     own catalog and the request's comes back after it. Outside an application context:
     Flask-Babel's answer (no translation).
     """
-    try:
-        memo = g.get(_CATALOG)
-    except RuntimeError:  # no application context
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:  # no application context
         return get_translations()
+    # Flask-Babel keeps the context's locale on ``g._flask_babel`` (``force_locale`` puts
+    # another Locale object there and the first one back after): while that object is the one
+    # the catalog was found for, the catalog stands, without asking Flask-Babel (and its
+    # context-local proxies) again. This runs for every ``_()`` of a page.
+    state = app_ctx.g.__dict__
+    memo = state.get(_CATALOG)
+    babel = state.get("_flask_babel")
+    if memo is not None and babel is not None and memo[0] is babel.__dict__.get("babel_locale"):
+        return memo[1]
     locale = get_locale()
     if memo is None or memo[0] is not locale:
         memo = (locale, get_translations())
-        setattr(g, _CATALOG, memo)
+        state[_CATALOG] = memo
     return memo[1]
 
 

@@ -69,6 +69,17 @@ def select(key: Hashable, build: Callable[[], Any], values: Sequence[Any]):
     return entry[0]._get_cursor_wrapper(_cursor(entry, values))
 
 
+def first(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> Any:
+    """The first row of ``build()`` (a model, or a tuple for ``.tuples()``), or None.
+
+    ``build`` should order or limit the rows itself where more than one could match (a
+    lookup by primary key needs neither).
+    """
+    for row in select(key, build, values):
+        return row
+    return None
+
+
 def count(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> int:
     """``build().count()``, its SQL written once (peewee's own COUNT over the query)."""
 

@@ -134,7 +134,7 @@ def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
 @login_required
 def create(assignment_id: int) -> Response:
     """Move the assignment to another unit, with a reason (history kept)."""
-    a = get_or_403(current_user, "assignment.reassign", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.reassign", listing, assignment_id)
     form = _form(a, ReassignForm())
     if form.validate():
         try:
