@@ -20,7 +20,9 @@ from tracker.assignments.forms import (
 )
 from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
+from tracker.core import prepared
 from tracker.core.i18n import gettext as _
+from tracker.core.prepared import slot
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
@@ -31,14 +33,18 @@ from tracker.web.urls import safe_next
 bp = Blueprint("assignments", __name__)
 
 
-def _others(a: Assignment) -> list[Assignment]:
-    """The other units' assignments of the same task (shown read-only, where the user may)."""
-    return list(
+def _others_query():
+    return (
         Assignment.select(Assignment, Unit)
         .join(Unit)
-        .where(Assignment.task == a.task_id, Assignment.id != a.id)
+        .where(Assignment.task == slot(0), Assignment.id != slot(1))
         .order_by(Unit.kind, Unit.sort_order, Unit.name)
     )
+
+
+def _others(a: Assignment) -> list[Assignment]:
+    """The other units' assignments of the same task (shown read-only, where the user may)."""
+    return list(prepared.select("assignment.others", _others_query, [a.task_id, a.id]))
 
 
 def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms) -> Response:
