@@ -30,6 +30,12 @@ def slot(n: int) -> int:
     return _BASE + n
 
 
+def slots(start: int, n: int) -> list[int]:
+    """Stand-ins for ``n`` values from the ``start``-th on (an IN list of ``n`` values: the
+    query's key must then name ``n``)."""
+    return [slot(start + i) for i in range(n)]
+
+
 def _compile(query: Any, values: int) -> tuple[str, list, list[tuple[int, int]]]:
     sql, params = database.get_sql_context().sql(query).query()
     places = [
