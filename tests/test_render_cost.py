@@ -122,3 +122,23 @@ def test_a_prepared_query_must_place_every_value(app_ctx):
 
     with pytest.raises(ValueError):
         prepared.select(("test-missing-slot",), lambda: Assignment.select(), [1])
+
+
+def test_the_templates_underscore_escapes_values_as_jinja_does(app):
+    with app.test_request_context("/"):
+        got = app.jinja_env.from_string(
+            '{% autoescape true %}{{ _("Đôn đốc %(n)s lần", n=name) }}{% endautoescape %}'
+        ).render(name="<b>&</b>")
+        plain = app.jinja_env.from_string(
+            '{% autoescape false %}{{ _("Đôn đốc %(n)s lần", n=name) }}{% endautoescape %}'
+        ).render(name="<b>&</b>")
+    assert got == "Đôn đốc &lt;b&gt;&amp;&lt;/b&gt; lần"
+    assert plain == "Đôn đốc <b>&</b> lần"
+
+
+def test_a_gettext_put_in_the_context_is_the_one_underscore_calls(app):
+    with app.test_request_context("/"):
+        got = app.jinja_env.from_string('{{ _("Giao việc") }}').render(
+            gettext=lambda s, **kw: f"[{s}]"
+        )
+    assert got == "[Giao việc]"

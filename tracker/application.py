@@ -46,6 +46,7 @@ from tracker.tasks import views as tasks
 from tracker.web import security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation
+from tracker.web.urls import template_url_for
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
@@ -159,6 +160,8 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         REPORT_CADENCES=REPORT_CADENCES,
         report_status=cadence.report_status,
+        # Rows link to their assignment: each route's URL is built once (tracker/web/urls.py).
+        url_for=template_url_for,
     )
 
     @app.context_processor

@@ -12,6 +12,9 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 # The request's catalog, with the locale it was looked up for (see ``translations``).
 _CATALOG = "_tracker_catalog"
@@ -106,6 +109,23 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    installed = app.jinja_env.globals["gettext"]
+
+    @pass_context
+    def _(context: Context, string: str, **variables: Any) -> str:
+        # Jinja's ``_`` asks the context for ``gettext`` and calls it through two more
+        # layers; this does what they do (escape the translation as a template, the values
+        # as values) in one, unless a render put its own ``gettext`` in the context (a mail
+        # in its recipient's language), which is then called as Jinja would.
+        found = context.resolve_or_missing("gettext")
+        if found is not installed:
+            return context.call(found, string, **variables)
+        text = translations().ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals["_"] = _
 
     @app.context_processor
     def _languages() -> dict[str, object]:
