@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, Response, current_app, render_template, request, session
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -19,6 +18,7 @@ from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
 from tracker.core import prepared, security, timeliness
+from tracker.core.clock import get_clock
 from tracker.core.extensions import htmx, login_manager
 from tracker.core.params import MAX_ID, optional_id
 from tracker.core.prepared import slot
@@ -132,11 +132,18 @@ class IdConverter(IntegerConverter):
 
 
 def _fmt_date(value: date | None) -> str:
-    return format_date(value, "dd/MM/yyyy") if value else ""
+    """dd/mm/yyyy (Babel's "dd/MM/yyyy", written directly: a list has one per row)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def _fmt_datetime(value: datetime | None) -> str:
-    return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+    """HH:mm dd/mm/yyyy in the configured zone (a naive value is UTC, as for Flask-Babel)."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(get_clock().tz)
+    return f"{local.hour:02d}:{local.minute:02d} {_fmt_date(local)}"
 
 
 def init_app(app: Flask) -> None:
