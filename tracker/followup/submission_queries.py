@@ -83,4 +83,4 @@ def coordination(task_id: int, user: User) -> list[Assignment]:
         .where(Assignment.task == task_id, Assignment.role == "coordinating")
         .order_by(Unit.kind, Unit.sort_order, Unit.name)
     )
-    return list(visible_assignments(user, query))
+    return list(visible_assignments(user, query, among=[task_id]))
