@@ -34,6 +34,7 @@ class Provider:
     def __init__(self, token_max_age: timedelta = timedelta(hours=1)) -> None:
         self.app = oidc_provider_mock.app(access_token_max_age=token_max_age)
         self.token_requests: list[dict[str, list[str]]] = []
+        self.token_authorizations: list[str] = []
         self.next_token_response: dict | None = None
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
@@ -47,6 +48,7 @@ class Provider:
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
         self.token_requests.append(parse_qs(body.decode()))
+        self.token_authorizations.append(environ.get("HTTP_AUTHORIZATION", ""))
         replacement, self.next_token_response = self.next_token_response, None
         if replacement is None:
             return self.app(environ, start_response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -121,6 +122,13 @@ def test_code_flow_with_pkce_logs_an_existing_user_in(client, world, sso):
     assert logged_in_as(client) is None
 
 
+def test_the_client_authenticates_at_the_token_endpoint(client, world, sso):
+    sso.set_user("sub-lanhdao", preferred_username="lanhdao")
+    sso_login(client, sso, "sub-lanhdao")
+    expected = base64.b64encode(f"{CLIENT_ID}:bi-mat".encode()).decode()
+    assert sso.token_authorizations[-1] == f"Basic {expected}"
+
+
 def test_state_mismatch_is_refused(client, world, sso):
     sso.set_user("sub-lanhdao", preferred_username="lanhdao")
     back = sso.authorize(start(client), "sub-lanhdao")
@@ -180,6 +188,20 @@ def test_an_unknown_identity_is_refused_and_no_account_created(client, world, ss
     assert User.select().count() == before
     page = login_page_text(client)
     assert "Tài khoản một cửa “nguoi.la” chưa được cấp quyền sử dụng" in page
+
+
+def test_refused_callbacks_count_against_the_address(app, client, world, sso):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 2
+    sso.set_user("sub-x", preferred_username="nguoi.la")
+    sso.set_user("sub-lanhdao", preferred_username="lanhdao")
+    sso_login(client, sso, "sub-x")
+    sso_login(client, sso, "sub-x")
+    requests_before = len(sso.token_requests)
+    sso_login(client, sso, "sub-lanhdao")
+    assert logged_in_as(client) is None
+    assert len(sso.token_requests) == requests_before, "a blocked callback redeemed its code"
+    assert "Bạn đã đăng nhập sai quá nhiều lần" in login_page_text(client)
+    assert AuditEvent.select().where(AuditEvent.action == "login.blocked").exists()
 
 
 def test_an_inactive_account_is_refused(client, world, sso):
@@ -266,6 +288,9 @@ def test_settings(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="TRACKER_OIDC_CLIENT_ID"):
         Config(tmp_path)
     monkeypatch.setenv("TRACKER_OIDC_CLIENT_ID", "giao-viec")
+    with pytest.raises(ConfigError, match="TRACKER_OIDC_CLIENT_SECRET"):
+        Config(tmp_path)
+    monkeypatch.setenv("TRACKER_OIDC_CLIENT_SECRET", "bi-mat")
     monkeypatch.setenv("TRACKER_OIDC_LOCAL_PASSWORDS", "0")
     config = Config(tmp_path)
     assert config.OIDC_ISSUER == "https://sso.example.vn/realms/tinh"

@@ -191,8 +191,14 @@ def oidc_settings(env: Mapping[str, str]) -> dict[str, object]:
     get = env.get
     issuer = get("TRACKER_OIDC_ISSUER", "").strip().rstrip("/")
     client_id = get("TRACKER_OIDC_CLIENT_ID", "").strip()
-    if issuer and not client_id:
-        raise ConfigError("TRACKER_OIDC_ISSUER đã đặt nhưng thiếu TRACKER_OIDC_CLIENT_ID")
+    secret = get("TRACKER_OIDC_CLIENT_SECRET", "")
+    # A server-side application is a confidential client: it proves itself at the token endpoint.
+    for name, value in (
+        ("TRACKER_OIDC_CLIENT_ID", client_id),
+        ("TRACKER_OIDC_CLIENT_SECRET", secret),
+    ):
+        if issuer and not value:
+            raise ConfigError(f"TRACKER_OIDC_ISSUER đã đặt nhưng thiếu {name}")
     if issuer and not issuer.lower().startswith(("https://", "http://")):
         raise ConfigError(f"TRACKER_OIDC_ISSUER phải là địa chỉ http(s), không phải {issuer!r}")
     match = get("TRACKER_OIDC_MATCH", "username").strip().lower()
@@ -203,7 +209,7 @@ def oidc_settings(env: Mapping[str, str]) -> dict[str, object]:
     return {
         "OIDC_ISSUER": issuer,
         "OIDC_CLIENT_ID": client_id,
-        "OIDC_CLIENT_SECRET": get("TRACKER_OIDC_CLIENT_SECRET", ""),
+        "OIDC_CLIENT_SECRET": secret,
         "OIDC_MATCH": match,
         "OIDC_USERNAME_CLAIM": get("TRACKER_OIDC_USERNAME_CLAIM", "").strip()
         or "preferred_username",

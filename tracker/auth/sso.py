@@ -66,7 +66,7 @@ def client():
         oauth.register(
             NAME,
             client_id=config["OIDC_CLIENT_ID"],
-            client_secret=config["OIDC_CLIENT_SECRET"] or None,
+            client_secret=config["OIDC_CLIENT_SECRET"],
             server_metadata_url=f"{config['OIDC_ISSUER']}/.well-known/openid-configuration",
             client_kwargs={
                 "scope": "openid profile email",
