@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.oidc_support import query_of, running_provider, s256, with_query
+from oidc_support import query_of, running_provider, s256, with_query
 from tracker.config import Config
 from tracker.core.settings import ConfigError
 from tracker.models import AuditEvent, User
