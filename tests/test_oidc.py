@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-
 from oidc_support import query_of, running_provider, s256, with_query
+
 from tracker.config import Config
 from tracker.core.settings import ConfigError
 from tracker.models import AuditEvent, User
