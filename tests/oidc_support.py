@@ -35,6 +35,7 @@ class Provider:
         self.app = oidc_provider_mock.app(access_token_max_age=token_max_age)
         self.token_requests: list[dict[str, list[str]]] = []
         self.token_authorizations: list[str] = []
+        self.paths: list[str] = []  # of every request, in order
         self.next_token_response: dict | None = None
         self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
@@ -42,6 +43,7 @@ class Provider:
 
     def wsgi(self, environ, start_response):
         """The provider, watching its token endpoint."""
+        self.paths.append(environ.get("PATH_INFO", ""))
         if environ.get("PATH_INFO") != "/oauth2/token":
             return self.app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -223,6 +223,23 @@ def test_accounts_are_created_read_only_when_allowed(app, client, world, sso):
     assert logged_in_as(client) == str(created.id)
 
 
+def test_the_username_claim_is_configurable(app, client, world, sso):
+    app.config["OIDC_USERNAME_CLAIM"] = "ma_can_bo"
+    sso.set_user("sub-khac", preferred_username="p.sodau", ma_can_bo="lanhdao")
+    sso_login(client, sso, "sub-khac")
+    assert logged_in_as(client) == str(world.leader.id)
+
+
+def test_an_identity_without_the_claim_is_refused(client, world, sso):
+    sso.set_user("sub-trong", name="Không Tên")
+    sso.paths.clear()
+    sso_login(client, sso, "sub-trong")
+    assert logged_in_as(client) is None
+    # Not in the ID token: the userinfo endpoint was asked too, in vain.
+    assert sso.paths[-1] == "/userinfo"
+    assert "không cung cấp tên đăng nhập" in login_page_text(client)
+
+
 def test_match_by_verified_email(app, client, world, sso):
     app.config["OIDC_MATCH"] = "email"
     User.update(email="LanhDao@UBND.gov.vn").where(User.id == world.leader.id).execute()
