@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from tracker import admin, api, policy, reports
 from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
-from tracker.auth import profile, sessions
+from tracker.auth import oidc, profile, sessions
 from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
@@ -51,6 +51,7 @@ from tracker.web.urls import template_url_for
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
     auth.bp,
+    oidc.bp,
     home.bp,
     meetings.bp,
     tasks.bp,
