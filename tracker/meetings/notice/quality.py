@@ -5,7 +5,8 @@ the office that wrote it — ``district-2022`` when absent, ``province`` or ``co
 expected ``directives``: a key phrase of the text, ``lead`` and ``coordinating`` unit names — or
 ``@<kind>`` for every unit of a kind, ``@wards``/``@departments`` for the district's wards and
 departments — and ``deadline``). The units a notice may name are in ``units.json`` for the
-district, ``units-<level>.json`` for the other levels, or the file the fixture's ``catalog`` names.
+district, ``units-<level>.json`` for the other levels, or the file the fixture's ``catalog`` names;
+the collective phrases are those of the level's preset unit kinds (core/org_levels.py).
 
 Scoring: an expected directive is found when a draft's text contains its key phrase (without
 accents, case and spacing; each draft counts once). Units are (role, unit) pairs, groups expanded
@@ -19,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tracker.core.org_levels import DISTRICT, PRESETS
 from tracker.meetings.notice import Draft, parse_notice
 from tracker.meetings.notice.text import fold, one_line
-from tracker.meetings.notice.units import Catalog, UnitInfo
+from tracker.meetings.notice.units import Catalog, KindInfo, UnitInfo
 
 
 @dataclass
@@ -87,7 +89,10 @@ def load_catalog(path: Path) -> tuple[Catalog, dict[str, int], dict[str, set[int
     for key, kind in KIND_KEYS.items():
         kinds[key] = kinds.get("@" + kind, set())
     groups = {name: [by_name[n] for n in members] for name, members in data["groups"].items()}
-    return Catalog(units, groups), by_name, kinds
+    # The collective phrases are the level's preset kinds, as a new installation gets them.
+    level = data.get("level", DISTRICT)
+    presets = [KindInfo.of(p) for p in PRESETS[level]]
+    return Catalog(units, groups, presets), by_name, kinds
 
 
 def _norm(text: str) -> str:
