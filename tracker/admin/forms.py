@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 
 from tracker.core.params import optional_id, parse_id
-from tracker.models import ROLES, UNIT_KINDS
+from tracker.models import ROLES
 from tracker.web.forms import BaseForm, max_len, optional, required
 
 EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
@@ -68,8 +68,6 @@ class UnitForm(BaseForm):
     kind = SelectField(
         _l("Loại đơn vị"),
         [required()],
-        choices=[SelectChoice("", _l("— Chọn loại —"))]
-        + [SelectChoice(k, _l(label)) for k, label in UNIT_KINDS.items()],
         invalid_choice_message=CHOICE_ERROR,
     )
     email = email_field()

@@ -14,7 +14,7 @@ from tracker.admin import bp
 from tracker.admin.common import confirm_page, confirmed, finish, taken
 from tracker.admin.forms import GroupForm
 from tracker.core.db import database
-from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models import Unit, UnitGroup, UnitGroupMember, UnitKind
 from tracker.models.audit import record
 from tracker.policy import require
 from tracker.web.listing import list_page
@@ -56,8 +56,9 @@ def _form(group: UnitGroup | None = None) -> GroupForm:
 
 def _show_form(form: GroupForm, group: UnitGroup | None) -> Response:
     """The form page, with the active units as checkboxes grouped by kind."""
+    labels = UnitKind.labels()
     kinds = [
-        (UNIT_KINDS.get(kind, kind), list(units))
+        (labels.get(kind, kind), list(units))
         for kind, units in groupby(Unit.active_ordered(), key=lambda u: u.kind)
     ]
     status = form_error_status() if form.is_submitted() else 200

@@ -6,7 +6,7 @@ or ward (its offices, public service units, police and military command, village
 residential groups). The pre-2025 district (phòng, ban and UBND phường) stays for the seed.
 
 The level is an office setting (``ORG_LEVEL`` in core/settings.py); the kinds are rows of
-``unit_kind`` an admin edits. This module only holds the presets, as plain data: the parser
+``unit_type`` an admin edits. This module only holds the presets, as plain data: the parser
 and the quality script read them without a database, and choosing a level in the settings
 creates its kinds from them. A phrase listed under two kinds ("các sở, ngành, địa phương")
 names the units of both. Labels and phrases are Vietnamese as officials write them; each
@@ -55,7 +55,7 @@ def level(code: str) -> Level:
 
 @dataclass(frozen=True)
 class KindPreset:
-    """A unit kind as a level starts with it (the columns of ``unit_kind``)."""
+    """A unit kind as a level starts with it (the columns of ``unit_type``)."""
 
     code: str
     name: str  # the kind itself, in the admin's list
