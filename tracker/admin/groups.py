@@ -139,6 +139,8 @@ def group_edit(group_id: int) -> Response:
             group.description = form.description.data
             group.save()
             _save_members(group, form.units.data)
+            if group.kind_id is not None:  # a kind's own group: its members follow the kind
+                UnitKind.get_by_id(group.kind_id).sync_group()
             new = _state(group)
             before = {k: v for k, v in old.items() if new[k] != v}
             after = {k: v for k, v in new.items() if old[k] != v}
@@ -155,6 +157,19 @@ def group_delete(group_id: int) -> Response:
     require(current_user, "admin.manage")
     group = get_or_404(UnitGroup, group_id)
     back = url_for("admin.groups")
+    if group.kind_id is not None:
+        return confirm_page(
+            title=_("Xóa nhóm đơn vị"),
+            question=_("Xóa nhóm «%(name)s»?", name=group.name),
+            action=url_for("admin.group_delete", group_id=group.id),
+            button=_("Xóa nhóm"),
+            cancel=back,
+            refusal=_(
+                "Không xóa được: đây là nhóm của loại đơn vị «%(kind)s», gồm mọi đơn vị thuộc "
+                "loại này và tự cập nhật.",
+                kind=group.kind.name,
+            ),
+        )
     if request.method == "POST" and confirmed():
         with database.atomic():
             before = _state(group)

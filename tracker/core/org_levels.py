@@ -24,23 +24,18 @@ PROVINCE, COMMUNE, DISTRICT = "province", "commune", "district"
 
 @dataclass(frozen=True)
 class Level:
-    """One organisation level: its code, its name in the settings, and what its office is."""
+    """One organisation level: its code and its name in the settings."""
 
     code: str
     label: str  # a Vietnamese msgid
-    office: str  # the People's Committee the installation serves, in running text
 
 
 LEVELS: tuple[Level, ...] = (
-    Level(PROVINCE, N_("Tỉnh, thành phố (sở, ban, ngành và UBND cấp xã)"), N_("UBND tỉnh")),
+    Level(PROVINCE, N_("Tỉnh, thành phố (sở, ban, ngành và UBND cấp xã)")),
     Level(
-        COMMUNE,
-        N_("Xã, phường, đặc khu (phòng chuyên môn, đơn vị sự nghiệp, thôn, tổ dân phố)"),
-        N_("UBND xã"),
+        COMMUNE, N_("Xã, phường, đặc khu (phòng chuyên môn, đơn vị sự nghiệp, thôn, tổ dân phố)")
     ),
-    Level(
-        DISTRICT, N_("Quận, huyện (trước tháng 7/2025: phòng, ban và UBND phường)"), N_("UBND quận")
-    ),
+    Level(DISTRICT, N_("Quận, huyện (trước tháng 7/2025: phòng, ban và UBND phường)")),
 )
 LEVEL_CODES = tuple(lv.code for lv in LEVELS)
 # An installation that never chose a level is the district it was built for.
