@@ -350,3 +350,30 @@ def test_a_phrase_added_to_a_kind_is_read_in_the_next_notice(client, auth, world
 
     drafts = NoticeDraft.get(NoticeDraft.meeting == world.meeting).drafts
     assert drafts[0]["lead"] == "UBND các phường"
+
+
+def test_imported_units_take_a_province_kind_by_its_label_and_join_its_group(client, auth, world):
+    from test_import import UNIT_HEADER, confirm, csv_bytes, upload
+
+    _province(client, auth)
+    auth.login("admin")
+    data = csv_bytes(
+        [
+            UNIT_HEADER,
+            ["Sở Y tế", "Sở Y tế", "syt", "Sở, ban, ngành", "", "1"],
+            ["UBND xã Tân Lập", "Xã Tân Lập", "tanlap", "UBND xã, phường, đặc khu", "", "2"],
+            ["UBND đặc khu Hòn Ngọc", "Đặc khu Hòn Ngọc", "honngoc", "commune", "", "3"],
+        ]
+    )
+    html = upload(client, "units", data, "don-vi.csv").get_data(as_text=True)
+    assert "3 dòng: 3 hợp lệ, 0 có lỗi." in html
+    confirm(client, html)
+    assert {
+        u.code: u.kind for u in Unit.select().where(Unit.code.in_(["syt", "tanlap", "honngoc"]))
+    } == {
+        "syt": "sector",
+        "tanlap": "commune",
+        "honngoc": "commune",
+    }
+    communes = UnitGroup.get(UnitGroup.name == "UBND các xã, phường, đặc khu")
+    assert {u.code for u in communes.units()} == {"tanlap", "honngoc"}
