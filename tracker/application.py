@@ -34,7 +34,6 @@ from tracker.models import (
     REPORT_CADENCES,
     ROLES,
     STATUSES,
-    UNIT_KINDS,
     User,
 )
 from tracker.ops import health as ops_health
@@ -161,7 +160,6 @@ def init_app(app: Flask) -> None:
         STATUSES=STATUSES,
         FIELDS=FIELDS,
         ROLES=ROLES,
-        UNIT_KINDS=UNIT_KINDS,
         DEADLINE_KINDS=DEADLINE_KINDS,
         CATEGORIES=timeliness.CATEGORIES,
         can=policy.can,

@@ -12,10 +12,11 @@ from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
-from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models.units import Unit, UnitGroup, UnitGroupMember, UnitKind
 from tracker.models.users import ROLES, User
 
 MODELS = [
+    UnitKind,
     Unit,
     UnitGroup,
     UnitGroupMember,
@@ -57,7 +58,6 @@ __all__ = [
     "REPORT_CADENCES",
     "ROLES",
     "STATUSES",
-    "UNIT_KINDS",
     "DECISIONS",
     "Assignment",
     "Attachment",
@@ -76,5 +76,6 @@ __all__ = [
     "Unit",
     "UnitGroup",
     "UnitGroupMember",
+    "UnitKind",
     "User",
 ]

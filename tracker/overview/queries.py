@@ -18,7 +18,7 @@ from tracker.core.params import optional_id
 from tracker.core.prepared import slot
 from tracker.core.search_index import matching, search_plans
 from tracker.core.textfold import terms
-from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, UnitKind
 from tracker.overview import counts as cache
 from tracker.web.pagination import NullsLast
 
@@ -76,7 +76,7 @@ def _choice(raw: str | None, allowed) -> str:
 
 _PARSERS = {
     "unit": lambda raw: _row_id(Unit, raw),
-    "kind": lambda raw: _choice(raw, UNIT_KINDS),
+    "kind": lambda raw: _choice(raw, UnitKind.codes() if (raw or "").strip() else ()),
     "category": lambda raw: _choice(raw, timeliness.CATEGORIES),
     "status": lambda raw: _choice(raw, STATUSES),
     "meeting": lambda raw: _row_id(Meeting, raw),

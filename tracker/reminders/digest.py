@@ -21,7 +21,7 @@ from peewee import Case, fn
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
-from tracker.models import UNIT_KINDS, Assignment, Submission, Task, Unit, User
+from tracker.models import Assignment, Submission, Task, Unit, UnitKind, User
 from tracker.policy import users_allowed
 from tracker.reminders import periods
 from tracker.reminders.common import (
@@ -269,12 +269,13 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     for digest in by_unit.values():
         for entries in digest.sections.values():
             entries.sort(key=sort_key)
-    return sorted(by_unit.values(), key=lambda d: display_order(d.unit))
+    kinds = UnitKind.codes()
+    return sorted(by_unit.values(), key=lambda d: display_order(d.unit, kinds))
 
 
-def display_order(unit: Unit) -> tuple:
-    """Departments, then wards, then agencies, as Unit.ordered() sorts them."""
-    kinds = list(UNIT_KINDS)
+def display_order(unit: Unit, kinds: list[str]) -> tuple:
+    """The units' order of Unit.ordered(): by their kind's order (``kinds``, the codes in
+    display order: UnitKind.codes()), then their own."""
     rank = kinds.index(unit.kind) if unit.kind in kinds else len(kinds)
     return (rank, unit.sort_order, unit.name)
 
