@@ -165,41 +165,77 @@ def base(params: ReportParams, *columns):
     return in_period(query, params)
 
 
-def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
-    """One row per unit: assigned, the four categories, extensions and days late (SQL).
+def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, dict]:
+    """Per unit id: assigned, the four categories, extensions and days late, in one pass over
+    the period's assignments on the assignment table alone (the unit joined to no row).
 
-    One pass over the period's assignments, grouped by unit and category (the category a
-    ``CASE`` read once per row, not five each summed), on the assignment table alone (the
-    unit is joined to none of its rows). The units' names and order come from a second, small
-    query.
+    PostgreSQL: grouped by unit, each category counted with ``FILTER`` (150 groups: the
+    planner splits the pass between parallel workers). SQLite: grouped by unit and category,
+    the category one ``CASE`` read once per row (no parallel workers there; the least work
+    per row wins).
     """
     a = Assignment
-    query = Assignment.select(
-        a.unit.alias("unit_id"),
-        category(as_of).alias("category"),
-        fn.COUNT(SQL("*")).alias("n"),
-        fn.SUM(a.extension_count).alias("extensions"),
-        fn.SUM(days_between(a.completed_on, a.stats_deadline)).alias("done_late_days"),
-        fn.SUM(days_between(_day(as_of), a.stats_deadline)).alias("overdue_days"),
-    )
+    today = _day(as_of)
+    done_late_days = days_between(a.completed_on, a.stats_deadline)
+    overdue_days = days_between(today, a.stats_deadline)
+    if _is_postgres():
+        cond = conditions(as_of)
+        columns = [
+            a.unit,
+            fn.COUNT(SQL("*")),
+            *(fn.COUNT(SQL("*")).filter(cond[c]) for c in CATEGORIES),
+            fn.SUM(a.extension_count),
+            fn.SUM(done_late_days).filter(cond["done_late"]),
+            fn.SUM(overdue_days).filter(cond["overdue"]),
+        ]
+    else:
+        columns = [
+            a.unit,
+            category(as_of),
+            fn.COUNT(SQL("*")),
+            fn.SUM(a.extension_count),
+            fn.SUM(done_late_days),
+            fn.SUM(overdue_days),
+        ]
+    query = Assignment.select(*columns)
     if params.scope_kind in ("field", "meeting"):
         query = query.join(Task)
-    query = in_period(query, params, unit_joined=False)
-    query = visible_assignments(user, query).group_by(SQL("1"), SQL("2"))
+    query = visible_assignments(user, in_period(query, params, unit_joined=False))
     counts: dict[int, dict] = {}
+    if _is_postgres():
+        for unit_id, n, on_time, late, pending, overdue, ext, late_d, over_d in query.group_by(
+            a.unit
+        ).tuples():
+            counts[unit_id] = {
+                "assigned": n,
+                "done_on_time": on_time,
+                "done_late": late,
+                "pending": pending,
+                "overdue": overdue,
+                "extensions": int(ext or 0),
+                "late_days": float(late_d or 0) + float(over_d or 0),
+            }
+        return counts
     zero = ("assigned", *CATEGORIES, "extensions")
-    for unit_id, name, n, extensions, done_late_days, overdue_days in query.tuples():
+    for unit_id, name, n, ext, late_d, over_d in query.group_by(SQL("1"), SQL("2")).tuples():
         row = counts.get(unit_id)
         if row is None:
             row = counts[unit_id] = dict.fromkeys(zero, 0) | {"late_days": 0.0}
         row["assigned"] += n
-        row["extensions"] += int(extensions or 0)
+        row["extensions"] += int(ext or 0)
         if name is not None:
             row[name] += n
         if name == "done_late":
-            row["late_days"] += float(done_late_days or 0)
+            row["late_days"] += float(late_d or 0)
         elif name == "overdue":
-            row["late_days"] += float(overdue_days or 0)
+            row["late_days"] += float(over_d or 0)
+    return counts
+
+
+def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
+    """One row per unit with work in the period: assigned, the four categories, extensions
+    and days late (``_counts_by_unit``); the units' names and order from a small query."""
+    counts = _counts_by_unit(params, as_of, user)
     if not counts:
         return []
     units = (
