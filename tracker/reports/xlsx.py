@@ -1,10 +1,12 @@
-"""The report as an Excel workbook (xlsxwriter in constant-memory mode: a year's list is fast).
+"""The report as an Excel workbook (xlsxwriter in constant-memory mode; the detailed list's
+rows as sheet XML text through tracker.core.xlsx_rows: a year's 95,000 rows in seconds).
 
 Sheet 1 "Tổng hợp": title, period, then one row per unit and a totals row (header frozen).
 Sheet 2 "Danh sách chi tiết": the national report's columns, one row per assignment.
 Difficulties and proposals come from the assignment's latest progress report.
-Every value goes through tracker.core.spreadsheet (SafeXlsxWriter): titles, unit names and
-reports are users' text, and none of it may become a formula in the leader's Excel.
+Every value goes through tracker.core.spreadsheet (SafeXlsxWriter) or SheetRows, which writes
+the same cells: titles, unit names and reports are users' text, and none of it may become a
+formula in the leader's Excel.
 """
 
 from __future__ import annotations
