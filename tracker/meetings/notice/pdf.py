@@ -59,22 +59,6 @@ def pdf_pages(data: bytes) -> list[str]:
         raise PdfError("broken") from exc
 
 
-def page_count(data: bytes) -> int:
-    """How many pages the PDF has (PdfError if pypdf cannot read it)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfError("encrypted")
-        return len(reader.pages)
-    except PdfError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise PdfError("broken") from exc
-
-
 def _key(line: str) -> str:
     """A line as compared across pages: no accents, case, spacing or digits."""
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", fold(line)).strip())
