@@ -8,57 +8,34 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 from datetime import date
 
 import pytest
+from notice_support import ITEMS, NOTICE
 
 from tracker.meetings.notice.ocr import image_size
-from tracker.meetings.notice.pdf import clean_pages, join_lines
+from tracker.meetings.notice.pdf import clean_pages, join_lines, pdf_pages, text_of_pdf
 from tracker.meetings.notice.printing import image_pdf, print_pdf, scan_pngs
 from tracker.models import NoticeDraft
 
-ITEMS = [
-    "Giao Phòng Nội vụ chủ trì, phối hợp với UBND các phường rà soát thủ tục hành chính "
-    "thuộc thẩm quyền giải quyết của quận, hoàn thành trước ngày 30/6/2026.",
-    "UBND phường Sở Dầu thường xuyên tuyên truyền về chuyển đổi số, cải cách hành chính "
-    "đến người dân, doanh nghiệp trên địa bàn phường.",
-    "Phòng Nội vụ xây dựng kế hoạch kiểm tra công vụ năm 2026 trong 10 ngày làm việc.",
-]
-NOTICE = "\n".join(
-    [
-        "ỦY BAN NHÂN DÂN",
-        "QUẬN HỒNG BÀNG",
-        "Số: 45/TB-UBND",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Hồng Bàng, ngày 15 tháng 5 năm 2026",
-        "",
-        "THÔNG BÁO",
-        "Kết luận của Phó Chủ tịch UBND quận",
-        "",
-        "Đồng chí Phó Chủ tịch UBND quận kết luận như sau:",
-        *[f"{i}. {item}" for i, item in enumerate(ITEMS, start=1)],
-        "Nơi nhận:",
-        "- Như trên;",
-        "- Lưu: VT.",
-        "KT. CHỦ TỊCH",
-        "PHÓ CHỦ TỊCH",
-        "(Đã ký)",
-        "Nguyễn Văn An",
-    ]
-)
 # Long enough for two pages: the running line and "Trang N/2" recur.
 FILLER = [
     f"{i}. Phòng Nội vụ tổng hợp ý kiến góp ý lần thứ {i} của các phòng, ban chuyên môn về dự "
     "thảo quy chế làm việc của Ủy ban nhân dân quận, báo cáo kết quả cho Thường trực."
     for i in range(4, 22)
 ]
+STAMP = (
+    "Ký bởi: Ủy ban nhân dân quận Hồng Bàng. Cơ quan: Thành phố Hải Phòng. "
+    "Thời gian ký: 15.05.2026 10:30:00 +07:00"
+)
 LONG_NOTICE = NOTICE.replace("Nơi nhận:", "\n".join(FILLER) + "\nNơi nhận:")
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    """Real files made once for the module: text PDFs, a scanned page and an image-only PDF."""
+    """Real files made once for the module: text PDFs of one and two pages, the first one's page
+    scanned (PNG, JPEG) and the second one's pages in an image-only PDF."""
     for program in ("chromium", "pdftoppm", "tesseract"):
         assert shutil.which(program), f"{program} is missing: run `make browser ocr`"
     folder = tmp_path_factory.mktemp("notice-pdf")
@@ -66,12 +43,18 @@ def files(tmp_path_factory):
     long = print_pdf(LONG_NOTICE, folder, "long")
     pngs = scan_pngs(short, folder, dpi=200)
     long_pngs = scan_pngs(long, folder, dpi=50)
+    jpeg = folder / "scan-jpeg"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-jpeg", "-singlefile", str(short), str(jpeg)],
+        check=True,
+        timeout=60,
+    )
     return {
+        "jpg": jpeg.with_suffix(".jpg").read_bytes(),
         "pdf": short.read_bytes(),
         "long_pdf": long.read_bytes(),
         "png": pngs[0].read_bytes(),
-        "scan_pdf": image_pdf(pngs, folder, "scan").read_bytes(),
-        "long_scan_pdf": image_pdf(long_pngs, folder, "long-scan").read_bytes(),
+        "long_scan_pdf": image_pdf(long_pngs, folder, "long-scan", stamp=STAMP).read_bytes(),
     }
 
 
@@ -173,6 +156,18 @@ def test_image_size_reads_png_and_jpeg_headers():
 
 
 @pytest.mark.ocr
+def test_what_is_a_scan(files):
+    # The stamped scan has text (the signature), but its pages are images: OCR must read it.
+    pages = pdf_pages(files["long_scan_pdf"])
+    assert [scan for _text, scan in pages] == [True, True, True]
+    assert "Ký bởi" in pages[-1][0]
+    assert text_of_pdf(files["long_scan_pdf"]) == ("", 3)
+    # A text PDF is no scan, though Chromium draws nothing but text.
+    text, count = text_of_pdf(files["pdf"])
+    assert count == 1 and f"3. {ITEMS[2]}" in text.split("\n")
+
+
+@pytest.mark.ocr
 def test_text_pdf_upload_shows_the_directives_in_order(client, auth, world, meeting, files):
     auth.login("tonghop")
     response = _upload(client, meeting, files["pdf"], "Thong bao 45.PDF")
@@ -205,9 +200,10 @@ def test_two_page_pdf_drops_running_lines_and_joins_over_the_page(
 
 
 @pytest.mark.ocr
-def test_scanned_png_is_read_by_ocr(client, auth, world, meeting, files):
+@pytest.mark.parametrize("kind", ["png", "jpg"])
+def test_scanned_image_is_read_by_ocr(client, auth, world, meeting, files, kind):
     auth.login("tonghop")
-    assert _upload(client, meeting, files["png"], "scan.png").status_code == 302
+    assert _upload(client, meeting, files[kind], f"Scan 45.{kind.upper()}").status_code == 302
     drafts = NoticeDraft.get(NoticeDraft.meeting == meeting).drafts
     assert [d["lead"] for d in drafts] == ["Phòng Nội vụ", "UBND phường Sở Dầu", "Phòng Nội vụ"]
     assert "rà soát thủ tục hành chính" in drafts[0]["content"]
@@ -219,7 +215,7 @@ def test_scan_without_tesseract_keeps_the_text_and_says_why(
 ):
     auth.login("tonghop")
     app.config["TESSERACT_CMD"] = "tesseract-not-installed"
-    response = _upload(client, meeting, files["scan_pdf"], "scan.pdf", text="Kết luận đã dán")
+    response = _upload(client, meeting, files["long_scan_pdf"], "scan.pdf", text="Kết luận đã dán")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Máy chủ chưa cài Tesseract (tesseract-ocr, tesseract-ocr-vie)" in page

@@ -34,11 +34,40 @@ SENTENCE_END = re.compile(r"([.!?:;]|\./\.|[.!?][\"”)])$")
 # How far into a page's top and bottom a running header or footer is looked for.
 EDGE = 3
 RUNNING_MAX = 80  # a running header or footer is short
+# A page drawing an image with fewer letters than this is a scanned page; a PDF whose pages are
+# mostly scanned, or that has fewer than MIN_LETTERS letters in all, is read by OCR.
+SCAN_LETTERS = 300
+MIN_LETTERS = 20
 INDENT = 3  # spaces past the left margin that start a paragraph (first-line indent, centring)
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    """The text of each page, line by line with its indentation; '' for a page without text."""
+def _has_image(page) -> bool:
+    """Whether the page draws an image (directly or in a form it draws)."""
+    from pypdf.generic import DictionaryObject
+
+    def images(resources, depth: int) -> bool:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject) or depth > 2:
+            return False
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not isinstance(xobjects, DictionaryObject):
+            return False
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                return True
+            if obj.get("/Subtype") == "/Form" and images(obj.get("/Resources"), depth + 1):
+                return True
+        return False
+
+    return images(page.get("/Resources"), 0)
+
+
+def pdf_pages(data: bytes) -> list[tuple[str, bool]]:
+    """Each page's text, line by line with its indentation ('' for a page without text), and
+    whether it is a scanned page: it draws an image and has little text (a scan that the
+    e-office system stamped "Ký bởi: …, Thời gian ký: …")."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -50,7 +79,12 @@ def pdf_pages(data: bytes) -> list[str]:
             raise PdfError("broken")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise PdfError("pages")
-        return [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        out = []
+        for page in reader.pages:
+            text = page.extract_text(extraction_mode="layout") or ""
+            thin = sum(c.isalpha() for c in text) < SCAN_LETTERS
+            out.append((text, thin and _has_image(page)))
+        return out
     except PdfError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
@@ -169,8 +203,11 @@ def squash_keep_indent(text: str) -> str:
 
 
 def text_of_pdf(data: bytes) -> tuple[str, int]:
-    """The notice's text from a PDF's text layer ('' when it has none) and its page count."""
+    """The notice's text from a PDF's text layer and its page count; the text is '' for a scan
+    (more than half the pages scanned, or hardly any text at all), which OCR must read."""
     pages = pdf_pages(data)
-    if not any(p.strip() for p in pages):
+    texts = [text for text, _scan in pages]
+    scanned = sum(scan for _text, scan in pages)
+    if scanned * 2 > len(pages) or sum(c.isalpha() for t in texts for c in t) < MIN_LETTERS:
         return "", len(pages)
-    return clean_pages(pages), len(pages)
+    return clean_pages(texts), len(pages)

@@ -125,16 +125,25 @@ def scan_pngs(pdf: Path, folder: Path, dpi: int = 200, pdftoppm: str = "pdftoppm
     return sorted(folder.glob(f"{pdf.stem}-*.png"))
 
 
-def image_pdf(pngs: list[Path], folder: Path, name: str, chromium: str = CHROMIUM) -> Path:
-    """A PDF holding only the images ``pngs``, one a page (a scanned notice: no text layer)."""
+def image_pdf(
+    pngs: list[Path], folder: Path, name: str, chromium: str = CHROMIUM, stamp: str = ""
+) -> Path:
+    """A PDF holding only the images ``pngs``, one a page (a scanned notice: no text layer),
+    and ``stamp`` as text over the last one's corner (the e-office system's signature)."""
     imgs = "".join(
         f'<img src="{p.resolve().as_uri()}" style="width:210mm;height:297mm;display:block;'
-        'break-after:page">'
-        for p in pngs
+        f'{"break-after:page" if i < len(pngs) - 1 else ""}">'
+        for i, p in enumerate(pngs)
     )
+    if stamp:
+        imgs += (
+            '<div style="position:absolute;bottom:15mm;right:15mm;width:70mm;font:9pt serif;'
+            f'border:1px solid red;color:red">{html.escape(stamp)}</div>'
+        )
     page = folder / f"{name}.html"
     page.write_text(
-        "<!doctype html><html><head><style>@page{size:A4;margin:0}body{margin:0}</style>"
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<style>@page{size:A4;margin:0}body{margin:0;position:relative}</style>"
         f"</head><body>{imgs}</body></html>",
         encoding="utf-8",
     )

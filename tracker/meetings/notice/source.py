@@ -20,8 +20,6 @@ MAX_TEXT = 50_000
 MAX_UPLOAD = 2 * 1024 * 1024
 # A scan (a PDF or an image) weighs more than text: 10 pages at 200 dpi fit.
 MAX_SCAN_UPLOAD = 10 * 1024 * 1024
-# Fewer letters than this in a PDF's text layer: a scan (a stamp or a page number only).
-MIN_LETTERS = 20
 BAD_TYPE = _l("Chỉ nhận tệp .docx, .txt, .pdf hoặc ảnh quét .jpg, .png.")
 TOO_BIG = _l("Tệp quá lớn (tối đa 2 MB).")
 TOO_BIG_SCAN = _l("Tệp quá lớn (tối đa 10 MB với tệp .pdf và ảnh quét).")
@@ -124,7 +122,7 @@ class SourceForm(BaseForm):
             except PdfError as exc:
                 self.file.errors.append(self._pdf_error(exc.code))
                 return None
-            if sum(c.isalpha() for c in text) >= MIN_LETTERS:
+            if text:
                 return text
         config = current_app.config
         try:
