@@ -6,10 +6,12 @@ checks. The PDFs are printed by the real headless Chromium and the scans rendere
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from notice_support import ITEMS, NOTICE
@@ -17,7 +19,9 @@ from notice_support import ITEMS, NOTICE
 from tracker.meetings.notice.ocr import image_size
 from tracker.meetings.notice.pdf import clean_pages, join_lines, pdf_pages, text_of_pdf
 from tracker.meetings.notice.printing import image_pdf, print_pdf, scan_pngs
+from tracker.meetings.notice.quality import load_catalog, score_notice
 from tracker.models import NoticeDraft
+from tracker.tasks.workdays import WorkCalendar
 
 # Long enough for two pages: the running line and "Trang N/2" recur.
 FILLER = [
@@ -257,3 +261,32 @@ def test_fake_or_oversized_scans_are_refused(client, auth, world, meeting, name,
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert not NoticeDraft.select().exists()
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "01-hong-bang-2022-04-26",
+        "03-roman-unit-headings",
+        "14-hanoi-star-plus",
+        "18-mixed-prose-list",
+    ],
+)
+def test_a_printed_fixture_reads_back_as_well_as_pasted(tmp_path, stem):
+    """What `make notice-quality` measures over every fixture, here on four layouts: prose over
+    three pages, roman headings, nested "*"/"+" items, prose then a list."""
+    folder = Path(__file__).parent / "fixtures" / "notices"
+    catalog, by_name, kinds = load_catalog(folder)
+    text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
+    expected = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    pdf = print_pdf(text, tmp_path, stem)
+    from_pdf, _pages = text_of_pdf(pdf.read_bytes())
+    add = WorkCalendar().add
+    pasted = score_notice(text, expected, catalog, by_name, kinds, add)
+    printed = score_notice(from_pdf, expected, catalog, by_name, kinds, add)
+    assert (printed.directives, printed.units, printed.deadlines) == (
+        pasted.directives,
+        pasted.units,
+        pasted.deadlines,
+    ), printed.misses
