@@ -120,6 +120,20 @@ def test_a_signer_title_above_da_ky_is_dropped_and_one_page_keeps_its_lines():
     )
 
 
+def test_each_page_is_measured_from_its_own_margin():
+    # pypdf measures a page from its leftmost text: page 2's lines come 4 columns further right.
+    pages = [
+        "Kết luận như sau:\n     1. Phòng Nội vụ rà soát thủ tục\nhành chính của quận;\n"
+        "     2. Phòng Tư pháp rà soát các văn\nbản quy phạm pháp luật\n",
+        "    do quận ban hành trong năm 2026;\n         3. Phòng Y tế kiểm tra\n"
+        "    an toàn thực phẩm.\n",
+    ]
+    assert clean_pages(pages).split("\n")[2:] == [
+        "2. Phòng Tư pháp rà soát các văn bản quy phạm pháp luật do quận ban hành trong năm 2026;",
+        "3. Phòng Y tế kiểm tra an toàn thực phẩm.",
+    ]
+
+
 def test_join_lines_keeps_items_paragraphs_and_headings_apart():
     lines = [
         "THÔNG BÁO",

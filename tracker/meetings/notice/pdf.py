@@ -141,15 +141,27 @@ def _caps(line: str) -> bool:
     return len(letters) > 3 and all(c.isupper() for c in letters)
 
 
+def _margin(lines: list[str]) -> int:
+    """The left margin of the body: the least indentation that many lines share."""
+    filled = [line for line in lines if line.strip()]
+    margins = Counter(len(x) - len(x.lstrip(" ")) for x in filled)
+    return min((m for m, n in margins.items() if n >= max(2, len(filled) // 10)), default=0)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """A page's lines moved left by its margin (pypdf measures each page from its leftmost
+    text, which a page number or a stamp can move)."""
+    margin = _margin(lines)
+    return [line[min(margin, len(line) - len(line.lstrip(" "))) :] for line in lines]
+
+
 def join_lines(lines: list[str], indented: bool) -> list[str]:
     """Lines broken by the layout joined back into paragraphs and items.
 
     ``indented``: the lines keep the page's indentation (pypdf's layout mode), so a line
     indented past the left margin starts a paragraph; OCR text has only blank lines for that.
     """
-    filled = [line for line in lines if line.strip()]
-    margins = Counter(len(x) - len(x.lstrip(" ")) for x in filled)
-    margin = min((m for m, n in margins.items() if n >= max(2, len(filled) // 10)), default=0)
+    margin = _margin(lines)
     out: list[str] = []
     joinable = False  # whether the last line of ``out`` may take the next one
     for raw in lines:
@@ -177,7 +189,7 @@ def clean_pages(pages: list[str], indented: bool = True) -> str:
     """The notice's text from its pages' text: running lines dropped, lines joined, the
     closing part ("Nơi nhận", signer) cut."""
     split = drop_running([squash_keep_indent(p).strip("\n").split("\n") for p in pages])
-    lines = join_lines([line for page in split for line in _trim(page)], indented)
+    lines = join_lines([line for page in split for line in _dedent(_trim(page))], indented)
     lines = body_lines(squash("\n".join(lines)))
     while lines and (not lines[-1].strip() or _caps(lines[-1])):
         lines.pop()  # a signer's title left above the cut ("CHỦ TỊCH" before "(Đã ký)")
