@@ -196,7 +196,8 @@ def test_upload_docx_with_word_numbering(client, auth, world, meeting):
 @pytest.mark.parametrize(
     ("name", "payload", "message"),
     [
-        ("tb.pdf", b"%PDF-1.4", "Chỉ nhận tệp .docx hoặc .txt."),
+        ("tb.odt", b"PK\x03\x04", "Chỉ nhận tệp .docx, .txt, .pdf hoặc ảnh quét .jpg, .png."),
+        ("tb.pdf", b"%PDF-1.4", "Tệp này không phải tệp PDF hợp lệ."),
         ("tb.docx", b"not a zip", "Không đọc được tệp Word (.docx) này."),
         (
             "tb.txt",

@@ -163,6 +163,13 @@ def upload_settings(env: Mapping[str, str]) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": mb * 1024 * 1024,
         "SECRETARY_MAY_CONFIRM": get("TRACKER_SECRETARY_MAY_CONFIRM", "").strip().lower()
         in ("1", "true", "yes", "on"),
+        # Scanned conclusion notices (docs/notice.md): the OCR programs and their bounds.
+        "TESSERACT_CMD": get("TRACKER_TESSERACT", "tesseract").strip() or "tesseract",
+        "PDFTOPPM_CMD": get("TRACKER_PDFTOPPM", "pdftoppm").strip() or "pdftoppm",
+        "OCR_MAX_PAGES": parse_positive_int(
+            "TRACKER_OCR_MAX_PAGES", get("TRACKER_OCR_MAX_PAGES", "10")
+        ),
+        "OCR_TIMEOUT": parse_positive_int("TRACKER_OCR_TIMEOUT", get("TRACKER_OCR_TIMEOUT", "45")),
     }
 
 
