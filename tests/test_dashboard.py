@@ -378,3 +378,33 @@ def test_meeting_select_stays_small_but_keeps_the_chosen_meeting(client, auth, f
     chosen = client.get(f"/?meeting={oldest.id}").get_data(as_text=True)
     select = chosen.split('id="f-meeting"', 1)[1].split("</select>", 1)[0]
     assert f'value="{oldest.id}" selected' in select
+
+
+def test_a_province_s_units_come_by_pages_and_the_totals_count_them_all(
+    client, auth, factory, world
+):
+    """150 units are 27 KB of table: the summary shows 30 a page, the totals row all."""
+    from tracker.overview.dashboard import UNITS_PER_PAGE
+
+    made = [factory.unit(f"UBND xã Thử {n:03d}", short_name=f"Xã Thử {n:03d}") for n in range(45)]
+    task = factory.task(world.meeting, "Việc của mọi xã", date(2026, 6, 30))
+    for unit in made:
+        factory.assignment(task, unit)
+    shown = Unit.select().where(Unit.active == True).count()  # noqa: E712
+    auth.login("lanhdao")
+    pages = []
+    for number in (1, 2, 3):
+        page = client.get(f"/?upage={number}").get_data(as_text=True)
+        table = page.split('<table class="summary">', 1)[1].split("</table>", 1)[0]
+        pages.append(table)
+        assert f"Trang {min(number, 2)} / 2" in page
+        assert "Tổng cộng" in table
+        if number == 1:
+            assert "upage=2" in page.split("</table>", 1)[1]
+    names = [re.findall(r'href="/units/(\d+)"', table) for table in pages]
+    assert len(names[0]) == UNITS_PER_PAGE
+    assert len(names[1]) == shown - UNITS_PER_PAGE
+    assert names[2] == names[1]  # past the end: the last page
+    assert not set(names[0]) & set(names[1])
+    totals = [table.split("<tfoot>", 1)[1] for table in pages]
+    assert totals[0] == totals[1]

@@ -31,6 +31,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # The query argument naming the page (a page with two paged lists names one otherwise).
+    arg: str = "page"
 
     @property
     def pages(self) -> int:
@@ -46,15 +48,29 @@ class Page:
 
     def url(self, page: int) -> str:
         """This request's URL with ``page`` replaced (other filters kept)."""
-        return url_with(page=page)
+        return url_with(**{self.arg: page})
 
 
-def page_number() -> int:
-    """The ``page`` argument, at least 1; junk reads as 1."""
+def page_number(arg: str = "page") -> int:
+    """The ``page`` argument (or ``arg``), at least 1; junk reads as 1."""
     try:
-        return max(1, int(request.args.get("page", "1")))
+        return max(1, int(request.args.get(arg, "1")))
     except ValueError:
         return 1
+
+
+def page_of(items: list[Any], per_page: int, arg: str = "page") -> Page:
+    """The requested page of ``items`` (a list already in memory); past the end: the last."""
+    pages = max(1, ceil(len(items) / per_page))
+    number = min(page_number(arg), pages)
+    start = (number - 1) * per_page
+    return Page(
+        items=items[start : start + per_page],
+        page=number,
+        per_page=per_page,
+        total=len(items),
+        arg=arg,
+    )
 
 
 def paginate(query, per_page: int | None = None) -> Page:
