@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
 
 from tracker.core.db import BaseModel
 from tracker.core.i18n import N_
@@ -26,6 +26,8 @@ class Unit(BaseModel):
     sort_order = IntegerField(default=0)
     # Other names notices use for the unit: one per line or separated by ";".
     aliases = TextField(default="")
+    # Reports of the unit's handlers wait for its head's approval before going up (drafts).
+    requires_head_approval = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     # What a list's search looks in (tracker/core/search_index.py ``condition``).
     SEARCH_FIELDS = ("name", "short_name", "code")
