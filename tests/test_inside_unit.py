@@ -434,3 +434,25 @@ def test_no_internal_overdue_mail_once_the_handler_reported(app_ctx, inside, clo
         workflow.post_report(inside.a, inside.handler, "Đã làm", 10)
     at = datetime(2026, 5, 18, 0, 30, tzinfo=UTC)
     assert not [m for m in jobs.build("due_soon", at) if m.kind == "internal_overdue"]
+
+
+def test_the_timeline_says_who_did_each_step_inside_the_unit(client, auth, inside):
+    requires_approval(inside.world.ward_a)
+    _assigned(client, inside)
+    auth.login("cv.sodau")
+    client.post(url(inside.a, "reports"), data={"text": "Bản nháp riêng", "progress": "10"})
+    auth.logout()
+    auth.login("ld.sodau")
+    client.post(f"/drafts/{ReportDraft.get().id}/return", data={"reason": "Viết lại"})
+    auth.logout()
+    auth.login("lanhdao")
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    for title in (
+        "Phân công chuyên viên xử lý",
+        "Gửi báo cáo chờ lãnh đạo đơn vị duyệt",
+        "Lãnh đạo đơn vị trả lại báo cáo",
+    ):
+        assert title in page
+    assert "Hạn xử lý nội bộ: 25/05/2026" in page and "Viết lại" in page
+    # The leader sees that a draft was written, not what it says until it is approved.
+    assert "Bản nháp riêng" not in page

@@ -61,8 +61,8 @@ def _submitted(draft: ReportDraft, actor: User) -> ReportDraft:
         actor,
         "draft_submit",
         draft,
-        after={"kind": draft.kind, "progress": draft.progress},
-        message=draft.text,
+        # The draft's text stays in its row: until approved it is the unit's own business.
+        after={"kind": draft.kind},
         assignment=draft.assignment,
     )
     draft_submitted.send(draft.assignment, actor=actor, draft=draft, event_id=event.id)
@@ -186,7 +186,7 @@ def return_draft(draft: ReportDraft, head: User, reason: str) -> None:
             head,
             "draft_return",
             draft,
-            after={"kind": draft.kind, "status": "returned"},
+            after={"kind": draft.kind, "author": draft.author.full_name if draft.author else ""},
             message=reason,
             assignment=assignment,
         )
