@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tracker import policy
-from tracker.assignments import handlers
+from tracker.api.tokens import create_token
+from tracker.assignments import handlers, workflow
 from tracker.assignments.workflow import WorkflowError
 from tracker.cli import cli
 from tracker.models import (
@@ -428,8 +429,6 @@ def test_head_is_mailed_once_when_an_internal_deadline_passes_unreported(app_ctx
 
 def test_no_internal_overdue_mail_once_the_handler_reported(app_ctx, inside, clock):
     handlers.assign_handlers(inside.a, inside.head, [inside.handler.id], date(2026, 5, 16))
-    from tracker.assignments import workflow
-
     with app_ctx.test_request_context():
         workflow.post_report(inside.a, inside.handler, "Đã làm", 10)
     at = datetime(2026, 5, 18, 0, 30, tzinfo=UTC)
@@ -456,3 +455,19 @@ def test_the_timeline_says_who_did_each_step_inside_the_unit(client, auth, insid
     assert "Hạn xử lý nội bộ: 25/05/2026" in page and "Viết lại" in page
     # The leader sees that a draft was written, not what it says until it is approved.
     assert "Bản nháp riêng" not in page
+
+
+def test_the_api_does_not_let_a_handler_skip_the_heads_approval(client, app, inside):
+    requires_approval(inside.world.ward_a)
+    with app.app_context():
+        handlers.assign_handlers(inside.a, inside.head, [inside.handler.id], date(2026, 5, 25))
+        _token, secret = create_token(inside.handler, "test")
+    response = client.post(
+        f"/api/v1/assignments/{inside.a.id}/reports",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={"text": "Qua API", "progress": 20},
+        csrf=False,
+    )
+    assert response.status_code == 409
+    assert "phải được lãnh đạo đơn vị duyệt" in response.get_json()["error"]["message"]
+    assert ProgressReport.select().count() == 0 and fresh(inside.a).progress == 0

@@ -29,6 +29,10 @@ ALREADY_DECIDED = N_("Báo cáo này đã được xử lý, vui lòng tải l�
 COMPLETION_WAITING = N_("Đã có báo cáo hoàn thành đang chờ lãnh đạo đơn vị duyệt.")
 NOT_REPORTABLE = N_("Không thể báo cáo tiến độ ở trạng thái hiện tại.")
 REASON_MISSING = N_("Vui lòng nêu lý do trả lại.")
+USE_PAGE = N_(
+    "Báo cáo của chuyên viên xử lý phải được lãnh đạo đơn vị duyệt: vui lòng gửi báo cáo trên "
+    "trang nhiệm vụ."
+)
 NO_FILES = N_(
     "Báo cáo chờ lãnh đạo đơn vị duyệt chưa nhận tệp đính kèm: vui lòng ghi số, ngày văn bản "
     "báo cáo làm minh chứng."
