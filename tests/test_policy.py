@@ -30,6 +30,7 @@ from tracker.models import (
     ExtensionRequest,
     Meeting,
     ProgressReport,
+    ReportDraft,
     Task,
     User,
 )
@@ -102,6 +103,11 @@ ON_OBJECTS = {
     ("extension_request.ask", "a"): {WARD_A},
     ("extension_request.ask", "dept"): {DEPT},
     ("extension_request.decide", "request"): DECIDERS,
+    # Ward A has no unit head: its focal point officer leads the work inside it
+    # (tests/test_inside_unit.py: with a head, the head alone).
+    ("assignment.assign_handlers", "a"): {WARD_A},
+    ("assignment.decide_draft", "a"): {WARD_A},
+    ("report_draft.view", "draft"): READ_ALL | {WARD_A},
     ("api_token.revoke", "token"): {DEPT},
     ("calendar_feed.revoke", "feed"): {WARD_A},
 }
@@ -130,7 +136,11 @@ def objects(app_ctx, world, factory):
         user=world.officer_dept, name="t", token_hash="h", prefix="gv_", created_at=NOW
     )
     feed, _token = CalendarFeed.issue(world.officer_a, None, NOW)
+    draft = ReportDraft.create(
+        assignment=world.assignment_a, author=world.officer_a, kind="progress", created_at=NOW
+    )
     return {
+        "draft": ReportDraft.get_by_id(draft.id),
         "meeting": world.meeting,
         "empty_meeting": factory.meeting("Họp chưa có nhiệm vụ"),
         "task": world.task,
@@ -159,7 +169,7 @@ def test_every_action_is_in_this_matrix():
 
 
 def test_the_policy_knows_every_role():
-    assert set(ROLES) == policy.READ_ALL | {policy.OFFICER}
+    assert set(ROLES) == policy.READ_ALL | policy.UNIT_MEMBERS
     assert policy.DECIDERS < policy.MANAGERS < policy.READ_ALL
 
 

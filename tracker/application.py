@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from tracker import admin, api, policy, reports
-from tracker.assignments import attachment_views
+from tracker.assignments import attachment_views, inside_views
 from tracker.assignments import views as assignments
 from tracker.auth import oidc, profile, sessions
 from tracker.auth import views as auth
@@ -63,6 +63,7 @@ BLUEPRINTS = [
     reminder_views.bp,
     attachment_views.bp,
     submissions.bp,
+    inside_views.bp,
     extension_views.bp,
     urges.bp,
     leader_actions.bp,

@@ -9,7 +9,7 @@ from flask.cli import FlaskGroup
 
 from tracker import create_app
 from tracker.core import db
-from tracker.models import ROLES, Unit, User
+from tracker.models import ROLES, UNIT_ROLES, Unit, User
 from tracker.ops.migrate import migrate
 
 
@@ -29,7 +29,7 @@ def init_db() -> None:
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
 @click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
-@click.option("--unit", "unit_code", default=None, help="unit code (officers)")
+@click.option("--unit", "unit_code", default=None, help="unit code (unit heads and officers)")
 @click.option("--email", default="")
 @click.password_option()
 def create_user(
@@ -46,8 +46,8 @@ def create_user(
             unit = Unit.get_or_none(Unit.code == unit_code)
             if unit is None:
                 raise click.ClickException(f"Unknown unit code {unit_code!r}.")
-        if role == "officer" and unit is None:
-            raise click.ClickException("An officer needs --unit.")
+        if role in UNIT_ROLES and unit is None:
+            raise click.ClickException(f"A {role} needs --unit.")
         user = User(
             username=username,
             full_name=full_name,

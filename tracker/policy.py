@@ -30,6 +30,11 @@ from tracker.web.security_errors import refuse_hidden
 M = TypeVar("M", bound=Model)
 
 ADMIN, LEADER, SECRETARY, OFFICER, VIEWER = "admin", "leader", "secretary", "officer", "viewer"
+UNIT_HEAD = "unit_head"
+
+# The roles that act for one unit: its head (lãnh đạo đơn vị) does everything its officers do,
+# and leads the work inside the unit (handlers, internal deadlines, approving drafts).
+UNIT_MEMBERS = frozenset({OFFICER, UNIT_HEAD})
 
 # Read every unit's work: the overview roles. Officers read only the work of their unit.
 READ_ALL = frozenset({ADMIN, LEADER, SECRETARY, VIEWER})
@@ -57,7 +62,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "outbox.view": frozenset({ADMIN}),
     "outbox.retry": frozenset({ADMIN}),
     # Who a unit's mail (digests, due-soon and event mails) reaches besides the unit's address.
-    "mail.receive_unit": frozenset({OFFICER}),
+    "mail.receive_unit": UNIT_MEMBERS,
     # The weekly summary goes to the office that compiles the reports, not to admins (a
     # technical role) nor viewers (who read the overview when they need it).
     "mail.receive_summary": frozenset({LEADER, SECRETARY}),
@@ -65,12 +70,12 @@ MATRIX: dict[str, frozenset[str]] = {
     # who lead, not admins (a technical role).
     "mail.receive_pending": frozenset({LEADER}),
     # The kinds of mail a profile offers to choose from.
-    "mail.choose_unit": frozenset({ADMIN, LEADER, SECRETARY, OFFICER}),
+    "mail.choose_unit": frozenset({ADMIN, LEADER, SECRETARY}) | UNIT_MEMBERS,
     "mail.choose_summary": READ_ALL,
 }
 
 # The moves of the status graph (tracker/assignments/workflow.py names one per move) and
-# who makes them; OFFICER means an officer of the assignment's own unit.
+# who makes them; OFFICER means an officer (or the head) of the assignment's own unit.
 MOVES: dict[str, frozenset[str]] = {
     "assignment.start": frozenset({OFFICER, LEADER, ADMIN}),
     "assignment.submit": frozenset({OFFICER}),
@@ -98,8 +103,9 @@ def _reads_all(user: User) -> bool:
 
 
 def _own_unit(user: User) -> int | None:
-    """The unit an officer acts for; None for every other role and for an officer without one."""
-    if _role(user) == OFFICER and user.unit_id:
+    """The unit an officer or a unit head acts for; None for every other role and for an
+    officer without one."""
+    if _role(user) in UNIT_MEMBERS and user.unit_id:
         return user.unit_id
     return None
 
@@ -109,7 +115,7 @@ def _unit_id(obj: Unit | int | None) -> int | None:
 
 
 def _own_officer(user: User, assignment: Assignment | None) -> bool:
-    """An officer of the unit that holds ``assignment`` (without one, of no assignment)."""
+    """An officer or the head of the unit that holds ``assignment`` (without one, of none)."""
     return (
         assignment is not None
         and _own_unit(user) is not None
@@ -118,10 +124,29 @@ def _own_officer(user: User, assignment: Assignment | None) -> bool:
 
 
 def _acting_role(user: User, assignment: Assignment | None) -> str | None:
-    """The role ``user`` acts in on ``assignment``: another unit's officer acts in none."""
-    if _role(user) == OFFICER:
+    """The role ``user`` acts in on ``assignment``: its unit's head acts as its officers do;
+    another unit's officer or head acts in none."""
+    if _role(user) in UNIT_MEMBERS:
         return OFFICER if _own_officer(user, assignment) else None
     return _role(user)
+
+
+def _unit_has_head(unit_id: int) -> bool:
+    """Whether ``unit_id`` has an active head (lãnh đạo đơn vị)."""
+    return (
+        User.select()
+        .where(User.unit == unit_id, User.role == UNIT_HEAD, User.active == True)  # noqa: E712
+        .exists()
+    )
+
+
+def _leads_unit_work(user: User, assignment: Assignment | None) -> bool:
+    """Lead the work inside the unit on ``assignment``: give it to handlers with an internal
+    deadline, approve or return their drafts. The unit's head; where the unit has no active
+    head, its focal point officers (cán bộ đầu mối)."""
+    if not _own_officer(user, assignment):
+        return False
+    return _role(user) == UNIT_HEAD or not _unit_has_head(assignment.unit_id)
 
 
 def _decides_submission(user: User) -> bool:
@@ -370,6 +395,7 @@ RULES: dict[str, Rule] = {
     "assignment.view": _assignment_visible,
     "attachment.view": _part_visible,
     "extension_request.view": _part_visible,
+    "report_draft.view": _part_visible,
     "unit.view": _unit_visible,
     "unit.act": _acts_on_unit,
     "unit.own_work": _has_own_unit,
@@ -380,6 +406,9 @@ RULES: dict[str, Rule] = {
     # Ask for a later deadline: the unit's own officers (whether it can move: the request's).
     "extension_request.ask": _own_officer,
     "extension_request.decide": _decides_extension,
+    # Work inside a unit: handlers with internal deadlines, drafts approved before going up.
+    "assignment.assign_handlers": _leads_unit_work,
+    "assignment.decide_draft": _leads_unit_work,
     "api_token.revoke": _owner,
     "calendar_feed.revoke": _owner,
 }

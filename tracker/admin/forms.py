@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -15,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 
 from tracker.core.params import optional_id, parse_id
-from tracker.models import ROLES
+from tracker.models import ROLES, UNIT_NEEDED, UNIT_ROLES
 from tracker.web.forms import BaseForm, max_len, optional, required
 
 EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
@@ -85,6 +86,13 @@ class UnitForm(BaseForm):
         description=_l(
             "Các tên khác dùng trong thông báo kết luận, mỗi tên một dòng hoặc cách nhau bởi "
             "dấu “;”, ví dụ: Phòng VHTT; Phòng Văn hóa - Thông tin."
+        ),
+    )
+    requires_head_approval = BooleanField(
+        _l("Báo cáo phải được lãnh đạo đơn vị duyệt"),
+        description=_l(
+            "Báo cáo tiến độ và báo cáo hoàn thành của chuyên viên xử lý chờ lãnh đạo đơn vị "
+            "duyệt trước khi gửi lên lãnh đạo."
         ),
     )
 
@@ -171,14 +179,16 @@ class UserForm(BaseForm):
         coerce=optional_id,
         invalid_value_message=CHOICE_ERROR,
         invalid_choice_message=CHOICE_ERROR,
-        description=_l("Bắt buộc với cán bộ đầu mối; bỏ qua với các vai trò khác."),
+        description=_l(
+            "Bắt buộc với lãnh đạo đơn vị và cán bộ đầu mối; bỏ qua với các vai trò khác."
+        ),
     )
     password = password_field(_l("Mật khẩu mới (để trống nếu không đổi)"), needed=False)
 
     def validate_unit(self, field: SelectField) -> None:
-        """Officers see their unit's work, so they must have one."""
-        if self.role.data == "officer" and field.data is None:
-            raise ValidationError(_l("Cán bộ đầu mối phải thuộc một đơn vị."))
+        """Unit heads and officers see their unit's work, so they must have one."""
+        if self.role.data in UNIT_ROLES and field.data is None:
+            raise ValidationError(_l(UNIT_NEEDED[self.role.data]))
 
 
 class NewUserForm(UserForm):

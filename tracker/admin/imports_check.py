@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from tracker.admin import imports_spec as spec
 from tracker.admin.imports_read import HEADER_SEARCH, ImportFileError, limits
-from tracker.models import Unit, UnitGroup, User
+from tracker.models import UNIT_NEEDED, UNIT_ROLES, Unit, UnitGroup, User
 
 CODE_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
 USERNAME_RE = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")
@@ -206,9 +206,9 @@ def check_users(rows: list[Row], update: bool, actor: User) -> None:
         unit = units.get(v["unit"].lower()) if v["unit"] else None
         if v["unit"] and unit is None:
             row.problem("unit", _("Không có đơn vị có mã hoặc tên «%(code)s».", code=v["unit"]))
-        elif role == "officer" and unit is None:
-            row.problem("unit", _("Cán bộ đầu mối phải thuộc một đơn vị."))
-        elif role == "officer" and not unit.active:
+        elif role in UNIT_ROLES and unit is None:
+            row.problem("unit", _(UNIT_NEEDED[role]))
+        elif role in UNIT_ROLES and not unit.active:
             row.problem("unit", _("Đơn vị «%(code)s» đang ngừng hoạt động.", code=unit.code))
         if v["password"] and len(v["password"]) < 8:
             row.problem("password", _("Mật khẩu phải có từ 8 ký tự."))
@@ -228,7 +228,7 @@ def check_users(rows: list[Row], update: bool, actor: User) -> None:
             "full_name": v["full_name"],
             "email": v["email"],
             "role": role,
-            "unit_id": unit.id if unit is not None and role == "officer" else None,
+            "unit_id": unit.id if unit is not None and role in UNIT_ROLES else None,
             "password": v["password"],
         }
         _mark_update(row, existing, ["full_name", "email", "role", "unit_id"])

@@ -114,6 +114,7 @@ ROLE_ALIASES = {
     "admin": ("quan tri vien", "admin"),
     "leader": ("lanh dao", "lanhdao", "chu tich", "pho chu tich"),
     "secretary": ("thu ky tong hop", "tong hop", "tonghop", "chuyen vien", "thu ky"),
+    "unit_head": ("lanh dao don vi", "truong phong", "chu tich ubnd phuong", "thu truong don vi"),
     "officer": ("can bo", "dau moi", "can bo dau moi", "chuyen vien don vi"),
     "viewer": ("theo doi", "theodoi", "xem"),
 }

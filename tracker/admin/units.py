@@ -29,7 +29,16 @@ from tracker.web.listing import Filter, list_page
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
 
-FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
+FIELDS = [
+    "name",
+    "short_name",
+    "code",
+    "kind",
+    "email",
+    "sort_order",
+    "aliases",
+    "requires_head_approval",
+]
 
 # Kinds in their order (UnitKind.sort_order), as Unit.ordered shows them.
 KIND_ORDER = Unit.kind_order()
@@ -77,6 +86,7 @@ def _values(form: UnitForm) -> dict[str, Any]:
         "email": form.email.data or "",
         "sort_order": form.sort_order.data or 0,
         "aliases": form.aliases.data or "",
+        "requires_head_approval": bool(form.requires_head_approval.data),
     }
 
 

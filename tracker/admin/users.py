@@ -23,7 +23,7 @@ from tracker.auth.sessions import continue_session, end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.models import ROLES, Unit, UnitKind, User
+from tracker.models import ROLES, UNIT_ROLES, Unit, UnitKind, User
 from tracker.models.audit import changes, record
 from tracker.policy import can, require, users_allowed
 from tracker.web.listing import Filter, list_page
@@ -70,12 +70,12 @@ def _unit_choices(form: UserForm, current_id: int | None = None) -> None:
 
 
 def _values(form: UserForm) -> dict[str, Any]:
-    """The submitted details; only officers keep a unit."""
+    """The submitted details; only unit heads and officers keep a unit."""
     return {
         "full_name": form.full_name.data,
         "email": form.email.data or "",
         "role": form.role.data,
-        "unit_id": form.unit.data if form.role.data == "officer" else None,
+        "unit_id": form.unit.data if form.role.data in UNIT_ROLES else None,
     }
 
 

@@ -19,6 +19,7 @@ from tracker.api.validation import ApiError, check_args, check_body
 from tracker.assignments import workflow
 from tracker.assignments.forms import TEXT_MAX, ReportForm
 from tracker.core.db import database
+from tracker.followup import drafts
 from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Assignment, Meeting, Task
 from tracker.policy import can, visible_meetings, visible_tasks
 from tracker.tasks.creation import create_task, give_units
@@ -193,6 +194,10 @@ def post_report(assignment_id: int):
     if not form.validate():
         raise _refused(form)
     try:
+        # A handler's report waits for the unit head (tracker/followup/drafts.py): the API
+        # posts straight up only what may go straight up, and says so otherwise.
+        if drafts.needs_approval(a, user):
+            raise workflow.WorkflowError(drafts.USE_PAGE)
         report = workflow.post_report(
             a,
             user,

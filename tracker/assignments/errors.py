@@ -10,12 +10,14 @@ from __future__ import annotations
 
 
 class WorkflowError(ValueError):
-    """A change the rules refuse; ``field`` names the form field the message belongs to."""
+    """A change the rules refuse; ``field`` names the form field the message belongs to;
+    ``params`` fill the message's placeholders once it is translated where it is shown."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, **params: str) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.params = params
 
 
 class StaleVersion(WorkflowError):

@@ -104,7 +104,7 @@ class StatusForm(BaseForm):
 
 def attach_error(form: BaseForm, error: WorkflowError) -> None:
     """Show a workflow refusal beside the field it names (or above the form), translated."""
-    message = gettext(error.message)
+    message = gettext(error.message, **error.params)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, message]

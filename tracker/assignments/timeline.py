@@ -11,7 +11,7 @@ from peewee import JOIN
 from tracker.core import prepared
 from tracker.core.i18n import N_, gettext
 from tracker.core.prepared import slot
-from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, Unit, User
+from tracker.models import DRAFT_KINDS, STATUSES, Assignment, AuditEvent, ProgressReport, Unit, User
 from tracker.models.assignments import ROLES
 
 # What each audit action is called on the timeline; other modules' actions fall back to
@@ -29,6 +29,12 @@ ACTIONS = {
     "submit": N_("Báo cáo hoàn thành"),
     "confirm": N_("Xác nhận hoàn thành"),
     "return": N_("Trả lại, yêu cầu thực hiện lại"),
+    # Work inside the unit (tracker/assignments/handlers.py, tracker/followup/drafts.py).
+    "assign_handler": N_("Phân công chuyên viên xử lý"),
+    "remove_handler": N_("Thôi phân công chuyên viên xử lý"),
+    "draft_submit": N_("Gửi báo cáo chờ lãnh đạo đơn vị duyệt"),
+    "draft_approve": N_("Lãnh đạo đơn vị duyệt báo cáo"),
+    "draft_return": N_("Lãnh đạo đơn vị trả lại báo cáo"),
 }
 
 KEYS = {
@@ -39,6 +45,10 @@ KEYS = {
     "requested_deadline": N_("Thời hạn đề nghị"),
     "unit": N_("Đơn vị"),
     "role": N_("Vai trò"),
+    "handler": N_("Chuyên viên xử lý"),
+    "internal_deadline": N_("Hạn xử lý nội bộ"),
+    "author": N_("Người báo cáo"),
+    "kind": N_("Loại báo cáo"),
 }
 
 # Audit messages the application writes itself (others are what users typed): translated when shown.
@@ -86,6 +96,8 @@ def _show(key: str, value) -> str:
         return "—"
     if key in ("status", "role"):
         return _label(STATUSES if key == "status" else ROLES, value)
+    if key == "kind":
+        return _label(DRAFT_KINDS, value)
     if key == "progress":
         return f"{value}%"
     if key.endswith("deadline") and isinstance(value, str):

@@ -23,7 +23,7 @@ from tracker.assignments.timeline import timeline
 from tracker.core import prepared
 from tracker.core.i18n import gettext as _
 from tracker.core.prepared import slot
-from tracker.followup import submission_flow
+from tracker.followup import drafts, submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
 from tracker.policy import can, get_or_403, visible_assignment_ids
@@ -47,8 +47,15 @@ def _others(a: Assignment) -> list[Assignment]:
     return list(prepared.select("assignment.others", _others_query, [a.task_id, a.id]))
 
 
-def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms) -> Response:
-    """The assignment page, with the given (possibly invalid) forms.
+def page(
+    a: Assignment,
+    status: int = 200,
+    next_url: str | None = None,
+    inside: dict | None = None,
+    **forms,
+) -> Response:
+    """The assignment page, with the given (possibly invalid) forms; ``inside``: those of the
+    section "Phân công xử lý" (tracker/assignments/inside_views.py ``build_inside``).
 
     The other units of the task are all named; their work is shown where the policy lets
     the user open it (``others_shown``).
@@ -65,6 +72,7 @@ def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms
         others_shown=visible_assignment_ids(user, others),
         timeline=timeline(a),
         can_open_unit=can(user, "unit.view", a.unit_id),
+        inside_forms=inside,
     )
 
 
@@ -99,14 +107,14 @@ def _invalid(a: Assignment, **forms) -> Response:
     """
     if wants_fragment():
         return _row(a, **forms)
-    return _page(a, status=400, next_url=safe_next(request.form.get("next")), **forms)
+    return page(a, status=400, next_url=safe_next(request.form.get("next")), **forms)
 
 
 @bp.route("/assignments/<int:assignment_id>")
 @login_required
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
-    return _page(get_or_403(current_user, "assignment.view", listing, assignment_id))
+    return page(get_or_403(current_user, "assignment.view", listing, assignment_id))
 
 
 @bp.route("/assignments/<int:assignment_id>/actions")
@@ -135,8 +143,11 @@ def post_report(assignment_id: int) -> Response:
     a = get_or_403(current_user, "assignment.report", listing, assignment_id)
     form = ReportForm()
     if form.validate():
+        # A handler of a unit that requires its head's approval: the report waits as a draft.
+        drafting = drafts.needs_approval(a, current_user)
+        step = drafts.draft_report if drafting else workflow.post_report
         try:
-            workflow.post_report(
+            step(
                 concurrency.expect_from_request(a),
                 current_user,
                 text=form.text.data.strip(),
@@ -147,6 +158,8 @@ def post_report(assignment_id: int) -> Response:
         except workflow.WorkflowError as exc:
             attach_error(form, exc)
         else:
+            if drafting:
+                return _saved(a, _("Đã gửi báo cáo, chờ lãnh đạo đơn vị duyệt."))
             return _saved(a, _("Đã gửi báo cáo tiến độ."))
     return _invalid(a, report_form=form)
 

@@ -100,3 +100,27 @@ work_confirmed = _signals.signal(
     "work-confirmed",
     doc="A leader confirmed the unit's reported completion. actor: User, event_id.",
 )
+
+handlers_assigned = _signals.signal(
+    "handlers-assigned",
+    doc=(
+        "The unit head gave the assignment to one officer of the unit to handle (chuyên viên "
+        "xử lý), with an internal deadline. actor: User, handler: User, event_id."
+    ),
+)
+
+draft_submitted = _signals.signal(
+    "draft-submitted",
+    doc=(
+        "A handler's progress or completion report waits for the unit head's approval. "
+        "actor: User (the handler), draft: ReportDraft, event_id."
+    ),
+)
+
+draft_returned = _signals.signal(
+    "draft-returned",
+    doc=(
+        "The unit head returned a handler's draft with a reason. actor: User (the head), "
+        "draft: ReportDraft, reason: str, event_id."
+    ),
+)

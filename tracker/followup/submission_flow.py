@@ -47,6 +47,34 @@ def pending_submission(a: Assignment) -> Submission | None:
     )
 
 
+def check_submission(
+    assignment: Assignment,
+    actor: User,
+    summary: str,
+    doc_number: str,
+    doc_date: date | None,
+    has_files: bool,
+) -> tuple[str, str]:
+    """Refuse a completion report ``actor`` may not make now or whose result or evidence is
+    missing; return the summary and document number, stripped. Also the rule of a handler's
+    completion draft (tracker/followup/drafts.py)."""
+    if "submitted" not in workflow.allowed_targets(actor, assignment):
+        raise WorkflowError(NOT_ALLOWED)
+    summary = (summary or "").strip()
+    doc_number = (doc_number or "").strip()
+    if not summary:
+        raise WorkflowError(N_("Trường này là bắt buộc."), "summary")
+    if doc_number and doc_date is None:
+        raise WorkflowError(DOC_DATE_MISSING, "doc_date")
+    if doc_date is not None and not doc_number:
+        raise WorkflowError(DOC_NUMBER_MISSING, "doc_number")
+    if doc_date is not None and doc_date > get_clock().today():
+        raise WorkflowError(DOC_DATE_FUTURE, "doc_date")
+    if assignment.task.evidence_required and not has_files and not doc_number:
+        raise WorkflowError(EVIDENCE_MISSING, "files")
+    return summary, doc_number
+
+
 def submit(
     assignment: Assignment,
     actor: User,
@@ -60,20 +88,9 @@ def submit(
     Files are written first under temporary names and renamed into place after the commit;
     a refusal anywhere leaves no row and no file behind.
     """
-    if "submitted" not in workflow.allowed_targets(actor, assignment):
-        raise WorkflowError(NOT_ALLOWED)
-    summary = (summary or "").strip()
-    doc_number = (doc_number or "").strip()
-    if not summary:
-        raise WorkflowError(N_("Trường này là bắt buộc."), "summary")
-    if doc_number and doc_date is None:
-        raise WorkflowError(DOC_DATE_MISSING, "doc_date")
-    if doc_date is not None and not doc_number:
-        raise WorkflowError(DOC_NUMBER_MISSING, "doc_number")
-    if doc_date is not None and doc_date > get_clock().today():
-        raise WorkflowError(DOC_DATE_FUTURE, "doc_date")
-    if assignment.task.evidence_required and not files and not doc_number:
-        raise WorkflowError(EVIDENCE_MISSING, "files")
+    summary, doc_number = check_submission(
+        assignment, actor, summary, doc_number, doc_date, bool(files)
+    )
     with staged_files(files) as staged, write_transaction():
         submission = Submission.create(
             assignment=assignment,

@@ -19,7 +19,7 @@ from tracker.assignments import concurrency, workflow
 from tracker.assignments.attachments import UploadError, uploads_from
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
-from tracker.followup import queues, submission_flow
+from tracker.followup import drafts, queues, submission_flow
 from tracker.followup.submission_forms import DecisionForm, SubmitForm, show_error
 from tracker.followup.submission_queries import Evidence, cached_evidence, coordination, evidence_of
 from tracker.models import DECISIONS, Assignment, AuditEvent, Submission, User
@@ -118,19 +118,36 @@ def submit(assignment_id: int) -> Response:
     require(current_user, "assignment.submit", a)
     form = SubmitForm()
     allowed = "submitted" in workflow.allowed_targets(current_user, a)
+    # A handler of a unit that requires its head's approval: the report waits as a draft.
+    drafting = drafts.needs_approval(a, current_user)
     if request.method == "POST" and allowed and form.validate():
         try:
-            submission_flow.submit(
-                concurrency.expect_from_request(a),
-                current_user,
-                summary=form.summary.data,
-                doc_number=form.doc_number.data or "",
-                doc_date=form.doc_date.data,
-                files=uploads_from(request.files.getlist(form.files.name)),
-            )
+            files = uploads_from(request.files.getlist(form.files.name))
+            if drafting and files:
+                raise WorkflowError(drafts.NO_FILES, "files")
+            if drafting:
+                drafts.draft_completion(
+                    concurrency.expect_from_request(a),
+                    current_user,
+                    summary=form.summary.data,
+                    doc_number=form.doc_number.data or "",
+                    doc_date=form.doc_date.data,
+                )
+            else:
+                submission_flow.submit(
+                    concurrency.expect_from_request(a),
+                    current_user,
+                    summary=form.summary.data,
+                    doc_number=form.doc_number.data or "",
+                    doc_date=form.doc_date.data,
+                    files=files,
+                )
         except (WorkflowError, UploadError) as exc:
             show_error(form, exc)
         else:
+            if drafting:
+                flash(_("Đã gửi báo cáo hoàn thành, chờ lãnh đạo đơn vị duyệt."), "success")
+                return redirect(url_for("assignments.view", assignment_id=a.id))
             message = _("Đã gửi báo cáo hoàn thành, chờ lãnh đạo xác nhận.")
             if wants_fragment():
                 return _panel_response(a)
@@ -146,6 +163,7 @@ def submit(assignment_id: int) -> Response:
         a=a,
         form=form,
         allowed=allowed,
+        drafting=drafting,
         coordinating=coordination(a.task_id, current_user) if a.role == "lead" else [],
     )
 

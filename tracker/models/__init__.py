@@ -12,8 +12,14 @@ from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
+from tracker.models.unit_work import (
+    DRAFT_KINDS,
+    DRAFT_STATUSES,
+    AssignmentHandler,
+    ReportDraft,
+)
 from tracker.models.units import Unit, UnitGroup, UnitGroupMember, UnitKind
-from tracker.models.users import ROLES, User
+from tracker.models.users import ROLES, UNIT_NEEDED, UNIT_ROLES, User
 
 MODELS = [
     UnitKind,
@@ -41,9 +47,15 @@ MODELS = [
     LoginAttempt,
     CounterVersion,
     Setting,
+    AssignmentHandler,
+    ReportDraft,
 ]
 
 __all__ = [
+    "AssignmentHandler",
+    "DRAFT_KINDS",
+    "DRAFT_STATUSES",
+    "ReportDraft",
     "CounterVersion",
     "CalendarFeed",
     "LoginAttempt",
@@ -58,6 +70,8 @@ __all__ = [
     "REPORT_CADENCES",
     "ROLES",
     "STATUSES",
+    "UNIT_NEEDED",
+    "UNIT_ROLES",
     "DECISIONS",
     "Assignment",
     "Attachment",

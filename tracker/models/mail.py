@@ -21,6 +21,10 @@ MAIL_KINDS = {
     "extension_decided": N_("Kết quả xin gia hạn"),
     "submission_returned": N_("Nhiệm vụ bị trả lại"),
     "submission_confirmed": N_("Nhiệm vụ được xác nhận hoàn thành"),
+    "handler_assigned": N_("Được phân công xử lý nhiệm vụ"),
+    "draft_submitted": N_("Báo cáo chờ lãnh đạo đơn vị duyệt"),
+    "draft_returned": N_("Báo cáo bị lãnh đạo đơn vị trả lại"),
+    "internal_overdue": N_("Quá hạn xử lý nội bộ"),
 }
 
 MESSAGE_STATUSES = {

@@ -3,7 +3,7 @@ thôn, tổ dân phố …) and the named groups that assign to many at once."""
 
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import SQL, BooleanField, CharField, ForeignKeyField, IntegerField, TextField, fn
 
 from tracker.core.db import BaseModel
 from tracker.core.org_levels import KindPreset, split_phrases
@@ -120,6 +120,8 @@ class Unit(BaseModel):
     sort_order = IntegerField(default=0)
     # Other names notices use for the unit: one per line or separated by ";".
     aliases = TextField(default="")
+    # Reports of the unit's handlers wait for its head's approval before going up (drafts).
+    requires_head_approval = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     # What a list's search looks in (tracker/core/search_index.py ``condition``).
     SEARCH_FIELDS = ("name", "short_name", "code")

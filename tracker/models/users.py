@@ -1,4 +1,4 @@
-"""People who log in, with their role and (for officers) their unit."""
+"""People who log in, with their role and (for a unit's head and officers) their unit."""
 
 from __future__ import annotations
 
@@ -16,8 +16,17 @@ ROLES = {
     "admin": N_("Quản trị"),
     "leader": N_("Lãnh đạo"),
     "secretary": N_("Chuyên viên tổng hợp"),
+    "unit_head": N_("Lãnh đạo đơn vị"),
     "officer": N_("Cán bộ đầu mối"),
     "viewer": N_("Theo dõi"),
+}
+
+# The roles that belong to one unit and act for it: its head and its officers.
+UNIT_ROLES = ("unit_head", "officer")
+# Why an account of each of those roles needs its unit (forms and imports say it beside the unit).
+UNIT_NEEDED = {
+    "unit_head": N_("Lãnh đạo đơn vị phải thuộc một đơn vị."),
+    "officer": N_("Cán bộ đầu mối phải thuộc một đơn vị."),
 }
 
 

@@ -26,6 +26,7 @@ from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import unit_recipients
 from tracker.models import Assignment, OutboxMessage, User
+from tracker.reminders import inside_unit
 from tracker.reminders.common import (
     Item,
     Lines,
@@ -298,6 +299,10 @@ RECEIVERS = {
     signals.extension_decided: extension_decided,
     signals.assignment_returned: submission_returned,
     signals.work_confirmed: submission_confirmed,
+    # Work inside a unit: mails to the handler and to the unit head (reminders/inside_unit.py).
+    signals.handlers_assigned: inside_unit.handler_assigned,
+    signals.draft_submitted: inside_unit.draft_submitted,
+    signals.draft_returned: inside_unit.draft_returned,
 }
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import JobRun
-from tracker.reminders import digest, due_soon, pending, periods, summary
+from tracker.reminders import digest, due_soon, inside_unit, pending, periods, summary
 from tracker.reminders.common import Mail, queue_all
 
 
@@ -28,10 +28,16 @@ class Job:
     build: Callable[[datetime], list[Mail]]
 
 
+def daily_reminders(at: datetime) -> list[Mail]:
+    """The daily run: due-soon mails to units, and to unit heads the handlers whose internal
+    deadline passed without a report (tracker/reminders/inside_unit.py)."""
+    return due_soon.build(at) + inside_unit.build_overdue(at)
+
+
 JOBS: dict[str, Job] = {
     "weekly_digest": Job("weekly_digest", periods.week_key, digest.build),
     "leader_summary": Job("leader_summary", periods.week_key, summary.build),
-    "due_soon": Job("due_soon", periods.day_key, due_soon.build),
+    "due_soon": Job("due_soon", periods.day_key, daily_reminders),
     "leader_pending": Job("leader_pending", periods.day_key, pending.build),
 }
 
