@@ -5,7 +5,15 @@ from tracker.models.assignments import STATUSES, Assignment, AuditEvent, Progres
 from tracker.models.calendar_feeds import CalendarFeed
 from tracker.models.counters import CounterVersion
 from tracker.models.followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
-from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
+from tracker.models.mail import (
+    CHANNELS,
+    MAIL_KINDS,
+    MESSAGE_STATUSES,
+    OUTBOX_KINDS,
+    JobRun,
+    MailPreference,
+    OutboxMessage,
+)
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
 from tracker.models.reports import FrozenReport, ReportLetterhead
@@ -14,6 +22,7 @@ from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
 from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
 from tracker.models.users import ROLES, User
+from tracker.models.webhooks import WEBHOOK_EVENTS, WEBHOOK_SCOPES, Webhook
 
 MODELS = [
     Unit,
@@ -25,6 +34,7 @@ MODELS = [
     Assignment,
     ProgressReport,
     AuditEvent,
+    Webhook,
     OutboxMessage,
     JobRun,
     MailPreference,
@@ -43,6 +53,11 @@ MODELS = [
 ]
 
 __all__ = [
+    "CHANNELS",
+    "OUTBOX_KINDS",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_SCOPES",
+    "Webhook",
     "CounterVersion",
     "CalendarFeed",
     "LoginAttempt",
