@@ -45,6 +45,7 @@ from tracker.tasks import views as tasks
 from tracker.web import security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation
+from tracker.webhooks import views as webhooks
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
@@ -72,6 +73,7 @@ BLUEPRINTS = [
     calendar_views.bp,
     calendar_feeds.bp,
     ops_health.bp,
+    webhooks.bp,
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 # Answers that will not change by waiting: the address or the request is wrong. Others (5xx,
 # 408 Request Timeout, 425 Too Early, 429 Too Many Requests) are tried again later.
@@ -30,6 +31,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def origin(url: str) -> str:
+    """The scheme and host of an address, for lists and the audit trail: the path of a chat's
+    incoming webhook is often its secret, so it is not repeated there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def is_permanent(status: int) -> bool:
