@@ -11,6 +11,8 @@ import pytest
 from conftest import NOW
 from webhook_support import Receiver, make_webhook
 
+from tracker import create_app
+from tracker.config import ConfigError
 from tracker.core.db import database
 from tracker.mail.sender import send_pending
 from tracker.models import OutboxMessage, User, Webhook
@@ -287,3 +289,36 @@ def test_user_scope_follows_the_person_to_another_unit(app_ctx, world):
     User.update(unit=world.ward_b).where(User.id == world.officer_a.id).execute()
     assert queued_for(world.assignment_a, world.leader, 1) == []
     assert queued_for(world.assignment_b, world.leader, 2) == [hook.id]
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_try(app, app_ctx, world):
+    app.config["WEBHOOK_TIMEOUT"] = 1
+    with Receiver(delay=2) as receiver:
+        make_webhook(receiver.url(), "all")
+        with database.atomic():
+            events.urge(world.assignment_a, world.leader, "Khẩn trương", 1)
+        assert send_pending(app).failed == 1
+    (message,) = deliveries()
+    assert message.status == "failed"
+    assert message.last_error == "Máy nhận không trả lời sau 1 giây."
+
+
+def test_a_redirect_is_not_followed(app, app_ctx, world):
+    with Receiver(status=307) as receiver:
+        make_webhook(receiver.url(), "all")
+        with database.atomic():
+            events.urge(world.assignment_a, world.leader, "Khẩn trương", 1)
+        assert send_pending(app).dead == 1
+    assert len(receiver.received) == 1  # the address it points to (port 9) was never tried
+    (message,) = deliveries()
+    assert "HTTP 307" in message.last_error
+
+
+def test_the_timeout_setting_is_read_and_checked(monkeypatch, tmp_path, database_url):
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("TRACKER_WEBHOOK_TIMEOUT", "4")
+    assert create_app({"DATABASE_URL": database_url}).config["WEBHOOK_TIMEOUT"] == 4
+    for value in ("0", "-1", "soon"):
+        monkeypatch.setenv("TRACKER_WEBHOOK_TIMEOUT", value)
+        with pytest.raises(ConfigError, match="TRACKER_WEBHOOK_TIMEOUT"):
+            create_app({"INSTANCE_PATH": tmp_path})

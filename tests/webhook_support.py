@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -38,9 +39,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         receiver: Receiver = self.server.receiver  # type: ignore[attr-defined]
         receiver.received.append(Received(self.path, dict(self.headers.items()), body))
+        time.sleep(receiver.delay)
         status = receiver.status
         answer = b"ok" if status < 300 else b"server error"
         self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
         self.wfile.write(answer)
@@ -51,10 +55,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 class Receiver:
     """``with Receiver() as r:`` listens on 127.0.0.1:<free port>; ``r.status`` is what every
-    POST is answered (200 unless set), ``r.received`` what arrived."""
+    POST is answered (200 unless set) after ``r.delay`` seconds, ``r.received`` what arrived."""
 
-    def __init__(self, status: int = 200) -> None:
+    def __init__(self, status: int = 200, delay: float = 0) -> None:
         self.status = status
+        self.delay = delay
         self.received: list[Received] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.receiver = self  # type: ignore[attr-defined]
