@@ -14,6 +14,7 @@ GETS = [
     ("/admin/webhooks/{webhook}", ADMIN),
     ("/admin/webhooks/{webhook}/edit", ADMIN),
     ("/admin/webhooks/{webhook}/deactivate", ADMIN),
+    ("/admin/webhooks/{webhook}/secret", ADMIN),
     ("/admin/webhooks/{webhook}/delete", ADMIN),
 ]
 
@@ -26,6 +27,7 @@ POSTS = [
     ("/admin/webhooks/{webhook}/test", {}, ADMIN),
     ("/admin/webhooks/{webhook}/deactivate", {"confirm": "yes"}, ADMIN),
     ("/admin/webhooks/{webhook}/reactivate", {}, ADMIN),
+    ("/admin/webhooks/{webhook}/secret", {"confirm": "yes"}, ADMIN),
     ("/admin/webhooks/{webhook}/delete", {"confirm": "yes"}, ADMIN),
 ]
 

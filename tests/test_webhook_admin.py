@@ -9,7 +9,9 @@ import re
 import pytest
 from webhook_support import Receiver, make_webhook
 
+from tracker.mail.sender import send_pending
 from tracker.models import AuditEvent, OutboxMessage, Webhook
+from tracker.webhooks import events
 
 
 def login(auth, username: str = "admin") -> None:
@@ -233,3 +235,27 @@ def test_posts_without_the_csrf_token_are_refused(client, auth, world):
     assert Webhook.select().count() == 1 and OutboxMessage.select().count() == 0
     page = client.get(f"/admin/webhooks/{hook.id}").get_data(as_text=True)
     assert page.count('name="csrf_token"') >= 1
+
+
+def test_a_new_secret_after_a_confirmation_signs_what_is_still_queued(app, client, auth, world):
+    hook = make_webhook("https://chat.hongbang.example/hooks/x", "all")
+    old = hook.secret
+    login(auth)
+    page = client.get(f"/admin/webhooks/{hook.id}/secret").get_data(as_text=True)
+    assert "Tạo khóa ký mới cho webhook «Nhóm chat»?" in page
+    assert client.post(f"/admin/webhooks/{hook.id}/secret").status_code == 400
+    assert Webhook.get_by_id(hook.id).secret == old
+    with Receiver() as receiver:
+        Webhook.update(url=receiver.url()).where(Webhook.id == hook.id).execute()
+        with app.app_context():
+            events.urge(world.assignment_a, world.leader, "Khẩn trương", 1)
+        response = client.post(f"/admin/webhooks/{hook.id}/secret", data={"confirm": "yes"})
+        assert response.status_code == 302
+        new = Webhook.get_by_id(hook.id).secret
+        assert new != old and re.fullmatch(r"[0-9a-f]{64}", new)
+        assert new in client.get(f"/admin/webhooks/{hook.id}").get_data(as_text=True)
+        assert send_pending(app).sent == 1
+    (got,) = receiver.received
+    assert got.verifies(new) and not got.verifies(old)
+    event = AuditEvent.get(AuditEvent.message == "signing secret renewed")
+    assert old not in (event.after or "") and new not in (event.after or "")

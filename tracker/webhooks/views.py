@@ -21,6 +21,7 @@ from tracker.models import (
     Webhook,
 )
 from tracker.models.audit import record
+from tracker.models.webhooks import new_secret
 from tracker.policy import require
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render
@@ -212,6 +213,39 @@ def _set_active(hook: Webhook, active: bool) -> None:
             before={"active": hook.active},
             after={"active": active},
         )
+
+
+@bp.route("/<int:webhook_id>/secret", methods=["GET", "POST"])
+@login_required
+def webhook_secret(webhook_id: int) -> Response:
+    """Ask, then give a webhook a new signing secret (the old one stops working at once)."""
+    require(current_user, "webhook.manage")
+    hook = get_or_404(Webhook, webhook_id)
+    back = url_for("webhooks.webhook_view", webhook_id=hook.id)
+    if request.method == "POST" and confirmed():
+        with database.atomic():
+            Webhook.update(secret=new_secret()).where(Webhook.id == hook.id).execute()
+            record(current_user, "update", hook, message="signing secret renewed")
+        return finish(
+            back,
+            _(
+                "Đã tạo khóa ký mới cho webhook %(name)s: cập nhật khóa này ở nơi nhận.",
+                name=hook.name,
+            ),
+        )
+    return confirm_page(
+        title=_("Tạo khóa ký mới"),
+        question=_("Tạo khóa ký mới cho webhook «%(name)s»?", name=hook.name),
+        details=[
+            _(
+                "Khóa cũ hết hiệu lực ngay: nơi nhận sẽ từ chối các sự kiện cho đến khi được "
+                "cập nhật khóa mới. Các sự kiện đang chờ gửi sẽ được ký bằng khóa mới."
+            )
+        ],
+        action=url_for("webhooks.webhook_secret", webhook_id=hook.id),
+        button=_("Tạo khóa mới"),
+        cancel=back,
+    )
 
 
 @bp.route("/<int:webhook_id>/delete", methods=["GET", "POST"])
