@@ -10,7 +10,7 @@ import pytest
 from webhook_support import Receiver, make_webhook
 
 from tracker.mail.sender import send_pending
-from tracker.models import AuditEvent, OutboxMessage, Webhook
+from tracker.models import WEBHOOK_EVENTS, AuditEvent, OutboxMessage, Webhook
 from tracker.webhooks import events
 
 
@@ -68,9 +68,12 @@ def test_an_admin_adds_a_webhook_for_a_unit_and_sees_its_secret(client, auth, wo
 
 def test_every_kind_ticked_means_every_kind(client, auth, world):
     login(auth)
-    kinds = ["new_assignment", "urge", "extension_decided", "submission_returned"]
-    client.post("/admin/webhooks/new", data=form(events=[*kinds, "submission_confirmed"]))
-    assert Webhook.get().events == ""
+    kinds = list(WEBHOOK_EVENTS)
+    assert len(kinds) == 6
+    client.post("/admin/webhooks/new", data=form(events=kinds[:-1]))
+    assert Webhook.get().event_list == kinds[:-1]
+    client.post("/admin/webhooks/new", data=form(events=kinds))
+    assert Webhook.select().order_by(Webhook.id.desc()).get().events == ""
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ retries; each webhook hears only its scope and its kinds."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from conftest import NOW
@@ -16,6 +16,7 @@ from tracker.config import ConfigError
 from tracker.core.db import database
 from tracker.mail.sender import send_pending
 from tracker.models import OutboxMessage, User, Webhook
+from tracker.reminders.jobs import run_job
 from tracker.webhooks import events
 from tracker.webhooks.signing import delivery_id, signature
 
@@ -322,3 +323,52 @@ def test_the_timeout_setting_is_read_and_checked(monkeypatch, tmp_path, database
         monkeypatch.setenv("TRACKER_WEBHOOK_TIMEOUT", value)
         with pytest.raises(ConfigError, match="TRACKER_WEBHOOK_TIMEOUT"):
             create_app({"INSTANCE_PATH": tmp_path})
+
+
+def test_the_daily_due_soon_job_tells_the_webhooks_that_subscribed_once_a_day(
+    app, app_ctx, world, factory
+):
+    """NOW is 15/05/2026; the job reminds of work due in 3 days, 1 day and today."""
+    due_in_3 = factory.assignment(
+        factory.task(world.meeting, "Rà soát thủ tục hành chính", deadline=date(2026, 5, 18)),
+        world.ward_a,
+    )
+    due_today = factory.assignment(
+        factory.task(world.meeting, "Báo cáo sơ kết", deadline=date(2026, 5, 15)),
+        world.ward_a,
+    )
+    factory.assignment(  # due in 2 days: not one of the reminded days
+        factory.task(world.meeting, "Kiểm tra hồ sơ", deadline=date(2026, 5, 17)), world.ward_a
+    )
+    factory.assignment(  # another unit's
+        factory.task(world.meeting, "Việc của phường khác", deadline=date(2026, 5, 18)),
+        world.ward_b,
+    )
+    with Receiver() as receiver:
+        hook = make_webhook(receiver.url(), "unit", unit=world.ward_a, events="due_soon")
+        make_webhook(receiver.url(), "unit", unit=world.ward_a, events="urge")  # not subscribed
+        assert run_job("due_soon", NOW).ran
+        assert not run_job("due_soon", NOW + timedelta(hours=5)).ran  # once a day
+        assert send_pending(app).sent == 2
+    by_assignment = {r.json()["assignment"]["id"]: r for r in receiver.received}
+    assert set(by_assignment) == {due_in_3.id, due_today.id}
+    for got in receiver.received:
+        assert got.verifies(hook.secret) and got.headers["X-Tracker-Event"] == "due_soon"
+    body = by_assignment[due_in_3.id].json()
+    assert body["details"] == {"days_left": 3} and body["actor"] is None
+    assert body["text"] == (
+        "Nhắc việc: nhiệm vụ «Rà soát thủ tục hành chính» của UBND phường Sở Dầu còn 3 ngày "
+        f"đến hạn (18/05/2026). {app.config['BASE_URL']}/assignments/{due_in_3.id}"
+    )
+    today = by_assignment[due_today.id].json()["text"]
+    assert today.startswith(
+        "Nhắc việc: nhiệm vụ «Báo cáo sơ kết» của UBND phường Sở Dầu đến hạn hôm nay (15/05/2026)."
+    )
+
+
+def test_without_a_due_soon_subscriber_the_job_queues_no_delivery(app_ctx, world):
+    make_webhook("http://127.0.0.1:9/hook", "all", events="urge")
+    world.assignment_a.deadline = NOW.date()
+    world.assignment_a.save()
+    assert run_job("due_soon", NOW).ran
+    assert deliveries() == []

@@ -19,13 +19,15 @@ WEBHOOK_SCOPES = {
     "user": N_("Một người dùng"),
 }
 
-# The events a webhook may subscribe to: those that mail a unit (tracker/reminders/events.py).
+# The events a webhook may subscribe to: those that mail a unit (tracker/reminders/events.py),
+# and the daily due-soon reminder, one event per assignment (tracker/webhooks/due_soon.py).
 WEBHOOK_EVENTS = {
     "new_assignment": N_("Được giao nhiệm vụ mới"),
     "urge": N_("Đôn đốc thực hiện nhiệm vụ"),
     "extension_decided": N_("Kết quả xin gia hạn"),
     "submission_returned": N_("Nhiệm vụ bị trả lại"),
     "submission_confirmed": N_("Nhiệm vụ được xác nhận hoàn thành"),
+    "due_soon": N_("Nhắc việc sắp đến hạn"),
 }
 
 

@@ -1,7 +1,7 @@
 """The webhooks' share of the domain signals: each event that mails a unit is queued as one
 delivery per matching active webhook, in the outbox, inside the change's transaction.
 
-Receivers of the signals of ``tracker.core.signals`` (``connect``, called by ``create_app``),
+Receivers of the signals of ``tracker.core.signals`` (connected by ``receivers.connect``),
 beside the unit's mail (``tracker.reminders.events``): a rolled-back change queues nothing.
 The outbox key is the webhook's id and the event's mail key, so each event reaches each
 webhook once, however often it is queued.
@@ -15,7 +15,6 @@ from uuid import uuid4
 from flask_babel import gettext
 
 from tracker.assignments.queries import listing
-from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.mail.outbox import enqueue
 from tracker.models import Assignment, OutboxMessage, User, Webhook
@@ -25,10 +24,13 @@ from tracker.webhooks import payload
 from tracker.webhooks.signing import delivery_id
 
 
-def _queue(
+def queue_delivery(
     webhook: Webhook, kind: str, key: str, text: str, *, a: Assignment | None = None, **body
 ) -> OutboxMessage | None:
-    """Queue one delivery of an event to ``webhook``; None if it was queued before."""
+    """Queue one delivery of an event to ``webhook``; None if it was queued before.
+
+    ``key`` is the event's (as the mail's); ``body`` the body's ``assignment``, ``actor`` and
+    ``details`` (tracker/webhooks/payload.py)."""
     full_key = f"webhook:{webhook.id}:{key}"
     at = get_clock().local_now()
     return enqueue(
@@ -62,7 +64,9 @@ def queue_event(
     part = payload.assignment_part(a)
     queued = []
     for hook in hooks:
-        message = _queue(hook, kind, key, text, a=a, assignment=part, actor=actor, details=details)
+        message = queue_delivery(
+            hook, kind, key, text, a=a, assignment=part, actor=actor, details=details
+        )
         if message is not None:
             queued.append(message)
     return queued
@@ -76,7 +80,7 @@ def queue_test(webhook: Webhook, actor: User) -> OutboxMessage | None:
         name=webhook.name,
     )
     # A new key each time: every test is a delivery of its own.
-    return _queue(webhook, "webhook_test", f"webhook_test:{uuid4().hex}", text, actor=actor)
+    return queue_delivery(webhook, "webhook_test", f"webhook_test:{uuid4().hex}", text, actor=actor)
 
 
 def assignment_created(assignment: Assignment, actor: User | None = None) -> None:
@@ -113,19 +117,3 @@ def submission_returned(assignment: Assignment, actor: User, reason: str, event_
 def submission_confirmed(assignment: Assignment, actor: User, event_id: int) -> None:
     key = f"submission_confirmed:assignment:{assignment.id}:event:{event_id}"
     queue_event("submission_confirmed", key, assignment, actor)
-
-
-RECEIVERS = {
-    signals.assignment_created: assignment_created,
-    signals.assignment_urged: urge,
-    signals.extension_decided: extension_decided,
-    signals.assignment_returned: submission_returned,
-    signals.work_confirmed: submission_confirmed,
-}
-
-
-def connect() -> None:
-    """Queue the webhooks' deliveries on the domain signals; safe to call again. Strong
-    references, as the mail's receivers (tracker/reminders/events.py)."""
-    for signal, receiver in RECEIVERS.items():
-        signal.connect(receiver, weak=False)

@@ -100,6 +100,21 @@ def event_text(kind: str, a: Assignment, actor: User | None, details: dict) -> s
             unit=unit,
             deadline=deadline,
         )
+    elif kind == "due_soon" and details["days_left"] == 0:
+        text = gettext(
+            "Nhắc việc: nhiệm vụ «%(task)s» của %(unit)s đến hạn hôm nay (%(deadline)s).",
+            task=task,
+            unit=unit,
+            deadline=deadline,
+        )
+    elif kind == "due_soon":
+        text = gettext(
+            "Nhắc việc: nhiệm vụ «%(task)s» của %(unit)s còn %(n)s ngày đến hạn (%(deadline)s).",
+            task=task,
+            unit=unit,
+            n=details["days_left"],
+            deadline=deadline,
+        )
     elif kind == "submission_returned":
         text = gettext(
             "Đồng chí %(name)s trả lại nhiệm vụ «%(task)s» của %(unit)s, đề nghị tiếp tục "
