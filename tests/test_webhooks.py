@@ -12,6 +12,7 @@ from conftest import NOW
 from webhook_support import Receiver, make_webhook
 
 from tracker import create_app
+from tracker.cli import cli
 from tracker.config import ConfigError
 from tracker.core.db import database
 from tracker.mail.sender import send_pending
@@ -372,3 +373,31 @@ def test_without_a_due_soon_subscriber_the_job_queues_no_delivery(app_ctx, world
     world.assignment_a.save()
     assert run_job("due_soon", NOW).ran
     assert deliveries() == []
+
+
+def test_a_receiver_down_holds_its_other_deliveries_not_the_others(app, app_ctx, world):
+    with Receiver() as gone:
+        url = gone.url()
+    down = make_webhook(url, "unit", unit=world.ward_a, name="Máy nhận tắt")
+    with Receiver() as receiver:
+        make_webhook(receiver.url(), "unit", unit=world.ward_a, name="Máy nhận chạy")
+        with database.atomic():
+            for event_id in (1, 2, 3):
+                events.urge(world.assignment_a, world.leader, "Khẩn trương", event_id)
+        stats = send_pending(app)
+        assert (stats.sent, stats.failed) == (3, 1)
+    assert len(receiver.received) == 3
+    tried = {m.id: (m.status, m.attempts) for m in deliveries() if m.webhook_id == down.id}
+    # The first failed; the other two were left as they were, for the next run.
+    assert sorted(tried.values()) == [("failed", 1), ("queued", 0), ("queued", 0)]
+
+
+def test_send_outbox_command_delivers_webhooks_without_smtp(app, app_ctx, world, runner):
+    with Receiver() as receiver:
+        make_webhook(receiver.url(), "all")
+        with database.atomic():
+            events.urge(world.assignment_a, world.leader, "Khẩn trương", 1)
+        result = runner.invoke(cli, ["send-outbox"])
+    assert result.exit_code == 0, result.output
+    assert "Webhooks: sent 1, failed 0, dead 0." in result.output
+    assert len(receiver.received) == 1

@@ -171,15 +171,20 @@ def _send(app: Flask, limit: int, on_sent: Callable[[OutboxMessage], None] | Non
     batch = _Batch(settings, app.config["MAIL_FROM"], max_attempts)
     batch.stats.configured, batch.stats.waiting = settings is not None, waiting
     smtp_lost = False
+    hooks_down: set[int] = set()
     try:
         for seen in candidates:
             if smtp_lost and seen.channel == "mail":
                 continue  # the SMTP session broke: the rest of the mail waits for the next run
+            if seen.channel == "webhook" and seen.webhook_id in hooks_down:
+                continue  # that receiver just failed: its other deliveries wait too
             message = claim(seen, get_clock().now())
             if message is None:
                 continue  # another sender took it, or it changed since it was read
             if message.channel == "webhook":
-                accepted = webhook_sending.post(message, max_attempts, timeout, batch.stats)
+                accepted = webhook_sending.post(
+                    message, max_attempts, timeout, batch.stats, hooks_down
+                )
             else:
                 try:
                     accepted = batch.deliver(message)

@@ -15,8 +15,19 @@ from tracker.webhooks.delivery import post as http_post
 DEFAULT_TIMEOUT = 10
 
 
-def post(message: OutboxMessage, max_attempts: int, timeout: float, stats: SendStats) -> bool:
-    """Try ``message`` (claimed, channel ``webhook``); return whether a 2xx accepted it."""
+def post(
+    message: OutboxMessage,
+    max_attempts: int,
+    timeout: float,
+    stats: SendStats,
+    down: set[int] | None = None,
+) -> bool:
+    """Try ``message`` (claimed, channel ``webhook``); return whether a 2xx accepted it.
+
+    A webhook that failed in a way waiting may mend (unreachable, slow, 5xx) is added to
+    ``down``: the batch leaves its other deliveries for a later run instead of waiting for
+    each one's timeout (as a batch of mail stops at an unreachable SMTP server).
+    """
     if message.attempts > max_attempts:
         # Claimed again after its sender died on its last allowed try.
         mark_failed(message, "Bộ gửi dừng giữa chừng.", True, 0, stats)
@@ -35,6 +46,8 @@ def post(message: OutboxMessage, max_attempts: int, timeout: float, stats: SendS
         http_post(hook.url, body, headers, timeout)
     except DeliveryError as exc:
         mark_failed(message, str(exc), exc.permanent, max_attempts, stats)
+        if not exc.permanent and down is not None:
+            down.add(hook.id)
         return False
     mark_sent(message, stats)
     return True
