@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from conftest import NOW
 from webhook_support import Receiver, make_webhook
 
 from tracker import create_app
+from tracker.assignments import workflow
 from tracker.cli import cli
 from tracker.config import ConfigError
+from tracker.core import db, signals
 from tracker.core.db import database
 from tracker.mail.sender import send_pending
 from tracker.models import OutboxMessage, User, Webhook
@@ -401,3 +404,38 @@ def test_send_outbox_command_delivers_webhooks_without_smtp(app, app_ctx, world,
     assert result.exit_code == 0, result.output
     assert "Webhooks: sent 1, failed 0, dead 0." in result.output
     assert len(receiver.received) == 1
+
+
+def test_tasks_given_in_one_action_are_one_event_per_assignment_and_one_lookup(
+    app_ctx, factory, world
+):
+    tasks = [factory.task(world.meeting, f"Việc {n}", deadline=date(2026, 6, n)) for n in (1, 2)]
+
+    def give() -> None:
+        with signals.batched():
+            for task in tasks:
+                workflow.assign(task, world.leader, [world.ward_a, world.ward_b], "lead")
+
+    # No webhook: the action asks once whether any is active, not once per assignment.
+    spy_count = count_webhook_queries(give)
+    assert spy_count == 1
+    assert deliveries() == []
+
+    hook = make_webhook("http://127.0.0.1:9/hook", "unit", unit=world.ward_b)
+    more = [factory.task(world.meeting, f"Việc {n}", deadline=date(2026, 6, n)) for n in (3, 4)]
+    with signals.batched():
+        for task in more:
+            workflow.assign(task, world.leader, [world.ward_a, world.ward_b], "lead")
+    queued = deliveries()
+    assert [(m.webhook_id, m.kind, m.unit_id) for m in queued] == [
+        (hook.id, "new_assignment", world.ward_b.id)
+    ] * 2
+    assert {json.loads(m.body_text)["assignment"]["task"] for m in queued} == {"Việc 3", "Việc 4"}
+
+
+def count_webhook_queries(call) -> int:
+    """How many statements of ``call`` read the webhook table."""
+    database = db.database.obj
+    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
+        call()
+    return sum('"webhook"' in str(c.args[0]) for c in spy.call_args_list)

@@ -15,6 +15,7 @@ from uuid import uuid4
 from flask_babel import gettext
 
 from tracker.assignments.queries import listing
+from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.mail.outbox import enqueue
 from tracker.models import Assignment, OutboxMessage, User, Webhook
@@ -83,8 +84,19 @@ def queue_test(webhook: Webhook, actor: User) -> OutboxMessage | None:
     return queue_delivery(webhook, "webhook_test", f"webhook_test:{uuid4().hex}", text, actor=actor)
 
 
+def new_assignments(given: list[tuple[Assignment, User | None]]) -> None:
+    """The new-assignment events of one action, one per assignment; with no active webhook
+    (the usual case) one query for the whole action, not one per assignment."""
+    if not Webhook.select().where(Webhook.active == True).exists():  # noqa: E712
+        return
+    for assignment, actor in given:
+        key = f"new_assignment:assignment:{assignment.id}"
+        queue_event("new_assignment", key, assignment, actor)
+
+
 def assignment_created(assignment: Assignment, actor: User | None = None) -> None:
-    queue_event("new_assignment", f"new_assignment:assignment:{assignment.id}", assignment, actor)
+    """Answered at the end of the action (``signals.gather``), as the unit's mail is."""
+    signals.gather(new_assignments, (assignment, actor))
 
 
 def urge(assignment: Assignment, actor: User, message: str, event_id: int) -> None:
