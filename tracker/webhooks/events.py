@@ -74,14 +74,16 @@ def queue_event(
 
 
 @in_mail_locale
-def queue_test(webhook: Webhook, actor: User) -> OutboxMessage | None:
+def queue_test(webhook: Webhook, actor: User) -> OutboxMessage:
     """A test event for ``webhook`` (its page's "Gửi thử"), a new delivery each time."""
     text = gettext(
         "Tin nhắn thử từ hệ thống Giao việc: webhook «%(name)s» đã kết nối thành công.",
         name=webhook.name,
     )
     # A new key each time: every test is a delivery of its own.
-    return queue_delivery(webhook, "webhook_test", f"webhook_test:{uuid4().hex}", text, actor=actor)
+    key = f"webhook_test:{uuid4().hex}"
+    message = queue_delivery(webhook, "webhook_test", key, text, actor=actor)
+    return message or OutboxMessage.get(OutboxMessage.key == f"webhook:{webhook.id}:{key}")
 
 
 def new_assignments(given: list[tuple[Assignment, User | None]]) -> None:

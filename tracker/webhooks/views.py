@@ -160,6 +160,7 @@ def webhook_test(webhook_id: int) -> Response:
     hook = get_or_404(Webhook, webhook_id)
     with database.atomic():
         message = queue_test(hook, current_user)
+        record(current_user, "test", hook, after={"outbox_message": message.id})
     message = send_now(current_app._get_current_object(), message)
     back = url_for("webhooks.webhook_view", webhook_id=hook.id)
     if message.status == "sent":
