@@ -105,8 +105,9 @@ load: install
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 	$(BIN)/python scripts/load_test.py --database-url "$(PG_TEST_URL)" $(LOAD_ARGS)
 
-# Precision and recall of the conclusion-notice parser over tests/fixtures/notices (per notice
-# and overall); fails below the targets (0.95 directives and units, 0.9 deadlines).
+# Precision and recall of the conclusion-notice parser over tests/fixtures/notices (per notice,
+# per organisation level and overall); fails when a level is below the targets (0.95 directives
+# and units, 0.9 deadlines).
 .PHONY: notice-quality
 notice-quality: install
 	$(BIN)/python scripts/notice_quality.py $(NOTICE_ARGS)

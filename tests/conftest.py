@@ -24,7 +24,8 @@ from werkzeug.security import generate_password_hash
 from tracker import create_app
 from tracker.core import db
 from tracker.core.clock import Clock
-from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
+from tracker.core.org_levels import DISTRICT_KINDS
+from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, UnitKind, User
 from tracker.ops.migrate import migrate
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
@@ -118,6 +119,9 @@ def _truncate_all() -> None:
     with db.database.connection_context():
         with db.database.atomic():
             db.database.execute_sql("; ".join(statements))
+            # The unit kinds migration 0020 writes, as the SQLite template holds them.
+            for preset in DISTRICT_KINDS:
+                UnitKind.add_preset(preset)
 
 
 @pytest.fixture

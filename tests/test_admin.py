@@ -9,7 +9,15 @@ from datetime import date
 import pytest
 from conftest import NOW
 
-from tracker.models import AuditEvent, CalendarDay, Unit, UnitGroup, UnitGroupMember, User
+from tracker.models import (
+    AuditEvent,
+    CalendarDay,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+    UnitKind,
+    User,
+)
 
 NON_ADMINS = ["lanhdao", "tonghop", "p.sodau", "theodoi"]
 LAST_ADMIN = "hệ thống phải còn ít nhất một quản trị viên đang hoạt động"
@@ -22,6 +30,7 @@ def snapshot() -> tuple:
         return [tuple(r.values()) for r in model.select().order_by(model.id).dicts()]
 
     return (
+        rows(UnitKind),
         rows(Unit),
         rows(UnitGroup),
         rows(UnitGroupMember),
@@ -72,6 +81,7 @@ def user_data(**kw) -> dict:
 def admin_requests(world) -> list[tuple[str, str, dict]]:
     """Every admin URL with a POST body that would change something if it were allowed."""
     unit, group, officer = world.ward_a.id, world.wards.id, world.officer_a.id
+    kind = UnitKind.get(UnitKind.code == "agency").id
     return [
         ("GET", "/admin/", {}),
         ("GET", "/admin/units", {}),
@@ -79,6 +89,19 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("POST", f"/admin/units/{unit}/edit", unit_data()),
         ("POST", f"/admin/units/{unit}/deactivate", {"confirm": "yes"}),
         ("POST", f"/admin/units/{unit}/reactivate", {"confirm": "yes"}),
+        # Unit kinds: the full matrix is in test_unit_kinds.py.
+        ("GET", "/admin/kinds", {}),
+        (
+            "POST",
+            "/admin/kinds/new",
+            {"code": "thon", "name": "Thôn", "label": "Thôn", "group_label": "Các thôn"},
+        ),
+        (
+            "POST",
+            f"/admin/kinds/{kind}/edit",
+            {"code": "agency", "name": "Khác", "label": "Khác", "group_label": "Khác"},
+        ),
+        ("POST", f"/admin/kinds/{kind}/delete", {"confirm": "yes"}),
         ("GET", "/admin/groups", {}),
         ("POST", "/admin/groups/new", {"name": "Nhóm mới", "units": [str(unit)]}),
         ("POST", f"/admin/groups/{group}/edit", {"name": "Đổi tên", "units": [str(unit)]}),
@@ -92,7 +115,7 @@ def admin_requests(world) -> list[tuple[str, str, dict]]:
         ("POST", "/admin/calendar", {"day": "2026-06-06", "kind": "work", "note": "Làm bù"}),
         ("POST", f"/admin/calendar/{_calendar_day(world)}/delete", {"confirm": "yes"}),
         ("GET", "/admin/settings", {}),
-        ("POST", "/admin/settings", {"units_share_progress": "y"}),
+        ("POST", "/admin/settings", {"units_share_progress": "y", "org_level": "province"}),
         # Import: the full matrix (with real files and previews) is in test_import.py.
         ("POST", "/admin/import", {"kind": "units"}),
         ("POST", "/admin/import/confirm", {"payload": "x", "only_valid": "1"}),
@@ -144,6 +167,7 @@ def test_unknown_ids_are_404(client, auth, world):
     for noun, actions in [
         ("units", ["edit", "deactivate", "reactivate"]),
         ("groups", ["edit", "delete"]),
+        ("kinds", ["edit", "delete"]),
         ("users", ["edit", "deactivate", "reactivate"]),
     ]:
         for action in actions:

@@ -301,9 +301,12 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
             t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
             for t, _ in BASE_ROWS
         }
-    assert after == before
+    # 0020 gives each unit kind with units its own group: the wards' group is the one of the
+    # rows ("UBND các phường", kept with its member), the departments' is new.
+    grown = {"unit_group": 1, "unit_group_member": 1}
+    assert after == {t: n + grown.get(t, 0) for t, n in before.items()}
     # The rows read back through today's models.
-    from tracker.models import Assignment, ProgressReport
+    from tracker.models import Assignment, ProgressReport, Unit, UnitGroup, UnitKind
 
     with db.database.connection_context():
         assignment = Assignment.get_by_id(1)
@@ -313,6 +316,16 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         # 0004 set the deadline statistics count against.
         assert assignment.stats_deadline == assignment.deadline
         assert ProgressReport.get_by_id(1).assignment_id == 1
+        wards = UnitGroup.get_by_id(1)
+        assert wards.name == "UBND các phường" and wards.kind.code == "ward"
+        assert [u.code for u in wards.units()] == ["sodau"]
+        departments = UnitGroup.get(UnitGroup.kind == UnitKind.get(UnitKind.code == "department"))
+        assert departments.name == "Các phòng, ban chuyên môn"
+        assert [u.code for u in departments.units()] == ["noivu"]
+        assert UnitGroup.get_or_none(UnitGroup.name == "Các cơ quan, đơn vị") is None  # no agency
+        # The units keep their kind, now a row with the labels pages show.
+        assert Unit.get_by_id(1).kind_label == "UBND phường"
+        assert [u.code for u in Unit.ordered()] == ["noivu", "sodau"]
 
 
 def test_outbox_messages_queued_before_0017_are_found_by_the_search(two_databases):
@@ -419,6 +432,24 @@ def test_0018_runs_whatever_is_left_of_the_version(two_databases):
         with database.atomic():
             module.up(None, database)  # nothing left to drop: still no error
         assert _data_version_left(database) == []
+
+
+def test_0020_kinds_are_the_district_presets(two_databases):
+    """The kinds the migration writes are the district's preset (core/org_levels.py), which the
+    level's preset in the settings and the PostgreSQL tests recreate."""
+    from tracker.core.org_levels import DISTRICT_KINDS
+    from tracker.models import UnitKind
+
+    db.bind(two_databases[0])
+    migrate()
+    with db.database.connection_context():
+        rows = [
+            (k.code, k.name, k.label, k.group_label, k.phrase_list, k.sort_order)
+            for k in UnitKind.ordered()
+        ]
+    assert rows == [
+        (p.code, p.name, p.label, p.group_label, p.phrases, p.sort_order) for p in DISTRICT_KINDS
+    ]
 
 
 def test_0019_creates_the_hot_statements_indexes(two_databases):

@@ -162,9 +162,11 @@ def test_navigation_counts(client, auth, world):
     assert 'data-queue="extensions">2<' in fragment
 
 
-def test_navigation_counts_cost_two_queries(app_ctx, world):
+def test_navigation_counts_cost_one_query(app_ctx, world):
+    submit(world.assignment_b, NOW)
     extension(world.assignment_a, world.officer_a, NOW)
-    assert count_queries(queues.counts) == 2
+    assert count_queries(queues.counts) == 1
+    assert queues.counts() == queues.Counts(submitted=1, extensions=1)
 
 
 def test_a_decision_in_the_queue_answers_with_its_row_and_refreshes_counts(client, auth, world):

@@ -122,3 +122,56 @@ def test_a_prepared_query_must_place_every_value(app_ctx):
 
     with pytest.raises(ValueError):
         prepared.select(("test-missing-slot",), lambda: Assignment.select(), [1])
+
+
+def test_the_templates_underscore_escapes_values_as_jinja_does(app):
+    with app.test_request_context("/"):
+        got = app.jinja_env.from_string(
+            '{% autoescape true %}{{ _("Đôn đốc %(n)s lần", n=name) }}{% endautoescape %}'
+        ).render(name="<b>&</b>")
+        plain = app.jinja_env.from_string(
+            '{% autoescape false %}{{ _("Đôn đốc %(n)s lần", n=name) }}{% endautoescape %}'
+        ).render(name="<b>&</b>")
+    assert got == "Đôn đốc &lt;b&gt;&amp;&lt;/b&gt; lần"
+    assert plain == "Đôn đốc <b>&</b> lần"
+
+
+def test_a_gettext_put_in_the_context_is_the_one_underscore_calls(app):
+    with app.test_request_context("/"):
+        got = app.jinja_env.from_string('{{ _("Giao việc") }}').render(
+            gettext=lambda s, **kw: f"[{s}]"
+        )
+    assert got == "[Giao việc]"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 1, 5),
+        date(2026, 12, 31),
+        date(999, 3, 4),
+    ],
+)
+def test_the_date_filter_writes_what_babel_wrote(app, value):
+    from flask_babel import format_date
+
+    with app.test_request_context("/"):
+        assert app.jinja_env.filters["d"](value) == format_date(value, "dd/MM/yyyy")
+        assert app.jinja_env.filters["d"](None) == ""
+
+
+def test_the_datetime_filter_writes_what_babel_wrote_in_the_configured_zone(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import format_datetime
+
+    with app.test_request_context("/"):
+        for value in (
+            datetime(2026, 5, 31, 17, 5, tzinfo=UTC),  # 00:05 on 1 June in Hà Nội
+            datetime(2026, 5, 31, 16, 59),  # naive: UTC
+        ):
+            got = app.jinja_env.filters["dt"](value)
+            assert got == format_datetime(value, "HH:mm dd/MM/yyyy")
+        assert app.jinja_env.filters["dt"](datetime(2026, 5, 31, 17, 5, tzinfo=UTC)) == (
+            "00:05 01/06/2026"
+        )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, Response, current_app, render_template, request, session
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -14,13 +13,15 @@ from werkzeug.routing import IntegerConverter
 from tracker import admin, api, policy, reports
 from tracker.assignments import attachment_views
 from tracker.assignments import views as assignments
-from tracker.auth import profile, sessions
+from tracker.auth import oidc, profile, sessions
 from tracker.auth import views as auth
 from tracker.calendar import feeds as calendar_feeds
 from tracker.calendar import views as calendar_views
-from tracker.core import security, timeliness
+from tracker.core import prepared, security, timeliness
+from tracker.core.clock import get_clock
 from tracker.core.extensions import htmx, login_manager
 from tracker.core.params import MAX_ID, optional_id
+from tracker.core.prepared import slot
 from tracker.followup import extension_request_views as extension_views
 from tracker.followup import leader_actions, queues, urges
 from tracker.followup import submission_views as submissions
@@ -33,7 +34,6 @@ from tracker.models import (
     REPORT_CADENCES,
     ROLES,
     STATUSES,
-    UNIT_KINDS,
     User,
 )
 from tracker.ops import health as ops_health
@@ -45,11 +45,13 @@ from tracker.tasks import views as tasks
 from tracker.web import security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation
+from tracker.web.urls import template_url_for
 from tracker.webhooks import views as webhooks
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
     auth.bp,
+    oidc.bp,
     home.bp,
     meetings.bp,
     tasks.bp,
@@ -77,6 +79,13 @@ BLUEPRINTS = [
 ]
 
 
+USER_BY_ID = "load_user"
+
+
+def _user_by_id():
+    return User.select().where(User.id == slot(0))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of a session or remember cookie holding ``id:version`` (``User.get_id``).
@@ -90,7 +99,7 @@ def load_user(user_id: str) -> User | None:
         row_id, version = optional_id(raw_id), optional_id(raw_version)
     except ValueError:
         row_id = version = None
-    user = User.get_or_none(User.id == row_id) if row_id and version else None
+    user = prepared.first(USER_BY_ID, _user_by_id, [row_id]) if row_id and version else None
     if user is None or not user.active or user.session_version != version:
         _forget(user_id)
         return None
@@ -125,11 +134,18 @@ class IdConverter(IntegerConverter):
 
 
 def _fmt_date(value: date | None) -> str:
-    return format_date(value, "dd/MM/yyyy") if value else ""
+    """dd/mm/yyyy (Babel's "dd/MM/yyyy", written directly: a list has one per row)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def _fmt_datetime(value: datetime | None) -> str:
-    return format_datetime(value, "HH:mm dd/MM/yyyy") if value else ""
+    """HH:mm dd/mm/yyyy in the configured zone (a naive value is UTC, as for Flask-Babel)."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(get_clock().tz)
+    return f"{local.hour:02d}:{local.minute:02d} {_fmt_date(local)}"
 
 
 def init_app(app: Flask) -> None:
@@ -146,13 +162,14 @@ def init_app(app: Flask) -> None:
         STATUSES=STATUSES,
         FIELDS=FIELDS,
         ROLES=ROLES,
-        UNIT_KINDS=UNIT_KINDS,
         DEADLINE_KINDS=DEADLINE_KINDS,
         CATEGORIES=timeliness.CATEGORIES,
         can=policy.can,
         url_with=url_with,
         REPORT_CADENCES=REPORT_CADENCES,
         report_status=cadence.report_status,
+        # Rows link to their assignment: each route's URL is built once (tracker/web/urls.py).
+        url_for=template_url_for,
     )
 
     @app.context_processor

@@ -79,6 +79,7 @@ class Config:
         vars(self).update(reminder_settings(env))
         vars(self).update(upload_settings(env))
         vars(self).update(security_settings(env, self.BASE_URL))
+        vars(self).update(oidc_settings(env))
 
     def as_dict(self) -> dict[str, object]:
         """The settings as a mapping for ``app.config.update``."""
@@ -166,4 +167,60 @@ def upload_settings(env: Mapping[str, str]) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": mb * 1024 * 1024,
         "SECRETARY_MAY_CONFIRM": get("TRACKER_SECRETARY_MAY_CONFIRM", "").strip().lower()
         in ("1", "true", "yes", "on"),
+    }
+
+
+# Single sign-on with an OpenID provider (tracker/auth/sso.py, tracker/auth/oidc.py).
+
+OIDC_MATCHES = ("username", "email")
+
+
+def parse_flag(name: str, raw: str) -> bool:
+    """1/true/yes/on or 0/false/no/off; ConfigError otherwise."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} phải là 1 hoặc 0 (bật hoặc tắt), không phải {raw!r}")
+
+
+def oidc_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """The OpenID provider and how its identities become accounts; SSO is off without an issuer.
+
+    ``OIDC_MATCH`` says which account an identity logs in as: ``username`` compares the claim
+    ``OIDC_USERNAME_CLAIM`` with the account name, ``email`` the verified ``email`` claim with
+    the account's e-mail address.
+    """
+    get = env.get
+    issuer = get("TRACKER_OIDC_ISSUER", "").strip().rstrip("/")
+    client_id = get("TRACKER_OIDC_CLIENT_ID", "").strip()
+    secret = get("TRACKER_OIDC_CLIENT_SECRET", "")
+    # A server-side application is a confidential client: it proves itself at the token endpoint.
+    for name, value in (
+        ("TRACKER_OIDC_CLIENT_ID", client_id),
+        ("TRACKER_OIDC_CLIENT_SECRET", secret),
+    ):
+        if issuer and not value:
+            raise ConfigError(f"TRACKER_OIDC_ISSUER đã đặt nhưng thiếu {name}")
+    if issuer and not issuer.lower().startswith(("https://", "http://")):
+        raise ConfigError(f"TRACKER_OIDC_ISSUER phải là địa chỉ http(s), không phải {issuer!r}")
+    match = get("TRACKER_OIDC_MATCH", "username").strip().lower()
+    if match not in OIDC_MATCHES:
+        raise ConfigError(
+            f"TRACKER_OIDC_MATCH phải là {' hoặc '.join(OIDC_MATCHES)}, không phải {match!r}"
+        )
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": secret,
+        "OIDC_MATCH": match,
+        "OIDC_USERNAME_CLAIM": get("TRACKER_OIDC_USERNAME_CLAIM", "").strip()
+        or "preferred_username",
+        "OIDC_LOCAL_PASSWORDS": parse_flag(
+            "TRACKER_OIDC_LOCAL_PASSWORDS", get("TRACKER_OIDC_LOCAL_PASSWORDS", "1")
+        ),
+        "OIDC_CREATE_USERS": parse_flag(
+            "TRACKER_OIDC_CREATE_USERS", get("TRACKER_OIDC_CREATE_USERS", "0")
+        ),
     }

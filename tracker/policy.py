@@ -133,7 +133,7 @@ def _decides_submission(user: User) -> bool:
     return _role(user) == SECRETARY and bool(current_app.config.get("SECRETARY_MAY_CONFIRM"))
 
 
-def _unit_task_ids(unit_id: int, among: ModelSelect | None = None) -> ModelSelect:
+def _unit_task_ids(unit_id: int, among: ModelSelect | list[int] | None = None) -> ModelSelect:
     """The ids of the tasks given to ``unit_id``; with ``among`` (a query of task ids), only
     those of them: the subquery then reads a page's tasks, not every task of the unit."""
     query = Assignment.select(Assignment.task).where(Assignment.unit == unit_id)
@@ -147,7 +147,7 @@ def _by_unit_tasks(
     user: User,
     query: ModelSelect,
     kept: Callable[[ModelSelect], Expression],
-    among: ModelSelect | None = None,
+    among: ModelSelect | list[int] | None = None,
 ) -> ModelSelect:
     """The scope meetings, tasks and assignments share: ``query`` whole for those who read
     everything; for an officer, the rows ``kept`` selects given the ids of their unit's tasks;
@@ -161,7 +161,7 @@ def _by_unit_tasks(
 
 
 def visible_tasks(
-    user: User, query: ModelSelect | None = None, among: ModelSelect | None = None
+    user: User, query: ModelSelect | None = None, among: ModelSelect | list[int] | None = None
 ) -> ModelSelect:
     """Tasks ``user`` may read: all, or (officers) those given to their unit.
 
@@ -181,7 +181,7 @@ def visible_meetings(user: User, query: ModelSelect | None = None) -> ModelSelec
     return _by_unit_tasks(user, Meeting.select() if query is None else query, holding)
 
 
-def _pairs_with(unit_id: int, among: ModelSelect | None = None) -> Expression:
+def _pairs_with(unit_id: int, among: ModelSelect | list[int] | None = None) -> Expression:
     """The assignments an officer of ``unit_id`` may open, as a condition on ``Assignment``.
 
     Their unit's own; on a task their unit leads, the coordinating units'; on a task their unit
@@ -203,7 +203,7 @@ def _pairs_with(unit_id: int, among: ModelSelect | None = None) -> Expression:
 
 
 def visible_assignments(
-    user: User, query: ModelSelect | None = None, among: ModelSelect | None = None
+    user: User, query: ModelSelect | None = None, among: ModelSelect | list[int] | None = None
 ) -> ModelSelect:
     """Assignments ``user`` may open (with their reports, evidence, requests and history).
 
@@ -227,7 +227,8 @@ def visible_assignment_ids(user: User, assignments: Iterable[Assignment]) -> set
     ids = [a.id for a in assignments]
     if _reads_all(user) or not ids:
         return set(ids)
-    query = visible_assignments(user, Assignment.select(Assignment.id))
+    among = sorted({a.task_id for a in assignments})  # the subqueries read these tasks only
+    query = visible_assignments(user, Assignment.select(Assignment.id), among)
     return {row_id for (row_id,) in query.where(Assignment.id.in_(ids)).tuples()}
 
 
@@ -295,7 +296,11 @@ def _assignment_visible(user: User, assignment: Assignment) -> bool:
     ``visible_assignments`` lists them (one query for an officer)."""
     if _reads_all(user):
         return True
-    return visible_assignments(user).where(Assignment.id == assignment.id).exists()
+    unit_id = _own_unit(user)
+    if unit_id and assignment.unit_id == unit_id:  # the first of ``_pairs_with``'s terms
+        return True
+    among = [assignment.task_id]
+    return visible_assignments(user, among=among).where(Assignment.id == assignment.id).exists()
 
 
 def _part_visible(user: User, row: Any) -> bool:
@@ -404,7 +409,12 @@ def require(user: Any, action: str, obj: Any = None) -> None:
         abort(403)
 
 
-def get_or_403(user: Any, action: str, source: type[M] | ModelSelect, object_id: int) -> M:
+def get_or_403(
+    user: Any,
+    action: str,
+    source: type[M] | Callable[[], ModelSelect] | ModelSelect,
+    object_id: int,
+) -> M:
     """The row a URL names (404 when there is none), if ``user`` may take ``action`` on it (403)."""
     row = get_or_404(source, object_id)
     require(user, action, row)
@@ -412,7 +422,10 @@ def get_or_403(user: Any, action: str, source: type[M] | ModelSelect, object_id:
 
 
 def get_visible_or_404(
-    user: Any, source: type[M] | ModelSelect, object_id: int, action: str | None = None
+    user: Any,
+    source: type[M] | Callable[[], ModelSelect] | ModelSelect,
+    object_id: int,
+    action: str | None = None,
 ) -> M:
     """The row a URL names, or 404 both when there is none and when ``user`` may not see it.
 

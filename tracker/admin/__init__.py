@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from tracker.models import Unit, UnitGroup, User
+from tracker.models import Unit, UnitGroup, UnitKind, User
 from tracker.policy import require
 from tracker.web.rendering import render
 
@@ -24,8 +25,18 @@ def index() -> Response:
         "users": User.select().count(),
         "users_active": User.select().where(User.active == True).count(),  # noqa: E712
     }
-    return render("admin/index.html", counts=counts)
+    kind_labels = [gettext(k.name) for k in UnitKind.ordered()]
+    return render("admin/index.html", counts=counts, kind_labels=kind_labels)
 
 
 # The views register themselves on ``bp``.
-from tracker.admin import calendar, groups, imports, letterhead, settings, units, users  # noqa: E402, F401
+from tracker.admin import (  # noqa: E402, F401
+    calendar,
+    groups,
+    imports,
+    kinds,
+    letterhead,
+    settings,
+    units,
+    users,
+)

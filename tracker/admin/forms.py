@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Regexp, ValidationError
 
 from tracker.core.params import optional_id, parse_id
-from tracker.models import ROLES, UNIT_KINDS
+from tracker.models import ROLES
 from tracker.web.forms import BaseForm, max_len, optional, required
 
 EMAIL_ERROR = _l("Địa chỉ email không hợp lệ.")
@@ -68,8 +68,6 @@ class UnitForm(BaseForm):
     kind = SelectField(
         _l("Loại đơn vị"),
         [required()],
-        choices=[SelectChoice("", _l("— Chọn loại —"))]
-        + [SelectChoice(k, _l(label)) for k, label in UNIT_KINDS.items()],
         invalid_choice_message=CHOICE_ERROR,
     )
     email = email_field()
@@ -88,6 +86,55 @@ class UnitForm(BaseForm):
             "Các tên khác dùng trong thông báo kết luận, mỗi tên một dòng hoặc cách nhau bởi "
             "dấu “;”, ví dụ: Phòng VHTT; Phòng Văn hóa - Thông tin."
         ),
+    )
+
+
+class KindForm(BaseForm):
+    """Loại đơn vị: code (what units hold), names and labels, the phrases of notices, order."""
+
+    code = StringField(
+        _l("Mã loại"),
+        [
+            required(),
+            max_len(40),
+            Regexp(
+                r"^[a-z][a-z0-9_]*$",
+                message=_l("Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới."),
+            ),
+        ],
+        filters=[_strip, _lower],
+        description=_l("Không đổi được khi đã có đơn vị thuộc loại này, ví dụ: so_nganh."),
+    )
+    name = StringField(_l("Tên loại"), [required(), max_len(200)], filters=[_strip])
+    label = StringField(
+        _l("Nhãn của một đơn vị"),
+        [required(), max_len(200)],
+        filters=[_strip],
+        description=_l("Hiển thị bên cạnh một đơn vị, ví dụ: UBND xã, phường, đặc khu."),
+    )
+    group_label = StringField(
+        _l("Nhãn của cả nhóm"),
+        [required(), max_len(200)],
+        filters=[_strip],
+        description=_l(
+            "Tên nhóm gồm mọi đơn vị của loại này, ví dụ: UBND các xã, phường, đặc khu."
+        ),
+    )
+    phrases = TextAreaField(
+        _l("Cách thông báo kết luận gọi chung"),
+        [max_len(4000)],
+        filters=[_strip],
+        render_kw={"rows": 5},
+        description=_l(
+            "Mỗi dòng một cụm từ chỉ tất cả đơn vị của loại này, ví dụ: các sở, ban, ngành. "
+            "Một cụm từ có ở hai loại chỉ đơn vị của cả hai loại."
+        ),
+    )
+    sort_order = IntegerField(
+        _l("Thứ tự hiển thị"),
+        [optional(), NumberRange(0, 9999, message=_l("Thứ tự phải là số từ 0 đến 9999."))],
+        default=0,
+        invalid_value_message=_l("Thứ tự phải là số nguyên."),
     )
 
 

@@ -14,7 +14,7 @@ from tracker.admin import bp
 from tracker.admin.common import confirm_page, confirmed, finish, taken
 from tracker.admin.forms import GroupForm
 from tracker.core.db import database
-from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models import Unit, UnitGroup, UnitGroupMember, UnitKind
 from tracker.models.audit import record
 from tracker.policy import require
 from tracker.web.listing import list_page
@@ -56,8 +56,9 @@ def _form(group: UnitGroup | None = None) -> GroupForm:
 
 def _show_form(form: GroupForm, group: UnitGroup | None) -> Response:
     """The form page, with the active units as checkboxes grouped by kind."""
+    labels = UnitKind.labels()
     kinds = [
-        (UNIT_KINDS.get(kind, kind), list(units))
+        (labels.get(kind, kind), list(units))
         for kind, units in groupby(Unit.active_ordered(), key=lambda u: u.kind)
     ]
     status = form_error_status() if form.is_submitted() else 200
@@ -138,6 +139,8 @@ def group_edit(group_id: int) -> Response:
             group.description = form.description.data
             group.save()
             _save_members(group, form.units.data)
+            if group.kind_id is not None:  # a kind's own group: its members follow the kind
+                UnitKind.get_by_id(group.kind_id).sync_group()
             new = _state(group)
             before = {k: v for k, v in old.items() if new[k] != v}
             after = {k: v for k, v in new.items() if old[k] != v}
@@ -154,6 +157,19 @@ def group_delete(group_id: int) -> Response:
     require(current_user, "admin.manage")
     group = get_or_404(UnitGroup, group_id)
     back = url_for("admin.groups")
+    if group.kind_id is not None:
+        return confirm_page(
+            title=_("Xóa nhóm đơn vị"),
+            question=_("Xóa nhóm «%(name)s»?", name=group.name),
+            action=url_for("admin.group_delete", group_id=group.id),
+            button=_("Xóa nhóm"),
+            cancel=back,
+            refusal=_(
+                "Không xóa được: đây là nhóm của loại đơn vị «%(kind)s», gồm mọi đơn vị thuộc "
+                "loại này và tự cập nhật.",
+                kind=group.kind.name,
+            ),
+        )
     if request.method == "POST" and confirmed():
         with database.atomic():
             before = _state(group)

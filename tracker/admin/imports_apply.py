@@ -15,7 +15,7 @@ from tracker.auth.sessions import end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.spreadsheet import csv_writer
-from tracker.models import Unit, UnitGroup, UnitGroupMember, User
+from tracker.models import Unit, UnitGroup, UnitGroupMember, UnitKind, User
 from tracker.models.audit import changes, record
 
 # No look-alike characters (0/O, 1/l/I), so a password read off a screen is typed right.
@@ -136,6 +136,8 @@ def apply(kind: str, rows: list[Row], actor) -> Outcome:
         for row in rows:
             if row.valid:
                 write(row, actor, outcome)
+        if kind == "units":
+            UnitKind.sync_groups()
     return outcome
 
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from tracker.admin.imports_read import normalize
 from tracker.core.i18n import N_
-from tracker.models import ROLES, UNIT_KINDS
+from tracker.models import ROLES, UnitKind
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,15 @@ def _lookup(labels: dict[str, str], aliases: dict[str, tuple[str, ...]]) -> dict
     return table
 
 
-_KINDS = _lookup(UNIT_KINDS, KIND_ALIASES)
 _ROLES = _lookup(ROLES, ROLE_ALIASES)
 
 
 def unit_kind(text: str) -> str | None:
-    """The kind code for a code or a Vietnamese name ("UBND phường" → "ward")."""
-    return _KINDS.get(normalize(text))
+    """The kind code for a code, a label or a name of a kind ("UBND phường" → "ward")."""
+    kinds = {k.code: k for k in UnitKind.select()}
+    aliases = {code: (kind.name, *KIND_ALIASES.get(code, ())) for code, kind in kinds.items()}
+    table = _lookup({code: kind.label for code, kind in kinds.items()}, aliases)
+    return table.get(normalize(text))
 
 
 def role(text: str) -> str | None:

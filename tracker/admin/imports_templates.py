@@ -12,7 +12,7 @@ import io
 
 from tracker.admin.imports_spec import COLUMNS
 from tracker.core.spreadsheet import csv_writer, xlsx_row
-from tracker.models import ROLES, UNIT_KINDS
+from tracker.models import ROLES, UnitKind
 
 EXAMPLES = {
     "units": {
@@ -42,7 +42,7 @@ EXAMPLES = {
 def _choices(kind: str, key: str) -> list[str]:
     """The allowed values of a column with a fixed list (kinds, roles), as Vietnamese names."""
     if kind == "units" and key == "kind":
-        return list(UNIT_KINDS.values())
+        return list(UnitKind.labels().values())
     if kind == "users" and key == "role":
         return list(ROLES.values())
     return []

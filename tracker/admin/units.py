@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 from peewee import fn
+from wtforms import SelectChoice
 
 from tracker.admin import bp
 from tracker.admin.common import (
@@ -21,7 +22,7 @@ from tracker.admin.common import (
 from tracker.admin.forms import UnitForm
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.models import UNIT_KINDS, Unit, User
+from tracker.models import Unit, UnitKind, User
 from tracker.models.audit import changes, record
 from tracker.policy import require
 from tracker.web.listing import Filter, list_page
@@ -30,7 +31,7 @@ from tracker.web.rendering import form_error_status, render
 
 FIELDS = ["name", "short_name", "code", "kind", "email", "sort_order", "aliases"]
 
-# Kinds in the order of UNIT_KINDS (departments, wards, agencies), as Unit.ordered shows them.
+# Kinds in their order (UnitKind.sort_order), as Unit.ordered shows them.
 KIND_ORDER = Unit.kind_order()
 
 SORTS = {
@@ -41,16 +42,30 @@ SORTS = {
     "sort_order": [Unit.sort_order, Unit.name],
 }
 
-FILTERS = [
-    Filter("kind", N_("Loại đơn vị"), N_("Tất cả các loại"), UNIT_KINDS, lambda v: Unit.kind == v),
-    Filter(
-        "state",
-        N_("Trạng thái"),
-        N_("Mọi trạng thái"),
-        {"active": N_("Đang hoạt động"), "inactive": N_("Ngừng hoạt động")},
-        lambda v: Unit.active == (v == "active"),
-    ),
-]
+STATE_FILTER = Filter(
+    "state",
+    N_("Trạng thái"),
+    N_("Mọi trạng thái"),
+    {"active": N_("Đang hoạt động"), "inactive": N_("Ngừng hoạt động")},
+    lambda v: Unit.active == (v == "active"),
+)
+
+
+def _filters(kinds: dict[str, str]) -> list[Filter]:
+    """The list's filters: the kinds of now (``kinds``: UnitKind.labels()) and the state."""
+    return [
+        Filter("kind", N_("Loại đơn vị"), N_("Tất cả các loại"), kinds, lambda v: Unit.kind == v),
+        STATE_FILTER,
+    ]
+
+
+def _form(unit: Unit | None = None) -> UnitForm:
+    """The unit form, offering the kinds of now."""
+    form = UnitForm(obj=unit)
+    form.kind.choices = [SelectChoice("", _("— Chọn loại —"))] + [
+        SelectChoice(code, _(label)) for code, label in UnitKind.labels().items()
+    ]
+    return form
 
 
 def _values(form: UnitForm) -> dict[str, Any]:
@@ -87,14 +102,15 @@ def units() -> Response:
         .where(User.unit == Unit.id, User.active == True)  # noqa: E712
         .alias("user_count")
     )
+    kinds = UnitKind.labels()
     listing = list_page(
         Unit.select(Unit, active_users),
         sorts=SORTS,
         default_sort="kind",
         search=Unit,
-        filters=FILTERS,
+        filters=_filters(kinds),
     )
-    return render("admin/units.html", block="results", listing=listing)
+    return render("admin/units.html", block="results", listing=listing, kinds=kinds)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -102,12 +118,13 @@ def units() -> Response:
 def unit_new() -> Response:
     """Create a unit."""
     require(current_user, "admin.manage")
-    form = UnitForm()
+    form = _form()
     if form.validate_on_submit() and _unique(form):
         values = _values(form)
         with database.atomic():
             unit = Unit.create(**values)
             record(current_user, "create", unit, after=values)
+            UnitKind.sync_groups()
         return finish(url_for("admin.units"), _("Đã thêm đơn vị %(name)s.", name=unit.name))
     status = form_error_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=None)
@@ -119,13 +136,15 @@ def unit_edit(unit_id: int) -> Response:
     """Edit a unit's names, code, kind, e-mail and display order."""
     require(current_user, "admin.manage")
     unit = get_or_404(Unit, unit_id)
-    form = UnitForm(obj=unit)
+    form = _form(unit)
     if form.validate_on_submit() and _unique(form, unit.id):
         before, after = changes(unit, FIELDS, _values(form))
         if after:
             with database.atomic():
                 Unit.update(**after).where(Unit.id == unit.id).execute()
                 record(current_user, "update", unit, before=before, after=after)
+                if "kind" in after:
+                    UnitKind.sync_groups()
         return finish(url_for("admin.units"), _("Đã lưu đơn vị %(name)s.", name=form.name.data))
     status = form_error_status() if form.is_submitted() else 200
     return render("admin/unit_form.html", block="form", status=status, form=form, unit=unit)

@@ -23,7 +23,7 @@ from tracker.auth.sessions import continue_session, end_sessions
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.models import ROLES, UNIT_KINDS, Unit, User
+from tracker.models import ROLES, Unit, UnitKind, User
 from tracker.models.audit import changes, record
 from tracker.policy import can, require, users_allowed
 from tracker.web.listing import Filter, list_page
@@ -58,11 +58,12 @@ def _unit_choices(form: UserForm, current_id: int | None = None) -> None:
     if current_id is not None:
         shown |= Unit.id == current_id
     units = Unit.ordered().where(shown)
+    labels = UnitKind.labels()
     form.unit.choices = [SelectChoice("", _("— Không thuộc đơn vị —"))] + [
         SelectChoice(
             u.id,
             u.name if u.active else _("%(name)s (ngừng hoạt động)", name=u.name),
-            optgroup=_(UNIT_KINDS[u.kind]) if u.kind in UNIT_KINDS else u.kind,
+            optgroup=_(labels[u.kind]) if u.kind in labels else u.kind,
         )
         for u in units
     ]

@@ -10,7 +10,7 @@ from tracker.api import HTTP_ERRORS, bp
 from tracker.api.reads import ASSIGNMENT_ARGS, ID, MEETING_ARGS, TASK_ARGS
 from tracker.api.writes import ASSIGN_BODY, REPORT_BODY, TASK_BODY
 from tracker.core import timeliness
-from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES, UNIT_KINDS
+from tracker.models import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, ROLES, STATUSES
 from tracker.models.assignments import ROLES as ASSIGNMENT_ROLES
 
 STR = {"type": "string"}
@@ -33,7 +33,9 @@ UNIT = _object(
         "id": INT,
         "name": STR,
         "short_name": STR,
-        "kind": {"type": "string", "enum": list(UNIT_KINDS)},
+        # The code of the unit's kind: the office's kinds are data (department, ward, agency in
+        # the district; sector, commune in a province; …).
+        "kind": {"type": "string", "description": "the code of the unit's kind"},
         "active": {"type": "boolean"},
     }
 )

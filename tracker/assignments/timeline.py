@@ -8,7 +8,9 @@ from datetime import date, datetime
 
 from peewee import JOIN
 
+from tracker.core import prepared
 from tracker.core.i18n import N_, gettext
+from tracker.core.prepared import slot
 from tracker.models import STATUSES, Assignment, AuditEvent, ProgressReport, Unit, User
 from tracker.models.assignments import ROLES
 
@@ -132,26 +134,31 @@ def _title(event: AuditEvent) -> str:
     return _label(ACTIONS, event.action if event.action in ACTIONS else "update")
 
 
+def _reports():
+    return (
+        ProgressReport.select(ProgressReport, User, Unit)
+        .join(User, JOIN.LEFT_OUTER, on=(ProgressReport.author == User.id))
+        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
+        .where(ProgressReport.assignment == slot(0))
+    )
+
+
+def _events():
+    return (
+        AuditEvent.select(AuditEvent, User, Unit)
+        .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
+        .where(AuditEvent.assignment == slot(0), AuditEvent.action.not_in(HIDDEN_ACTIONS))
+    )
+
+
 def timeline(assignment: Assignment) -> list[Entry]:
     """Reports and audit events of ``assignment`` merged, newest first (two queries).
 
     Each entry's actor comes with their unit, which the page shows beside the name.
     """
-    reports = (
-        ProgressReport.select(ProgressReport, User, Unit)
-        .join(User, JOIN.LEFT_OUTER, on=(ProgressReport.author == User.id))
-        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
-        .where(ProgressReport.assignment == assignment.id)
-    )
-    events = (
-        AuditEvent.select(AuditEvent, User, Unit)
-        .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
-        .join(Unit, JOIN.LEFT_OUTER, on=(User.unit == Unit.id))
-        .where(
-            AuditEvent.assignment == assignment.id,
-            AuditEvent.action.not_in(HIDDEN_ACTIONS),
-        )
-    )
+    reports = prepared.select("timeline.reports", _reports, [assignment.id])
+    events = prepared.select("timeline.events", _events, [assignment.id])
     title = gettext("Báo cáo tiến độ")
     entries = [Entry(r.created_at, r.author, report=r, title=title) for r in reports]
     entries += [

@@ -20,7 +20,9 @@ from tracker.assignments.forms import (
 )
 from tracker.assignments.queries import listing
 from tracker.assignments.timeline import timeline
+from tracker.core import prepared
 from tracker.core.i18n import gettext as _
+from tracker.core.prepared import slot
 from tracker.followup import submission_flow
 from tracker.models import Assignment, Unit
 from tracker.overview.unit_work import COUNTERS, counters
@@ -31,14 +33,18 @@ from tracker.web.urls import safe_next
 bp = Blueprint("assignments", __name__)
 
 
-def _others(a: Assignment) -> list[Assignment]:
-    """The other units' assignments of the same task (shown read-only, where the user may)."""
-    return list(
+def _others_query():
+    return (
         Assignment.select(Assignment, Unit)
         .join(Unit)
-        .where(Assignment.task == a.task_id, Assignment.id != a.id)
+        .where(Assignment.task == slot(0), Assignment.id != slot(1))
         .order_by(Unit.kind, Unit.sort_order, Unit.name)
     )
+
+
+def _others(a: Assignment) -> list[Assignment]:
+    """The other units' assignments of the same task (shown read-only, where the user may)."""
+    return list(prepared.select("assignment.others", _others_query, [a.task_id, a.id]))
 
 
 def _page(a: Assignment, status: int = 200, next_url: str | None = None, **forms) -> Response:
@@ -100,7 +106,7 @@ def _invalid(a: Assignment, **forms) -> Response:
 @login_required
 def view(assignment_id: int) -> Response:
     """The assignment: task, deadlines, status, the other units, actions and the timeline."""
-    return _page(get_or_403(current_user, "assignment.view", listing(), assignment_id))
+    return _page(get_or_403(current_user, "assignment.view", listing, assignment_id))
 
 
 @bp.route("/assignments/<int:assignment_id>/actions")
@@ -108,7 +114,7 @@ def view(assignment_id: int) -> Response:
 def actions(assignment_id: int) -> Response:
     """A list row's forms, fetched by htmx when its "Cập nhật" opens; else the page has them."""
     # Its status and report forms: whoever may report on the work may move it too.
-    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.change_status", listing, assignment_id)
     next_url = safe_next(request.args.get("next")) or url_for("units.view", unit_id=a.unit_id)
     body = render_block(
         "partials/assignment_row.html",
@@ -126,7 +132,7 @@ def actions(assignment_id: int) -> Response:
 @login_required
 def post_report(assignment_id: int) -> Response:
     """A progress report by one of the unit's own officers."""
-    a = get_or_403(current_user, "assignment.report", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.report", listing, assignment_id)
     form = ReportForm()
     if form.validate():
         try:
@@ -149,7 +155,7 @@ def post_report(assignment_id: int) -> Response:
 @login_required
 def change_status(assignment_id: int) -> Response:
     """Move the assignment along the status graph (the workflow decides which moves)."""
-    a = get_or_403(current_user, "assignment.change_status", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.change_status", listing, assignment_id)
     form = StatusForm()
     if form.validate():
         try:

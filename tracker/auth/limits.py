@@ -136,6 +136,17 @@ def retry_after(username: str, device: str | None = None) -> int:
     return math.ceil(max(address, own))
 
 
+def address_retry_after() -> int:
+    """Seconds the client's address must wait before any login (single sign-on counts only
+    failures of the address: it names no account before the provider answers)."""
+    config = current_app.config
+    now = get_clock().now()
+    wait = _wait(
+        LoginAttempt.address, client_address(), config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now
+    )
+    return math.ceil(wait)
+
+
 def record_failure(username: str, device: str | None = None) -> None:
     """Count one failed login against the device cookie if valid, else against the account
     (and forget failures that left the window)."""

@@ -8,8 +8,12 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_url, login_user
 from werkzeug.wrappers import Response
 
+from tracker.auth import limits
+from tracker.core.db import database
 from tracker.core.extensions import htmx, login_manager
+from tracker.core.security import client_address
 from tracker.models import User
+from tracker.models.audit import record
 from tracker.web.urls import page_path
 
 
@@ -46,6 +50,20 @@ def continue_session(user: User) -> None:
     remember = has_remember_cookie()
     clear_session()
     login_user(User.get_by_id(user.id), remember=remember)
+
+
+def log_in(user: User, *, remember: bool, method: str, forget: str, device: str | None) -> None:
+    """Start a fresh session for ``user`` after a password or the OpenID provider proved who
+    it is: the failures counted against ``forget`` (the account name) and ``device`` end, and
+    the login is audited with the address and, for single sign-on, how it was made."""
+    clear_session()
+    login_user(user, remember=remember)
+    after = {"address": client_address()}
+    if method != "password":
+        after["method"] = method
+    with database.atomic():
+        limits.forget_account(forget, device)
+        record(user, "login", user, after=after)
 
 
 def login_required_response() -> Response:

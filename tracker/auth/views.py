@@ -7,17 +7,18 @@ from functools import lru_cache
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length
 
-from tracker.auth import limits
+from tracker.auth import limits, sso
 from tracker.auth.sessions import (
     clear_session,
     continue_session,
     current_account,
     end_sessions,
+    log_in,
 )
 from tracker.core.db import database
 from tracker.core.security import client_address
@@ -78,7 +79,7 @@ def _too_many(form: LoginForm, wait: int):
         "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
         minutes=limits.minutes(wait),
     )
-    response = render("auth/login.html", form=form, error=message, status=429)
+    response = _login_page(form, message, 429)
     response.headers["Retry-After"] = str(wait)
     return response
 
@@ -95,6 +96,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
+    if request.method == "POST" and not sso.passwords_allowed():
+        # Single sign-on only (TRACKER_OIDC_LOCAL_PASSWORDS=0): no password is even checked.
+        record_security("login.password_disabled", None, address=client_address())
+        message = _("Đăng nhập bằng mật khẩu đã tắt. Vui lòng đăng nhập bằng tài khoản một cửa.")
+        return _login_page(LoginForm(formdata=None), message, 403)
     if form.validate_on_submit():
         typed = form.username.data
         where = {"username": typed[:60], "address": client_address()}
@@ -106,11 +112,13 @@ def login():
         user = User.get_or_none(User.username == typed.strip())
         # The password is checked first, so a locked account answers no faster than others.
         if _password_matches(user, form.password.data) and user.active:
-            clear_session()
-            login_user(user, remember=bool(form.remember.data))
-            with database.atomic():
-                limits.forget_account(typed, device)
-                record(user, "login", user, after={"address": where["address"]})
+            log_in(
+                user,
+                remember=bool(form.remember.data),
+                method="password",
+                forget=typed,
+                device=device,
+            )
             response = redirect(_next_or_home(request.args.get("next")))
             limits.set_device_cookie(response, user.username)
             return response
@@ -121,14 +129,33 @@ def login():
         if wait:
             return _too_many(form, wait)
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
-    status = 200 if not error else 401
-    return render("auth/login.html", form=form, error=error, status=status)
+    return _login_page(form, error, 200 if not error else 401)
+
+
+def _login_page(form: LoginForm, error: str | None, status: int):
+    """The login page: the password form where passwords are allowed, the single sign-on
+    button where a provider is configured, and the provider's logout after leaving a session
+    opened through it."""
+    sso_logout = None
+    if session.pop(sso.LOGOUT_KEY, False) and sso.enabled():
+        sso_logout = sso.logout_url()
+    return render(
+        "auth/login.html",
+        form=form,
+        error=error,
+        status=status,
+        sso_enabled=sso.enabled(),
+        passwords_allowed=sso.passwords_allowed(),
+        sso_logout=sso_logout,
+        next=safe_next(request.args.get("next")),
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the session and every other session of the user (POST with CSRF, so no link can
     log a user out); a copy of the old session or remember cookie no longer logs anyone in."""
+    through_sso = session.get(sso.SESSION_KEY) == sso.SESSION_VALUE
     if current_user.is_authenticated:
         user = current_account()
         with database.atomic():
@@ -136,6 +163,9 @@ def logout():
             record(user, "logout", user)
     clear_session()
     logout_user()  # after clearing: it marks the remember cookie for deletion in the session
+    if through_sso:
+        # The provider's own session goes on: the login page offers to end it too.
+        session[sso.LOGOUT_KEY] = True
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 

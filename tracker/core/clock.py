@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask.globals import _cv_app
 
 
 class Clock:
@@ -47,6 +47,7 @@ class Clock:
 
 def get_clock() -> Clock:
     """The application's clock, or a real one outside an application context."""
-    if has_app_context():
-        return current_app.extensions["clock"]
+    app_ctx = _cv_app.get(None)  # not through current_app's proxy: rows ask per cell
+    if app_ctx is not None:
+        return app_ctx.app.extensions["clock"]
     return Clock("Asia/Ho_Chi_Minh")

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 # The request's catalog, with the locale it was looked up for (see ``translations``).
 _CATALOG = "_tracker_catalog"
@@ -52,14 +56,22 @@ def translations() -> Any:
     own catalog and the request's comes back after it. Outside an application context:
     Flask-Babel's answer (no translation).
     """
-    try:
-        memo = g.get(_CATALOG)
-    except RuntimeError:  # no application context
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:  # no application context
         return get_translations()
+    # Flask-Babel keeps the context's locale on ``g._flask_babel`` (``force_locale`` puts
+    # another Locale object there and the first one back after): while that object is the one
+    # the catalog was found for, the catalog stands, without asking Flask-Babel (and its
+    # context-local proxies) again. This runs for every ``_()`` of a page.
+    state = app_ctx.g.__dict__
+    memo = state.get(_CATALOG)
+    babel = state.get("_flask_babel")
+    if memo is not None and babel is not None and memo[0] is babel.__dict__.get("babel_locale"):
+        return memo[1]
     locale = get_locale()
     if memo is None or memo[0] is not locale:
         memo = (locale, get_translations())
-        setattr(g, _CATALOG, memo)
+        state[_CATALOG] = memo
     return memo[1]
 
 
@@ -97,6 +109,23 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    installed = app.jinja_env.globals["gettext"]
+
+    @pass_context
+    def _(context: Context, string: str, **variables: Any) -> str:
+        # Jinja's ``_`` asks the context for ``gettext`` and calls it through two more
+        # layers; this does what they do (escape the translation as a template, the values
+        # as values) in one, unless a render put its own ``gettext`` in the context (a mail
+        # in its recipient's language), which is then called as Jinja would.
+        found = context.resolve_or_missing("gettext")
+        if found is not installed:
+            return context.call(found, string, **variables)
+        text = translations().ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals["_"] = _
 
     @app.context_processor
     def _languages() -> dict[str, object]:

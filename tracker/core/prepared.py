@@ -30,6 +30,12 @@ def slot(n: int) -> int:
     return _BASE + n
 
 
+def slots(start: int, n: int) -> list[int]:
+    """Stand-ins for ``n`` values from the ``start``-th on (an IN list of ``n`` values: the
+    query's key must then name ``n``)."""
+    return [slot(start + i) for i in range(n)]
+
+
 def _compile(query: Any, values: int) -> tuple[str, list, list[tuple[int, int]]]:
     sql, params = database.get_sql_context().sql(query).query()
     places = [
@@ -67,6 +73,17 @@ def select(key: Hashable, build: Callable[[], Any], values: Sequence[Any]):
     peewee would give them: models with their joined models, or tuples for ``.tuples()``."""
     entry = _entry(key, build, len(values))
     return entry[0]._get_cursor_wrapper(_cursor(entry, values))
+
+
+def first(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> Any:
+    """The first row of ``build()`` (a model, or a tuple for ``.tuples()``), or None.
+
+    ``build`` should order or limit the rows itself where more than one could match (a
+    lookup by primary key needs neither).
+    """
+    for row in select(key, build, values):
+        return row
+    return None
 
 
 def count(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> int:

@@ -36,6 +36,8 @@ def parse_positive_int(name: str, raw: str) -> int:
 # Units that share a task see each other's progress, reports and evidence (off: a unit sees its
 # own work, the lead unit its coordinating units' and they the lead's; tracker/policy.py).
 UNITS_SHARE_PROGRESS = "units_share_progress"
+# The organisation level the installation serves (core/org_levels.py; the district without a row).
+ORG_LEVEL = "org_level"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
+from flask.globals import _cv_app
 from peewee import Expression
 
 from tracker.core.clock import get_clock
@@ -112,4 +113,6 @@ def condition(model, category: str, today: date, due_soon_days: int) -> Expressi
 
 def context() -> tuple[date, int]:
     """Today in the configured zone and the due-soon window, for the current application."""
-    return get_clock().today(), int(current_app.config["DUE_SOON_DAYS"])
+    app_ctx = _cv_app.get(None)
+    config = app_ctx.app.config if app_ctx is not None else current_app.config
+    return get_clock().today(), int(config["DUE_SOON_DAYS"])

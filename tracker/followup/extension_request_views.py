@@ -113,7 +113,7 @@ def _panel_response(a: Assignment, status: int = 200, **kw) -> Response:
 @login_required
 def create(assignment_id: int) -> Response:
     """The unit's officer asks for a later deadline, with a reason."""
-    a = get_or_403(current_user, "extension_request.ask", listing(), assignment_id)
+    a = get_or_403(current_user, "extension_request.ask", listing, assignment_id)
     form = RequestForm()
     if form.validate():
         try:
@@ -131,7 +131,7 @@ def create(assignment_id: int) -> Response:
 
 def _decided(req: ExtensionRequest, message: str, form: DecisionForm) -> Response:
     """After a decision: the queue row or the panel to htmx, a redirect otherwise."""
-    a = get_or_404(listing(), req.assignment_id)
+    a = get_or_404(listing, req.assignment_id)
     if wants_fragment():
         if form.origin.data == "queue":
             return queue_row(req, saved=message)
@@ -145,12 +145,12 @@ def _refused(req: ExtensionRequest, form: DecisionForm) -> Response:
     """A refused decision: the errors beside the reason, in the queue row or on the panel."""
     if wants_fragment() and form.origin.data == "queue":
         return queue_row(req, form=form)
-    a = get_or_404(listing(), req.assignment_id)
+    a = get_or_404(listing, req.assignment_id)
     return _panel_response(a, status=form_error_status(), decision=form)
 
 
 def _decide(request_id: int, approve: bool) -> Response:
-    req = get_or_403(current_user, "extension_request.decide", _requests(), request_id)
+    req = get_or_403(current_user, "extension_request.decide", _requests, request_id)
     form = DecisionForm()
     form.approving = approve
     decision_form(req, form)

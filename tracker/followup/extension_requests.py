@@ -13,9 +13,11 @@ from datetime import date
 
 from tracker.assignments import concurrency
 from tracker.assignments.workflow import WorkflowError
+from tracker.core import prepared
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
+from tracker.core.prepared import slot
 from tracker.core.signals import extension_decided
 from tracker.core.timeliness import CLOSED
 from tracker.models import Assignment, ExtensionRequest, Task, User
@@ -31,14 +33,18 @@ ALREADY_DECIDED = N_("Đề nghị gia hạn này đã được xử lý.")
 CLOSED_ASSIGNMENT = N_("Nhiệm vụ đã kết thúc, không thể gia hạn.")
 
 
-def pending_request(assignment: Assignment) -> ExtensionRequest | None:
-    """The assignment's request awaiting a decision, if any."""
+def _pending():
     return (
         ExtensionRequest.select()
-        .where(ExtensionRequest.assignment == assignment.id, ExtensionRequest.status == "pending")
+        .where(ExtensionRequest.assignment == slot(0), ExtensionRequest.status == "pending")
         .order_by(ExtensionRequest.created_at)
-        .first()
+        .limit(1)
     )
+
+
+def pending_request(assignment: Assignment) -> ExtensionRequest | None:
+    """The assignment's request awaiting a decision, if any."""
+    return prepared.first("extension.pending", _pending, [assignment.id])
 
 
 def extendable(assignment: Assignment) -> bool:

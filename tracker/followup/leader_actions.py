@@ -22,10 +22,12 @@ from tracker.assignments import concurrency, workflow
 from tracker.assignments.forms import REASON_MAX, attach_error
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
+from tracker.core import prepared
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.params import optional_id
+from tracker.core.prepared import slot
 from tracker.core.signals import assignment_created
 from tracker.models import Assignment, Unit, User
 from tracker.models.audit import record
@@ -48,10 +50,14 @@ class ReassignForm(BaseForm):
     )
 
 
-def candidate_units(a: Assignment):
-    """Active units that do not hold this task yet, in display order."""
-    holders = Assignment.select(Assignment.unit).where(Assignment.task == a.task_id)
+def _candidates():
+    holders = Assignment.select(Assignment.unit).where(Assignment.task == slot(0))
     return Unit.active_ordered().where(Unit.id.not_in(holders))
+
+
+def candidate_units(a: Assignment) -> list[Unit]:
+    """Active units that do not hold this task yet, in display order."""
+    return list(prepared.select("reassign.candidates", _candidates, [a.task_id]))
 
 
 def reassign(a: Assignment, actor: User, unit: Unit | None, reason: str) -> Assignment:
@@ -120,11 +126,21 @@ def _chain():
     return listing().order_by(Assignment.created_at, Assignment.id)
 
 
+def _previous():
+    return _chain().where(Assignment.id == slot(0))
+
+
+def _successors():
+    return _chain().where(Assignment.previous == slot(0))
+
+
 @bp.app_template_global("reassign_panel")
 def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
     """Where the work came from and went to, and (for deciders) the form to move it."""
-    previous = _chain().where(Assignment.id == a.previous_id).first() if a.previous_id else None
-    successors = list(_chain().where(Assignment.previous == a.id))
+    previous = (
+        prepared.first("reassign.previous", _previous, [a.previous_id]) if a.previous_id else None
+    )
+    successors = list(prepared.select("reassign.successors", _successors, [a.id]))
     if form is None and can(current_user, "assignment.reassign", a) and a.status in MOVABLE:
         form = _form(a)
     return Panel(a=a, form=form, previous=previous, successors=successors)
@@ -134,7 +150,7 @@ def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
 @login_required
 def create(assignment_id: int) -> Response:
     """Move the assignment to another unit, with a reason (history kept)."""
-    a = get_or_403(current_user, "assignment.reassign", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.reassign", listing, assignment_id)
     form = _form(a, ReassignForm())
     if form.validate():
         try:

@@ -17,9 +17,10 @@ import flask_htmx
 from flask import Blueprint, Response, current_app, make_response, request
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
-from peewee import JOIN, ModelSelect
+from peewee import JOIN, SQL, ModelSelect, Select, fn
 
 from tracker.assignments.queries import listing
+from tracker.core import prepared
 from tracker.core.extensions import htmx
 from tracker.core.search_index import matching, search_plans
 from tracker.core.timeliness import CLOSED
@@ -71,13 +72,18 @@ class Counts:
     extensions: int
 
 
+def _counts_query() -> Select:
+    """Both queues' sizes in one statement (two scalar subqueries)."""
+    submitted = Assignment.select(fn.COUNT(SQL("1"))).where(Assignment.status == "submitted")
+    pending = _pending_extensions().select(fn.COUNT(SQL("1")))
+    return Select(columns=[submitted.alias("submitted"), pending.alias("extensions")]).tuples()
+
+
 @bp.app_template_global("queue_counts")
 def counts() -> Counts:
-    """How many items each queue holds (two COUNT queries)."""
-    return Counts(
-        submitted=Assignment.select().where(Assignment.status == "submitted").count(),
-        extensions=_pending_extensions().count(),
-    )
+    """How many items each queue holds: one query, its SQL written once per process."""
+    submitted, extensions = prepared.first("queue_counts", _counts_query, [])
+    return Counts(submitted=int(submitted or 0), extensions=int(extensions or 0))
 
 
 def _events(header: str) -> dict[str, object]:
@@ -247,7 +253,7 @@ def submitted_actions(assignment_id: int) -> Response:
 
 def submitted_row(a: Assignment, saved: str = "", form: ReturnForm | None = None) -> Response:
     """One row of "Chờ xác nhận" after an inline decision (htmx): decided, or its errors."""
-    a = get_or_404(listing(), a.id)  # 404: deleted meanwhile (its task removed)
+    a = get_or_404(listing, a.id)  # 404: deleted meanwhile (its task removed)
     return render(
         "followup/queues/_submitted_row.html",
         block="row",
@@ -314,7 +320,7 @@ class Row:
 
 def queue_row(req: ExtensionRequest, saved: str = "", form: DecisionForm | None = None) -> Response:
     """One queue row after an inline decision (htmx): decided, or the form with its errors."""
-    req = get_or_404(_extension_listing(), req.id)  # 404: deleted meanwhile (its task removed)
+    req = get_or_404(_extension_listing, req.id)  # 404: deleted meanwhile (its task removed)
     pending = req.status == "pending"
     row = Row(req, decision_form(req, form) if pending else None, saved=saved)
     return render(

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from flask import g
 from peewee import JOIN, fn
 
+from tracker.core import prepared
+from tracker.core.prepared import slot
 from tracker.models import Assignment, Attachment, ProgressReport, Submission, Unit, User
 from tracker.policy import visible_assignments
 
@@ -20,18 +22,22 @@ class Evidence:
     files: list[Attachment] = field(default_factory=list)
 
 
-def evidence_of(assignment_id: int) -> dict[int, Evidence]:
-    """Every submission of an assignment with its files, by submission id (two queries)."""
+def _submissions():
     author = User.alias()
     decider = User.alias()
-    submissions = (
+    return (
         Submission.select(Submission, author, decider)
         .join(author, JOIN.LEFT_OUTER, on=(Submission.author == author.id), attr="author")
         .switch(Submission)
         .join(decider, JOIN.LEFT_OUTER, on=(Submission.decided_by == decider.id), attr="decided_by")
-        .where(Submission.assignment == assignment_id)
+        .where(Submission.assignment == slot(0))
         .order_by(Submission.created_at.desc(), Submission.id.desc())
     )
+
+
+def evidence_of(assignment_id: int) -> dict[int, Evidence]:
+    """Every submission of an assignment with its files, by submission id (two queries)."""
+    submissions = prepared.select("evidence.submissions", _submissions, [assignment_id])
     found = {s.id: Evidence(s) for s in submissions}
     if found:
         files = (
@@ -77,4 +83,4 @@ def coordination(task_id: int, user: User) -> list[Assignment]:
         .where(Assignment.task == task_id, Assignment.role == "coordinating")
         .order_by(Unit.kind, Unit.sort_order, Unit.name)
     )
-    return list(visible_assignments(user, query))
+    return list(visible_assignments(user, query, among=[task_id]))

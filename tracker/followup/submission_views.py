@@ -102,7 +102,7 @@ def submission_evidence(event: AuditEvent) -> Evidence | None:
 
 def _viewable(assignment_id: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise (its existence stays hidden)."""
-    return get_visible_or_404(current_user, listing(), assignment_id)
+    return get_visible_or_404(current_user, listing, assignment_id)
 
 
 def _panel_response(a: Assignment, status: int = 200, **kwargs) -> Response:

@@ -158,7 +158,7 @@ def _page(a: Assignment, form: UrgeForm | None, saved: str = "", status: int = 2
 @login_required
 def create(assignment_id: int) -> Response:
     """Press the unit about this assignment (đôn đốc)."""
-    a = get_or_403(current_user, "assignment.urge", listing(), assignment_id)
+    a = get_or_403(current_user, "assignment.urge", listing, assignment_id)
     form = UrgeForm()
     if form.validate():
         try:

@@ -20,11 +20,12 @@ from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.settings import Setting
 from tracker.models.tasks import DEADLINE_KINDS, FIELDS, REPORT_CADENCES, Task
-from tracker.models.units import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models.units import Unit, UnitGroup, UnitGroupMember, UnitKind
 from tracker.models.users import ROLES, User
 from tracker.models.webhooks import WEBHOOK_EVENTS, WEBHOOK_SCOPES, Webhook
 
 MODELS = [
+    UnitKind,
     Unit,
     UnitGroup,
     UnitGroupMember,
@@ -72,7 +73,6 @@ __all__ = [
     "REPORT_CADENCES",
     "ROLES",
     "STATUSES",
-    "UNIT_KINDS",
     "DECISIONS",
     "Assignment",
     "Attachment",
@@ -91,5 +91,6 @@ __all__ = [
     "Unit",
     "UnitGroup",
     "UnitGroupMember",
+    "UnitKind",
     "User",
 ]

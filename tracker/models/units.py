@@ -1,21 +1,115 @@
-"""Units (phòng, ban, UBND phường) and the named groups that assign to many at once."""
+"""Units, their kinds (data an admin sets: sở, ban, ngành; UBND xã, phường; phòng chuyên môn;
+thôn, tổ dân phố …) and the named groups that assign to many at once."""
 
 from __future__ import annotations
 
-from peewee import BooleanField, Case, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField, fn
 
 from tracker.core.db import BaseModel
-from tracker.core.i18n import N_
+from tracker.core.org_levels import KindPreset, split_phrases
 
-UNIT_KINDS = {
-    "department": N_("Phòng, ban chuyên môn"),
-    "ward": N_("UBND phường"),
-    "agency": N_("Cơ quan, đơn vị"),
-}
+
+class UnitKind(BaseModel):
+    """Loại đơn vị: what a unit is, the words pages use for it, and how notices name them all.
+
+    ``Unit.kind`` holds the code. The labels are Vietnamese as the office writes them (a kind of
+    the migration or a preset also has English where the catalog knows the words)."""
+
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=200)
+    label = CharField(max_length=200)  # one unit of the kind ("UBND phường")
+    group_label = CharField(max_length=200)  # all of them ("UBND các phường"): its group's name
+    phrases = TextField(default="")  # how notices name all of them, one per line
+    sort_order = IntegerField(default=0)
+
+    SEARCH_FIELDS = ("code", "name", "label", "group_label")
+
+    class Meta:
+        # Not "unit_kind": on SQLite that is the name of the index of unit.kind.
+        table_name = "unit_type"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phrase_list(self) -> tuple[str, ...]:
+        return split_phrases(self.phrases)
+
+    @classmethod
+    def ordered(cls):
+        """The kinds in the order pages list units: by sort order, then name."""
+        return cls.select().order_by(cls.sort_order, cls.name)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Each kind's label by code, in display order (one query)."""
+        return {k.code: k.label for k in cls.ordered()}
+
+    @classmethod
+    def codes(cls) -> list[str]:
+        return [k.code for k in cls.ordered()]
+
+    def unit_count(self) -> int:
+        """How many units, active or not, are of this kind."""
+        return Unit.select().where(Unit.kind == self.code).count()
+
+    @classmethod
+    def add_preset(cls, preset: KindPreset) -> UnitKind | None:
+        """Create the kind of a level's preset; None when its code exists (left as it is)."""
+        if cls.select().where(cls.code == preset.code).exists():
+            return None
+        return cls.create(
+            code=preset.code,
+            name=preset.name,
+            label=preset.label,
+            group_label=preset.group_label,
+            phrases="\n".join(preset.phrases),
+            sort_order=preset.sort_order,
+        )
+
+    def sync_group(self) -> UnitGroup | None:
+        """Keep the kind's own group in step: named by ``group_label``, holding every unit of
+        the kind. Created when the kind first has units; a group already bearing the name and
+        belonging to no kind is taken over."""
+        group = UnitGroup.get_or_none(UnitGroup.kind == self.id)
+        unit_ids = [u.id for u in Unit.select(Unit.id).where(Unit.kind == self.code)]
+        if group is None:
+            if not unit_ids:
+                return None
+            group = UnitGroup.get_or_none(
+                UnitGroup.name == self.group_label,
+                UnitGroup.kind.is_null(),
+            )
+            if group is None:
+                group = UnitGroup.create(name=self._free_group_name(), kind=self.id)
+            else:
+                group.kind = self.id
+                group.save()
+        elif group.name != self.group_label:
+            name = self._free_group_name(group.id)
+            if name != group.name:
+                group.name = name
+                group.save()
+        if sorted(unit_ids) != sorted(m.unit_id for m in group.members):
+            group.set_units(unit_ids)
+        return group
+
+    def _free_group_name(self, group_id: int | None = None) -> str:
+        """The group label, or with the kind's code beside it when another group holds it."""
+        taken = UnitGroup.select().where(UnitGroup.name == self.group_label)
+        if group_id is not None:
+            taken = taken.where(UnitGroup.id != group_id)
+        return f"{self.group_label} ({self.code})" if taken.exists() else self.group_label
+
+    @classmethod
+    def sync_groups(cls) -> None:
+        """Every kind's group in step with its units (after units were added or changed)."""
+        for kind in cls.select():
+            kind.sync_group()
 
 
 class Unit(BaseModel):
-    """Đơn vị: a department, a ward People's Committee or another agency."""
+    """Đơn vị: a department, a ward People's Committee, a village … (its kind: ``UnitKind``)."""
 
     name = CharField(max_length=200, unique=True)
     short_name = CharField(max_length=60)
@@ -36,14 +130,22 @@ class Unit(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kind_label(self) -> str:
+        """The label of the unit's kind ("UBND phường", "Sở, ban, ngành"), else its code."""
+        kind = UnitKind.select(UnitKind.label).where(UnitKind.code == self.kind).first()
+        return kind.label if kind is not None else self.kind
+
     @classmethod
-    def kind_order(cls) -> Case:
-        """An ORDER BY term: departments, then wards, then agencies (UNIT_KINDS' order)."""
-        return Case(cls.kind, [(k, i) for i, k in enumerate(UNIT_KINDS)], len(UNIT_KINDS))
+    def kind_order(cls):
+        """An ORDER BY term: the sort order of the unit's kind (a kind without a row last)."""
+        order = UnitKind.select(UnitKind.sort_order).where(UnitKind.code == cls.kind)
+        return fn.COALESCE(order, 1_000_000)
 
     @classmethod
     def ordered(cls):
-        """Units in display order: departments, then wards, then agencies."""
+        """Units in display order: by their kind's order (departments, then wards, then agencies
+        in the district), then their own."""
         return cls.select().order_by(cls.kind_order(), cls.sort_order, cls.name)
 
     @classmethod
@@ -57,6 +159,8 @@ class UnitGroup(BaseModel):
 
     name = CharField(max_length=200, unique=True)
     description = CharField(max_length=500, default="")
+    # Set on a kind's own group, whose members follow the kind (UnitKind.sync_group).
+    kind = ForeignKeyField(UnitKind, null=True, unique=True, backref="+", on_delete="SET NULL")
 
     SEARCH_FIELDS = ("name", "description")
 

@@ -18,7 +18,7 @@ from tracker.assignments import workflow
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.followup import submission_flow
-from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, User
+from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, UnitKind, User
 from tracker.models.audit import record
 
 PASSWORD = "demo"
@@ -469,6 +469,8 @@ def _units() -> dict[str, Unit]:
     departments.set_units([units[code].id for code, _, _ in DEPARTMENTS])
     wards = UnitGroup.create(name=WARDS_GROUP, description="UBND 11 phường thuộc quận Hồng Bàng")
     wards.set_units([units[code].id for code, _ in WARDS])
+    # The kinds' own groups: the two above are taken over (same names), the agencies get theirs.
+    UnitKind.sync_groups()
     return units
 
 

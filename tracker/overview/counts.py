@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tracker.assignments.queries import category_counts, category_sums
-from tracker.core import timeliness
+from tracker.core import prepared, timeliness
 from tracker.core.db import database
 from tracker.models import Assignment, CounterVersion
 
@@ -64,10 +64,13 @@ def category_counts_by_unit(
     unit_ids = list(dict.fromkeys(unit_ids))
     if not unit_ids:
         return {}
-    wanted = CounterVersion.select(CounterVersion.unit_id, CounterVersion.version)
-    if len(unit_ids) <= 50:
-        wanted = wanted.where(CounterVersion.unit_id.in_(unit_ids))
-    versions = dict(wanted.tuples())
+    n = len(unit_ids) if len(unit_ids) <= 50 else 0
+
+    def wanted():
+        query = CounterVersion.select(CounterVersion.unit_id, CounterVersion.version).tuples()
+        return query.where(CounterVersion.unit_id.in_(prepared.slots(0, n))) if n else query
+
+    versions = dict(prepared.select(("counter.versions", n), wanted, unit_ids if n else []))
     cache = _cache()
     result: dict[int, dict[str, int]] = {}
     stale: list[int] = []

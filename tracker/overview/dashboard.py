@@ -12,7 +12,7 @@ from jinja2_fragments.flask import render_block
 
 from tracker.core import timeliness
 from tracker.core.search_index import search_plans
-from tracker.models import UNIT_KINDS, Assignment, Unit
+from tracker.models import Assignment, Unit, UnitKind
 from tracker.overview import queries
 from tracker.overview.queries import Filters, InvalidFilter, parse_filters
 from tracker.policy import require
@@ -58,7 +58,7 @@ def leader_home() -> Response:
         "today": today,
         "order": timeliness.ORDER,
         "meetings": queries.meetings_for_select(request.args.get("meeting")),
-        "kinds": tuple(UNIT_KINDS),
+        "kinds": UnitKind.labels(),
         "percent": _percent,
     }
     try:
@@ -127,7 +127,7 @@ def assignments() -> Response:
         "order": timeliness.ORDER,
         "meetings": queries.meetings_for_select(request.args.get("meeting")),
         "units": list(Unit.active_ordered()),
-        "kinds": tuple(UNIT_KINDS),
+        "kinds": UnitKind.labels(),
     }
     sort, terms = sort_key(queries.SORTS, "deadline")
     try:

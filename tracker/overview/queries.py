@@ -13,11 +13,12 @@ from typing import Any
 from peewee import Case
 
 from tracker.assignments.queries import category_counts, category_sums, listing
-from tracker.core import timeliness
+from tracker.core import prepared, timeliness
 from tracker.core.params import optional_id
+from tracker.core.prepared import slot
 from tracker.core.search_index import matching, search_plans
 from tracker.core.textfold import terms
-from tracker.models import STATUSES, UNIT_KINDS, Assignment, Meeting, Task, Unit
+from tracker.models import STATUSES, Assignment, Meeting, Task, Unit, UnitKind
 from tracker.overview import counts as cache
 from tracker.web.pagination import NullsLast
 
@@ -75,7 +76,7 @@ def _choice(raw: str | None, allowed) -> str:
 
 _PARSERS = {
     "unit": lambda raw: _row_id(Unit, raw),
-    "kind": lambda raw: _choice(raw, UNIT_KINDS),
+    "kind": lambda raw: _choice(raw, UnitKind.codes() if (raw or "").strip() else ()),
     "category": lambda raw: _choice(raw, timeliness.CATEGORIES),
     "status": lambda raw: _choice(raw, STATUSES),
     "meeting": lambda raw: _row_id(Meeting, raw),
@@ -125,7 +126,7 @@ def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow
     stale, recomputed for the units whose rows changed); a meeting's counts are one grouped
     query over that meeting's tasks.
     """
-    units = list(Unit.active_ordered())
+    units = list(prepared.select("units.active_ordered", Unit.active_ordered, []))
     if filters.kind:
         units = [u for u in units if u.kind == filters.kind]
     if filters.meeting is None:
@@ -182,24 +183,42 @@ def overdue_page(
     ranked = sorted(units, key=lambda u: (u.sort_order, u.name, u.id))
     if not ranked:
         return []
-    rank = Case(Assignment.unit, [(u.id, i) for i, u in enumerate(ranked)], len(ranked))
-    ids = Assignment.select(Assignment.id)
-    if filters.meeting is not None:
-        ids = ids.join(Task).where(Task.meeting == filters.meeting)
-    ids = (
-        ids.where(
-            # "+ 0" keeps the planner off the unit index: walking the deadline index in order
-            # and stopping after the page is the fast plan, statistics or not.
-            (Assignment.unit + 0).in_([u.id for u in ranked]),
-            timeliness.condition(Assignment, "overdue", today, window),
+    n = len(ranked)
+    by_meeting = filters.meeting is not None
+
+    def page_ids():
+        # Values: the units' ids in rank order (slots 0..n-1), the limit, the offset and the
+        # meeting; its SQL is written once per number of units, meeting filter and day.
+        unit_ids = prepared.slots(0, n)
+        rank = Case(Assignment.unit, [(unit_ids[i], i) for i in range(n)], n)
+        ids = Assignment.select(Assignment.id)
+        if by_meeting:
+            ids = ids.join(Task).where(Task.meeting == slot(n + 2))
+        return (
+            ids.where(
+                # "+ 0" keeps the planner off the unit index: walking the deadline index in
+                # order and stopping after the page is the fast plan, statistics or not.
+                (Assignment.unit + 0).in_(unit_ids),
+                timeliness.condition(Assignment, "overdue", today, window),
+            )
+            .order_by(Assignment.stats_deadline.asc(), rank, Assignment.id)
+            .limit(slot(n))
+            .offset(slot(n + 1))
+            .tuples()
         )
-        .order_by(Assignment.stats_deadline.asc(), rank, Assignment.id)
-        .paginate(page, per_page)
-    )
+
+    values = [u.id for u in ranked] + [per_page, (page - 1) * per_page]
+    if by_meeting:
+        values.append(getattr(filters.meeting, "id", filters.meeting))
+    key = ("overdue.ids", n, by_meeting, today, window)
     # Queried even for no ids, so the page's number of queries never depends on its rows.
-    wanted = [row.id for row in ids]
+    wanted = [row[0] for row in prepared.select(key, page_ids, values)]
     position = {assignment_id: i for i, assignment_id in enumerate(wanted)}
-    rows = listing(*ROW_COLUMNS).where(Assignment.id.in_(wanted))
+    rows = prepared.select(
+        ("overdue.rows", len(wanted)),
+        lambda: listing(*ROW_COLUMNS).where(Assignment.id.in_(prepared.slots(0, len(wanted)))),
+        wanted,
+    )
     return sorted(rows, key=lambda a: position[a.id])
 
 
@@ -267,9 +286,12 @@ def meetings_for_select(selected: object = None, search: str = "") -> list[Meeti
     query = Meeting.select(Meeting.id, Meeting.title, Meeting.held_on).order_by(
         Meeting.held_on.desc(), Meeting.id.desc()
     )
-    query = matching(query, Meeting, search)
-    with search_plans(bool(terms(search))):
-        rows = list(query.limit(MEETINGS_IN_SELECT))
+    if terms(search):
+        query = matching(query, Meeting, search)
+        with search_plans(True):
+            rows = list(query.limit(MEETINGS_IN_SELECT))
+    else:
+        rows = list(prepared.select("meetings.newest", lambda: query.limit(MEETINGS_IN_SELECT), []))
     try:
         wanted = optional_id(selected)
     except ValueError:

@@ -171,8 +171,9 @@ class Item:
     return_reason: str = ""
 
 
-def listing():
-    """Assignments with only what a reminder line shows, task, meeting and unit joined."""
+def listing(unit: bool = True):
+    """Assignments with only what a reminder line shows, task, meeting and unit joined
+    (``unit`` false: the unit's columns are not read; the caller gives each row its unit)."""
     return assignment_queries.listing(
         Assignment.id,
         Assignment.task,
@@ -192,7 +193,7 @@ def listing():
         Meeting.title,
         Meeting.notice_number,
         Meeting.notice_date,
-        Unit,
+        *((Unit,) if unit else ()),
     )
 
 
@@ -216,6 +217,8 @@ class Lines:
         self.cadences = {code: gettext(label) for code, label in REPORT_CADENCES.items()}
         self.report_due: set[int] | None = None
         self.returns: dict[int, tuple[str, str]] = {}
+        # The routes bound once for the run (``path_for`` binds them again for every link).
+        self.routes = current_app.url_map.bind("")
 
     def meeting(self, assignment: Assignment) -> str:
         meeting_id = assignment.task.meeting_id
@@ -258,7 +261,7 @@ class Lines:
             days_left=(deadline - self.today).days if deadline else None,
             progress=assignment.progress,
             last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
-            url=self.base + path_for("assignments.view", assignment_id=assignment.id),
+            url=self.base + self.routes.build("assignments.view", {"assignment_id": assignment.id}),
             returned_on=returned_on,
             return_reason=reason,
             **self.reporting(assignment),

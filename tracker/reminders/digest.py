@@ -1,10 +1,11 @@
 """The unit's weekly digest: work the leader returned (with the reason), overdue, due this
 week, due next week, ongoing work whose report is due, not updated for a while.
 
-All units are built from six queries at most (the items the mails list, at most SECTION_LIMIT a
-section, each with its section's size counted by the database; the open ongoing work with a
-reporting cadence; the reports of its current periods; the leader's reasons for returned work;
-the officers; the opt-outs), never one query per unit, and never every open assignment row by
+All units are built from seven queries at most (the items the mails list, at most SECTION_LIMIT
+a section, each with its section's size counted by the database; the open ongoing work with a
+reporting cadence; the units of those items, each read once rather than with every item; the
+reports of its current periods; the leader's reasons for returned work; the officers; the
+opt-outs), never one query per unit, and never every open assignment row by
 row (a province has hundreds of thousands). A unit with nothing in any section gets no mail.
 """
 
@@ -16,12 +17,12 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from peewee import Case, fn
+from peewee import SQL, Case, Select, fn
 
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
-from tracker.models import UNIT_KINDS, Assignment, Submission, Task, Unit, User
+from tracker.models import Assignment, Submission, Task, Unit, UnitKind, User
 from tracker.policy import users_allowed
 from tracker.reminders import periods
 from tracker.reminders.common import (
@@ -155,12 +156,22 @@ ONGOING = "ongoing"
 
 def _section(window: Window):
     """The section of open work as SQL, as ``Window.section`` gives it (returned work first),
-    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none."""
+    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none.
+
+    The task's cadence is asked of ongoing work only (an index lookup each), not joined to
+    every open item: at a million tasks that join read the whole task table (issue 13).
+    """
+    reports = Task.alias("reported")
+    has_cadence = fn.EXISTS(
+        reports.select(SQL("1")).where(
+            (reports.id == Assignment.task) & (reports.report_cadence != "")
+        )
+    )
     return Case(
         None,
         [
             (Assignment.status == "returned", "returned"),
-            ((Assignment.deadline_kind == "ongoing") & (Task.report_cadence != ""), ONGOING),
+            ((Assignment.deadline_kind == "ongoing") & has_cadence, ONGOING),
             (Assignment.deadline < window.today, "overdue"),
             (Assignment.deadline <= window.sunday, "this_week"),
             (Assignment.deadline <= window.next_sunday, "next_week"),
@@ -175,37 +186,42 @@ def _work(window: Window, unit_id: int | None):
 
     The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
     each with its section's size counted by the database
-    (``row.ranked.section``, ``row.ranked.total``), and all the ``ONGOING`` work.
+    (``row.ranked["section"]``, ``row.ranked["total"]``), and all the ``ONGOING`` work.
     """
-    section = _section(window)
-    per_section = [Assignment.unit, section]
+    # Each open item's section, computed once: the OFFSET keeps the database from copying the
+    # CASE (and its question to the task) into the window's sort and partition keys.
+    sections = Assignment.select(
+        Assignment.id.alias("aid"),
+        Assignment.unit.alias("unit_id"),
+        Assignment.deadline.alias("deadline"),
+        _section(window).alias("section"),
+    ).where(
+        Assignment.unit.in_(Unit.select(Unit.id).where(Unit.active == True)),  # noqa: E712
+        Assignment.status.in_(ACTIONABLE),
+    )
+    if unit_id is not None:
+        sections = sections.where(Assignment.unit == unit_id)
+    sections = sections.offset(0).alias("sections")
+    item = sections.c
+    per_section = [item.unit_id, item.section]
     rank = fn.ROW_NUMBER().over(
         partition_by=per_section,
         # Not by title (a collated sort of every open item costs more than the rest): ties
         # at the cut go to the older assignment; the items kept are then sorted by sort_key.
-        order_by=[Assignment.deadline.is_null(), Assignment.deadline, Assignment.id],
+        order_by=[item.deadline.is_null(), item.deadline, item.aid],
     )
-    ranked = (
-        Assignment.select(
-            Assignment.id.alias("aid"),
-            section.alias("section"),
+    ranked = Select(
+        from_list=[sections],
+        columns=[
+            item.aid,
+            item.section,
             rank.alias("rn"),
-            fn.COUNT(Assignment.id).over(partition_by=per_section).alias("total"),
-        )
-        .join(Task)
-        .switch(Assignment)
-        .join(Unit)
-        .where(
-            Unit.active == True,  # noqa: E712
-            Assignment.status.in_(ACTIONABLE),
-            section.is_null(False),
-        )
-    )
-    if unit_id is not None:
-        ranked = ranked.where(Assignment.unit == unit_id)
+            fn.COUNT(item.aid).over(partition_by=per_section).alias("total"),
+        ],
+    ).where(item.section.is_null(False))
     ranked = ranked.alias("ranked")
     return (
-        listing()
+        listing(unit=False)
         .select_extend(ranked.c.section, ranked.c.total)
         .join_from(Assignment, ranked, on=(Assignment.id == ranked.c.aid), attr="ranked")
         .where((ranked.c.rn <= SECTION_LIMIT) | (ranked.c.section == ONGOING))
@@ -242,12 +258,16 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     line = Lines(at)
     by_unit: dict[int, Digest] = {}
     work = list(_work(window, unit_id))
+    # Each unit read once, not with each of its items (a model of every column per row).
+    units = {unit.id: unit for unit in Unit.select().where(Unit.id.in_({a.unit_id for a in work}))}
+    for assignment in work:
+        assignment.unit = units[assignment.unit_id]
     ongoing_counts: dict[int, dict[str, int]] = defaultdict(dict)
-    report_due = cadence.due_now([a for a in work if a.ranked.section == ONGOING], window.today)
+    report_due = cadence.due_now([a for a in work if a.ranked["section"] == ONGOING], window.today)
     line.report_due = report_due
     line.returns = returns([a.id for a in work if a.status == "returned"])
     for assignment in work:
-        name = assignment.ranked.section
+        name = assignment.ranked["section"]
         if name == ONGOING:
             # Ongoing work has no deadline: a due report comes before "not updated".
             name = "report_due" if assignment.id in report_due else window.section(assignment)
@@ -257,11 +277,11 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
         if digest is None:
             digest = by_unit[assignment.unit_id] = Digest(assignment.unit, window)
         digest.sections.setdefault(name, []).append(line(assignment))
-        if assignment.ranked.section == ONGOING:  # counted here, one by one
+        if assignment.ranked["section"] == ONGOING:  # counted here, one by one
             ongoing = ongoing_counts[assignment.unit_id]
             ongoing[name] = ongoing.get(name, 0) + 1
         else:  # the section's size, counted by the database
-            digest.totals[name] = int(assignment.ranked.total)
+            digest.totals[name] = int(assignment.ranked["total"])
     for unit_id, counts in ongoing_counts.items():
         totals = by_unit[unit_id].totals
         for name, n in counts.items():
@@ -269,12 +289,13 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     for digest in by_unit.values():
         for entries in digest.sections.values():
             entries.sort(key=sort_key)
-    return sorted(by_unit.values(), key=lambda d: display_order(d.unit))
+    kinds = UnitKind.codes()
+    return sorted(by_unit.values(), key=lambda d: display_order(d.unit, kinds))
 
 
-def display_order(unit: Unit) -> tuple:
-    """Departments, then wards, then agencies, as Unit.ordered() sorts them."""
-    kinds = list(UNIT_KINDS)
+def display_order(unit: Unit, kinds: list[str]) -> tuple:
+    """The units' order of Unit.ordered(): by their kind's order (``kinds``, the codes in
+    display order: UnitKind.codes()), then their own."""
     rank = kinds.index(unit.kind) if unit.kind in kinds else len(kinds)
     return (rank, unit.sort_order, unit.name)
 

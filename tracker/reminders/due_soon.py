@@ -15,7 +15,7 @@ from flask_babel import gettext
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import opted_out, unit_recipients
-from tracker.models import Assignment, Unit
+from tracker.models import Assignment, Unit, UnitKind
 from tracker.reminders import periods
 from tracker.reminders.common import (
     ACTIONABLE,
@@ -89,7 +89,8 @@ def build(at: datetime, unit_id: int | None = None) -> list[Mail]:
     skip = opted_out(KIND)
     day = today.strftime("%d/%m/%Y")
     mails = []
-    for unit in sorted(units.values(), key=display_order):
+    kinds = UnitKind.codes()
+    for unit in sorted(units.values(), key=lambda u: display_order(u, kinds)):
         groups = {n: sorted(found[unit.id][n], key=sort_key) for n in ahead if found[unit.id][n]}
         recipients, missing = unit_recipients(
             unit, KIND, officers=officers.get(unit.id, []), skip=skip

@@ -2,7 +2,8 @@
 30/2020/NĐ-CP): the issuing body and its number, place and date, recipients and signer.
 
 The office's details are one row an admin edits (``ReportLetterhead``); until then, the
-defaults of the seed organisation (Văn phòng HĐND và UBND quận Hồng Bàng, Hải Phòng). Each
+defaults of the seed organisation (Văn phòng HĐND và UBND quận Hồng Bàng, Hải Phòng), or of
+the office's level (a province's or a commune's office, the place left blank). Each
 print may give its own number, recipients and signer (``print_options``).
 """
 
@@ -15,7 +16,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.models import ReportLetterhead
+from tracker.core.org_levels import COMMUNE, PROVINCE
+from tracker.models import ReportLetterhead, Setting
 
 # The columns an admin edits, with their defaults and maximum lengths.
 DEFAULTS: dict[str, str] = {
@@ -27,6 +29,24 @@ DEFAULTS: dict[str, str] = {
     "authority": "",
     "position": "CHÁNH VĂN PHÒNG",
     "signer": "",
+}
+# Until the admin fills them in, a province's or a commune's print names its own kind of office
+# rather than the seed district (the level: /admin/settings).
+LEVEL_DEFAULTS: dict[str, dict[str, str]] = {
+    PROVINCE: {
+        "governing_body": "UBND TỈNH",
+        "issuing_body": "VĂN PHÒNG UBND TỈNH",
+        "place": "……",  # a blank to fill in, as on a printed form
+        "number_suffix": "BC-VP",
+        "position": "CHÁNH VĂN PHÒNG",
+    },
+    COMMUNE: {
+        "governing_body": "UBND XÃ",
+        "issuing_body": "VĂN PHÒNG HĐND VÀ UBND",
+        "place": "……",  # a blank to fill in, as on a printed form
+        "number_suffix": "BC-VP",
+        "position": "CHÁNH VĂN PHÒNG",
+    },
 }
 MAX_LENGTHS = {
     "governing_body": 200,
@@ -79,8 +99,8 @@ def stored() -> dict[str, str]:
     ``REPORT_PLACE`` setting when there is one)."""
     row = ReportLetterhead.select().order_by(ReportLetterhead.id).first()
     if row is None:
-        values = dict(DEFAULTS)
-        values["place"] = current_app.config.get("REPORT_PLACE") or DEFAULTS["place"]
+        values = {**DEFAULTS, **LEVEL_DEFAULTS.get(Setting.org_level(), {})}
+        values["place"] = current_app.config.get("REPORT_PLACE") or values["place"]
         return values
     return {name: getattr(row, name) for name in DEFAULTS}
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.params import parse_id
-from tracker.models import FIELDS, UNIT_KINDS, Meeting, UnitGroup
+from tracker.models import FIELDS, Meeting, UnitGroup, UnitKind
 from tracker.web.forms import DATE_ERROR
 
 PERIODS = {
@@ -165,8 +165,9 @@ def _scope(raw: str, errors: dict[str, str]) -> tuple[str, str]:
     label = None
     if raw == "all":
         return "all", _("Tất cả đơn vị")
-    if kind == "kind" and value in UNIT_KINDS:
-        label = _(UNIT_KINDS[value])
+    kind_row = UnitKind.get_or_none(UnitKind.code == value) if kind == "kind" else None
+    if kind_row is not None:
+        label = _(kind_row.label)
     elif kind == "field" and value in FIELDS:
         label = _("Lĩnh vực: %(name)s", name=_(FIELDS[value]))
     elif kind in ("group", "meeting"):

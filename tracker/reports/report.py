@@ -182,4 +182,4 @@ def iter_detail_rows(
 
 
 def detail_count(params: ReportParams, today: date, user) -> int:
-    return queries.listing(params, user).count()
+    return queries.listing_count(params, user)

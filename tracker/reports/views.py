@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from tracker.core.clock import get_clock
 from tracker.core.params import optional_id
-from tracker.models import FIELDS, UNIT_KINDS, Assignment, Unit, UnitGroup
+from tracker.models import FIELDS, Assignment, Unit, UnitGroup, UnitKind
 from tracker.overview.queries import meetings_for_select
 from tracker.policy import can, require
 from tracker.reports import bp, charts, queries, report, xlsx
@@ -50,7 +50,7 @@ def form_context(raw: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
         "raw": raw,
         "errors": errors,
         "periods": PERIODS,
-        "kinds": UNIT_KINDS,
+        "kinds": UnitKind.labels(),
         "fields": FIELDS,
         "groups": list(UnitGroup.select().order_by(UnitGroup.name)),
         "meetings": meetings_for_select(selected_meeting),

@@ -7,16 +7,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectMultipleField
 
 from tracker.core.params import parse_id
-from tracker.models import UNIT_KINDS, Unit, UnitGroup, UnitGroupMember
+from tracker.models import Unit, UnitGroup, UnitGroupMember, UnitKind
 
 UNIT_ERROR = _l("Đơn vị không hợp lệ hoặc đã ngừng hoạt động.")
 GROUP_ERROR = _l("Nhóm đơn vị không hợp lệ.")
 LEAD_MISSING = _l("Vui lòng chọn đơn vị chủ trì (một hoặc nhiều đơn vị, hoặc một nhóm đơn vị).")
 
 
-def _kind_label(kind: str) -> str:
-    """A unit kind's name in the user's language (the unit lists' headings)."""
-    return gettext(UNIT_KINDS[kind]) if kind in UNIT_KINDS else kind
+def _kind_label(labels: dict[str, str], kind: str) -> str:
+    """A unit kind's label (the unit lists' headings; ``labels``: UnitKind.labels())."""
+    return gettext(labels[kind]) if kind in labels else kind
 
 
 class UnitIds(SelectMultipleField):
@@ -69,8 +69,10 @@ class UnitChoice:
 
     def set_unit_choices(self) -> None:
         """Offer the active units (grouped by kind) and the unit groups, for either role."""
+        labels = UnitKind.labels()
         units = [
-            SelectChoice(u.id, u.name, optgroup=_kind_label(u.kind)) for u in Unit.active_ordered()
+            SelectChoice(u.id, u.name, optgroup=_kind_label(labels, u.kind))
+            for u in Unit.active_ordered()
         ]
         self.lead.choices = units
         self.units.choices = list(units)

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from flask_babel import gettext
 
 from tracker.meetings.notice.units import Catalog, Ref, refs_label
-from tracker.models import UNIT_KINDS
 
 ROLES = ("lead", "coordinating")
-KEY = re.compile(r"^(u\d+|g:.+|@[a-z]+)$")
+KEY = re.compile(r"^(u\d+|g:.+|@[a-z_]+)$")
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,8 @@ def options(catalog: Catalog) -> list[tuple[str, list[Ref]]]:
     out = [(gettext("Nhóm đơn vị"), sorted(groups.values(), key=lambda r: r.label))]
     by_kind: dict[str, list[Ref]] = {}
     for unit in catalog.units:
-        kind = gettext(UNIT_KINDS[unit.kind]) if unit.kind in UNIT_KINDS else unit.kind
+        label = catalog.kind_labels.get(unit.kind)
+        kind = gettext(label) if label else unit.kind
         by_kind.setdefault(kind, []).append(Catalog.ref(unit))
     return [(label, refs) for label, refs in [*out, *by_kind.items()] if refs]
 

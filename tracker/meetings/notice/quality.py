@@ -1,9 +1,12 @@
 """Precision and recall of the parser over annotated notices (tests/fixtures/notices).
 
-Each fixture is ``NAME.txt`` (the notice) and ``NAME.json`` (``meeting_date`` and the expected
-``directives``: a key phrase of the text, ``lead`` and ``coordinating`` unit names — or
-``@wards``/``@departments`` for every ward/department — and ``deadline``). ``units.json`` lists
-the units the notices may name.
+Each fixture is ``NAME.txt`` (the notice) and ``NAME.json`` (``meeting_date``, the ``level`` of
+the office that wrote it — ``district-2022`` when absent, ``province`` or ``commune`` — and the
+expected ``directives``: a key phrase of the text, ``lead`` and ``coordinating`` unit names — or
+``@<kind>`` for every unit of a kind, ``@wards``/``@departments`` for the district's wards and
+departments — and ``deadline``). The units a notice may name are in ``units.json`` for the
+district, ``units-<level>.json`` for the other levels, or the file the fixture's ``catalog`` names;
+the collective phrases are those of the level's preset unit kinds (core/org_levels.py).
 
 Scoring: an expected directive is found when a draft's text contains its key phrase (without
 accents, case and spacing; each draft counts once). Units are (role, unit) pairs, groups expanded
@@ -17,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tracker.core.org_levels import DISTRICT, PRESETS
 from tracker.meetings.notice import Draft, parse_notice
 from tracker.meetings.notice.text import fold, one_line
-from tracker.meetings.notice.units import DEPARTMENTS, WARDS, Catalog, UnitInfo
+from tracker.meetings.notice.units import Catalog, KindInfo, UnitInfo
 
 
 @dataclass
@@ -42,17 +46,32 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
+LEVELS = ("district-2022", "province", "commune")
+DEFAULT_LEVEL = LEVELS[0]
+# The district's fixtures name their groups in the plural.
+KIND_KEYS = {"@wards": "ward", "@departments": "department"}
+
+
 @dataclass
 class Result:
     name: str
+    level: str = DEFAULT_LEVEL
     directives: Score = field(default_factory=Score)
     units: Score = field(default_factory=Score)
     deadlines: Score = field(default_factory=Score)
     misses: list[str] = field(default_factory=list)
 
 
-def load_catalog(folder: Path) -> tuple[Catalog, dict[str, int], dict[str, set[int]]]:
-    data = json.loads((folder / "units.json").read_text(encoding="utf-8"))
+def catalog_file(folder: Path, expected: dict) -> Path:
+    """The units file of a fixture: its ``catalog``, else the one of its level."""
+    level = expected.get("level", DEFAULT_LEVEL)
+    default = "units.json" if level == DEFAULT_LEVEL else f"units-{level}.json"
+    return folder / expected.get("catalog", default)
+
+
+def load_catalog(path: Path) -> tuple[Catalog, dict[str, int], dict[str, set[int]]]:
+    """The catalog of a units file, its unit ids by name and the ids of every ``@<kind>``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
     units = [
         UnitInfo(
             i,
@@ -64,12 +83,16 @@ def load_catalog(folder: Path) -> tuple[Catalog, dict[str, int], dict[str, set[i
         for i, u in enumerate(data["units"], start=1)
     ]
     by_name = {u.name: u.id for u in units}
-    kinds = {
-        WARDS: {u.id for u in units if u.kind == "ward"},
-        DEPARTMENTS: {u.id for u in units if u.kind == "department"},
-    }
+    kinds: dict[str, set[int]] = {}
+    for u in units:
+        kinds.setdefault("@" + u.kind, set()).add(u.id)
+    for key, kind in KIND_KEYS.items():
+        kinds[key] = kinds.get("@" + kind, set())
     groups = {name: [by_name[n] for n in members] for name, members in data["groups"].items()}
-    return Catalog(units, groups), by_name, kinds
+    # The collective phrases are the level's preset kinds, as a new installation gets them.
+    level = data.get("level", DISTRICT)
+    presets = [KindInfo.of(p) for p in PRESETS[level]]
+    return Catalog(units, groups, presets), by_name, kinds
 
 
 def _norm(text: str) -> str:
@@ -80,7 +103,7 @@ def _expected_units(entry: dict, by_name: dict[str, int], kinds: dict) -> set[tu
     pairs = set()
     for role in ("lead", "coordinating"):
         for name in entry.get(role, []):
-            ids = kinds[name] if name in kinds else {by_name[name]}
+            ids = kinds.get(name, set()) if name.startswith("@") else {by_name[name]}
             pairs |= {(role, i) for i in ids}
     # A unit both leading and coordinating leads.
     leads = {i for r, i in pairs if r == "lead"}
@@ -146,17 +169,35 @@ def score_notice(text: str, expected: dict, catalog, by_name, kinds, add_days, n
     return result
 
 
-def evaluate(folder: Path, add_days) -> tuple[list[Result], dict[str, Score]]:
-    """Score every fixture of ``folder``; returns per-notice results and the overall totals."""
-    catalog, by_name, kinds = load_catalog(folder)
-    results = []
-    for path in sorted(folder.glob("*.txt")):
-        expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        text = path.read_text(encoding="utf-8")
-        results.append(score_notice(text, expected, catalog, by_name, kinds, add_days, path.stem))
+def totals(results: list[Result]) -> dict[str, Score]:
+    """The scores of ``results`` added up."""
     total = {"directives": Score(), "units": Score(), "deadlines": Score()}
     for r in results:
         total["directives"].add(r.directives)
         total["units"].add(r.units)
         total["deadlines"].add(r.deadlines)
-    return results, total
+    return total
+
+
+def by_level(results: list[Result]) -> dict[str, dict[str, Score]]:
+    """The totals of each level that has fixtures, in the order of ``LEVELS``."""
+    present = [lv for lv in LEVELS if any(r.level == lv for r in results)]
+    present += sorted({r.level for r in results} - set(LEVELS))
+    return {lv: totals([r for r in results if r.level == lv]) for lv in present}
+
+
+def evaluate(folder: Path, add_days) -> tuple[list[Result], dict[str, Score]]:
+    """Score every fixture of ``folder``; returns per-notice results and the overall totals."""
+    catalogs: dict[Path, tuple] = {}
+    results = []
+    for path in sorted(folder.glob("*.txt")):
+        expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        units_file = catalog_file(folder, expected)
+        if units_file not in catalogs:
+            catalogs[units_file] = load_catalog(units_file)
+        catalog, by_name, kinds = catalogs[units_file]
+        text = path.read_text(encoding="utf-8")
+        result = score_notice(text, expected, catalog, by_name, kinds, add_days, path.stem)
+        result.level = expected.get("level", DEFAULT_LEVEL)
+        results.append(result)
+    return results, totals(results)

@@ -11,8 +11,15 @@ from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.core.i18n import N_
 from tracker.meetings.notice.choices import from_values, is_key
-from tracker.meetings.notice.units import Catalog, Ref, UnitInfo, refs_label, split_aliases
-from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, User
+from tracker.meetings.notice.units import (
+    Catalog,
+    KindInfo,
+    Ref,
+    UnitInfo,
+    refs_label,
+    split_aliases,
+)
+from tracker.models import FIELDS, REPORT_CADENCES, Meeting, Task, Unit, UnitGroup, UnitKind, User
 from tracker.models.audit import record
 from tracker.tasks.deadlines import meeting_deadline_error
 from tracker.tasks.forms import notice_day
@@ -25,13 +32,15 @@ MAX_DRAFTS = 200
 
 
 def load_catalog() -> Catalog:
-    """The active units (with aliases) and the unit groups."""
+    """The active units (with aliases), the unit groups, and the unit kinds with the collective
+    phrases notices use for them (the office's data: /admin/kinds)."""
     units = [
         UnitInfo(u.id, u.name, u.short_name, u.kind, tuple(split_aliases(u.aliases)))
         for u in Unit.active_ordered()
     ]
     groups = {g.name: [u.id for u in g.units()] for g in UnitGroup.select()}
-    return Catalog(units, groups)
+    kinds = [KindInfo(k.code, k.label, k.group_label, k.phrase_list) for k in UnitKind.ordered()]
+    return Catalog(units, groups, kinds)
 
 
 def start_day(meeting: Meeting) -> date:

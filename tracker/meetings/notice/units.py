@@ -1,7 +1,10 @@
 """Finding units in a notice: by name, short name, alias or initials, and the unit groups.
 
 Everything works on folded text (``text.fold``: no accents, lower case), whose positions are
-those of the original. A ``Catalog`` is built from plain rows, so the parser needs no database.
+those of the original. A ``Catalog`` is built from plain rows, so the parser needs no database:
+the units, the unit groups, and the unit kinds with the collective phrases that name every unit
+of a kind ("UBND các xã, phường, đặc khu") — read from ``unit_kind`` by the application, from
+the presets of ``core/org_levels.py`` by the quality script.
 """
 
 from __future__ import annotations
@@ -10,53 +13,19 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from tracker.core.org_levels import DISTRICT_KINDS, KindPreset
 from tracker.meetings.notice.text import fold, nfc, one_line
 
-WARDS = "@wards"
-DEPARTMENTS = "@departments"
-# Phrases that name every ward or every department: key → (label, folded phrases).
-GROUP_PHRASES = {
-    WARDS: (
-        "UBND các phường",
-        [
-            "ubnd cac phuong",
-            "uy ban nhan dan cac phuong",
-            "ubnd cac xa, phuong",
-            "ubnd cac xa, thi tran",
-            "ubnd cac phuong, xa",
-            "uy ban nhan dan cac xa, thi tran",
-            "uy ban nhan dan cac xa, phuong",
-            "ubnd cac xa",
-            "uy ban nhan dan cac xa",
-            "chu tich ubnd cac phuong",
-            "cac phuong",
-            "cac xa, thi tran",
-            "cac xa, phuong",
-        ],
-    ),
-    DEPARTMENTS: (
-        "Các phòng, ban chuyên môn",
-        [
-            "cac phong, ban, co quan, don vi",
-            "cac phong, ban, nganh, don vi",
-            "cac phong, ban, nganh",
-            "cac phong, ban chuyen mon",
-            "cac phong ban chuyen mon",
-            "cac co quan chuyen mon",
-            "cac co quan, don vi",
-            "cac phong chuyen mon",
-            "cac phong, ban",
-            "cac phong ban",
-            "thu truong cac phong, ban",
-        ],
-    ),
-}
+# The keys of the district's wards and departments (a kind's key is ``@<code>``).
+WARDS = "@ward"
+DEPARTMENTS = "@department"
 PREFIXES = ("van phong", "phong", "ban", "so", "trung tam", "chi cuc", "doi", "thanh tra")
 EQUIVALENTS = [("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan")]
 # Where a unit-like phrase that matched nothing may start (flagged as unknown).
 UNKNOWN_START = re.compile(
     r"(?<![a-z0-9])(phong|so|trung tam|chi cuc|ban quan ly|cong an|doi|ubnd phuong|ubnd xa|"
-    r"uy ban nhan dan phuong|uy ban nhan dan xa|phuong|xa)\s+(?=\S)"
+    r"ubnd dac khu|uy ban nhan dan phuong|uy ban nhan dan xa|phuong|xa|dac khu|thon|tram)"
+    r"\s+(?=\S)"
 )
 UNKNOWN_STOP = re.compile(
     r"\s(chu tri|phoi hop|tham muu|xay dung|thuc hien|to chuc|trien khai|bao cao|khan truong|"
@@ -77,6 +46,25 @@ class UnitInfo:
     short_name: str = ""
     kind: str = "department"
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """A unit kind as the parser sees it: its group's name and the phrases naming all its units."""
+
+    code: str
+    label: str
+    group_label: str
+    phrases: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, preset: KindPreset) -> KindInfo:
+        return cls(preset.code, preset.label, preset.group_label, preset.phrases)
+
+
+def kind_key(code: str) -> str:
+    """The key of the ref naming every unit of a kind."""
+    return "@" + code
 
 
 @dataclass(frozen=True)
@@ -148,48 +136,63 @@ def abbreviation(name: str) -> str | None:
 class Catalog:
     """The units and groups a notice may name, with the patterns that find them."""
 
-    def __init__(self, units: list[UnitInfo], groups: dict[str, list[int]] | None = None):
+    def __init__(
+        self,
+        units: list[UnitInfo],
+        groups: dict[str, list[int]] | None = None,
+        kinds: list[KindInfo] | None = None,
+    ):
+        """``kinds`` default to the pre-2025 district's (department, ward, agency)."""
         self.units = [u for u in units]
         self.by_id = {u.id: u for u in units}
-        patterns: list[tuple] = []
+        if kinds is None:
+            kinds = [KindInfo.of(p) for p in DISTRICT_KINDS]
+        self.kind_labels = {k.code: k.label for k in kinds}
+        # Pattern text → its refs: a phrase listed under several kinds names all their units.
+        patterns: dict[tuple[str, int], list] = {}
         order = 0
 
         def add(phrase: str, ref: Ref, priority: int) -> None:
             nonlocal order
             for variant in _variants(fold(one_line(phrase))):
                 rx = _regex(variant)
-                if rx is not None:
-                    order += 1
-                    first = _tokens(variant)[0]
-                    patterns.append((len(variant), priority, order, first, rx, ref))
+                if rx is None:
+                    continue
+                key = (rx.pattern, priority)
+                if key in patterns:
+                    if ref not in patterns[key][-1]:
+                        patterns[key][-1].append(ref)
+                    continue
+                order += 1
+                first = _tokens(variant)[0]
+                patterns[key] = [len(variant), priority, order, first, rx, [ref]]
 
         self.group_refs: dict[str, Ref] = {}
         for name, ids in (groups or {}).items():
             ref = Ref(f"g:{name}", name, tuple(sorted(ids)))
             self.group_refs[fold(name)] = ref
             add(name, ref, 2)
-        for key, (label, phrases) in GROUP_PHRASES.items():
-            kind = "ward" if key == WARDS else "department"
-            ids = tuple(sorted(u.id for u in units if u.kind == kind))
-            ref = Ref(key, label, ids)
-            self.group_refs.setdefault(fold(label), ref)
-            add(label, ref, 1)
-            for phrase in phrases:
+        for kind in kinds:
+            ids = tuple(sorted(u.id for u in units if u.kind == kind.code))
+            ref = Ref(kind_key(kind.code), kind.group_label, ids)
+            self.group_refs.setdefault(fold(kind.group_label), ref)
+            add(kind.group_label, ref, 1)
+            for phrase in kind.phrases:
                 add(phrase, ref, 1)
         for unit in units:
             ref = self.ref(unit)
             names = [unit.name, unit.short_name, *unit.aliases]
-            if unit.kind == "ward":
-                names += [re.sub(r"^(UBND|Ủy ban nhân dân)\s+", "", unit.name, flags=re.I)]
+            # "UBND phường Sở Dầu" is also "phường Sở Dầu".
+            names += [re.sub(r"^(UBND|Ủy ban nhân dân)\s+", "", unit.name, flags=re.I)]
             for name in filter(None, names):
                 add(name, ref, 3)
             abbr = abbreviation(unit.name)
             if abbr:
                 add(abbr, ref, 3)
         # Longest phrase first; on equal length a unit before a group, then definition order.
-        patterns.sort(key=lambda p: (-p[0], -p[1], p[2]))
+        ordered = sorted(patterns.values(), key=lambda p: (-p[0], -p[1], p[2]))
         # With each pattern its first word: a text without it is not searched.
-        self.patterns = [(first, rx, ref) for *_, first, rx, ref in patterns]
+        self.patterns = [(first, rx, tuple(refs)) for *_, first, rx, refs in ordered]
         self.names = {fold(u.name): u.name for u in units}
         for unit in units:
             for other in (unit.short_name, *unit.aliases):
@@ -216,7 +219,7 @@ class Catalog:
         folded = fold(text)
         taken = [False] * len(folded)
         found: list[Mention] = []
-        for first, rx, ref in self.patterns:
+        for first, rx, refs in self.patterns:
             if first not in folded:
                 continue
             for m in rx.finditer(folded):
@@ -224,7 +227,7 @@ class Catalog:
                     continue
                 for i in range(m.start(), m.end()):
                     taken[i] = True
-                found.append(Mention(m.start(), m.end(), ref))
+                found.extend(Mention(m.start(), m.end(), ref) for ref in refs)
         return sorted(found, key=lambda m: m.start)
 
     def unknowns(self, text: str, mentions: list[Mention]) -> list[Unknown]:
