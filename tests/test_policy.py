@@ -61,6 +61,7 @@ ROLE_ONLY = {
     "admin.manage": {"admin"},
     "outbox.view": {"admin"},
     "outbox.retry": {"admin"},
+    "webhook.manage": {"admin"},
     "mail.receive_unit": OFFICERS,
     "mail.receive_summary": {"lanhdao", "tonghop"},
     "mail.receive_pending": {"lanhdao"},

@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker.core import extensions, i18n, logs, security
     from tracker.reminders import events as event_mails
     from tracker.web import assets
+    from tracker.webhooks import receivers as webhook_receivers
 
     logs.init_app(app)  # JSON log lines and request ids, before anything logs
     security.init_app(app)  # TRACKER_PROXY_FIX: trust one reverse proxy's X-Forwarded-*
@@ -46,4 +47,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     concurrency.init_app(app)
     assets.init_app(app)  # fingerprinted, compressed static files (WhiteNoise)
     event_mails.connect()  # the unit's mails on the domain signals of the workflow
+    webhook_receivers.connect()  # and the same events, POSTed to the webhooks that hear them
     return app

@@ -46,6 +46,7 @@ from tracker.web import security_errors
 from tracker.web.pagination import url_with
 from tracker.web.rendering import StripIndentation
 from tracker.web.urls import template_url_for
+from tracker.webhooks import views as webhooks
 
 # Every feature's blueprint, registered by name (a new feature adds its blueprint here).
 BLUEPRINTS = [
@@ -75,6 +76,7 @@ BLUEPRINTS = [
     calendar_views.bp,
     calendar_feeds.bp,
     ops_health.bp,
+    webhooks.bp,
 ]
 
 

@@ -211,7 +211,8 @@ def dev_command(host: str, port: int) -> None:
 @cli.command("send-outbox")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 def send_outbox(limit: int) -> None:
-    """Deliver one batch of due mail from the outbox over SMTP and print the counts."""
+    """Deliver one batch of due mail (over SMTP) and webhook deliveries (HTTP POST) from the
+    outbox and print the counts."""
     from flask import current_app
 
     from tracker.mail.sender import send_pending

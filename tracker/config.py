@@ -60,6 +60,10 @@ class Config:
                 f"number, not {attempts!r}"
             )
         self.MAIL_MAX_ATTEMPTS = int(attempts)
+        # Seconds one webhook POST may take before it counts as a failed try.
+        self.WEBHOOK_TIMEOUT = parse_positive_int(
+            "TRACKER_WEBHOOK_TIMEOUT", env.get("TRACKER_WEBHOOK_TIMEOUT", "10")
+        )
         self.DUE_SOON_DAYS = int(env.get("TRACKER_DUE_SOON_DAYS", "3"))
         self.PAGE_SIZE = int(env.get("TRACKER_PAGE_SIZE", "20"))
         self.BABEL_DEFAULT_LOCALE = "vi"

@@ -61,6 +61,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.manage": frozenset({ADMIN}),
     "outbox.view": frozenset({ADMIN}),
     "outbox.retry": frozenset({ADMIN}),
+    # Outgoing webhooks: their addresses and signing secrets (tracker/webhooks/).
+    "webhook.manage": frozenset({ADMIN}),
     # Who a unit's mail (digests, due-soon and event mails) reaches besides the unit's address.
     "mail.receive_unit": UNIT_MEMBERS,
     # The weekly summary goes to the office that compiles the reports, not to admins (a

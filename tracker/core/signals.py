@@ -10,7 +10,8 @@ Blinker calls receivers synchronously, in the sender's thread: a signal is sent 
 transaction of its change, so whatever a receiver writes (an outbox row) commits or rolls back
 with the change itself. A receiver's exception propagates to the sender and rolls the change back.
 
-Every signal's sender is the ``Assignment`` concerned; the keyword arguments are listed with each.
+Every signal's sender is the ``Assignment`` concerned (``reminder_job_ran``'s: the job's name);
+the keyword arguments are listed with each.
 ``event_id`` is the id of the change's audit event: receivers use it to act once per event.
 
 One action of a user may make many changes at once: a conclusion notice turned into tasks, a
@@ -122,5 +123,13 @@ draft_returned = _signals.signal(
     doc=(
         "The unit head returned a handler's draft with a reason. actor: User (the head), "
         "draft: ReportDraft, reason: str, event_id."
+    ),
+)
+
+reminder_job_ran = _signals.signal(
+    "reminder-job-ran",
+    doc=(
+        "A scheduled reminder job (sender: its name, such as 'due_soon') ran for its period, "
+        "once, inside the transaction that claimed the period. period: str, at: datetime."
     ),
 )

@@ -1,4 +1,8 @@
-"""Queueing mail in the outbox, inside the transaction of the change that causes it."""
+"""Queueing mail in the outbox, inside the transaction of the change that causes it.
+
+A webhook's delivery is queued the same way (``channel="webhook"``, the ``webhook`` it goes to,
+its JSON body as ``body_text``), and the same sender delivers it with the same retries.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from tracker.core.clock import get_clock
-from tracker.models import Assignment, OutboxMessage, Unit, User
+from tracker.models import Assignment, OutboxMessage, Unit, User, Webhook
 
 # Messages per INSERT when many are queued at once (a weekly digest: one per unit).
 BATCH = 200
@@ -25,6 +29,8 @@ def _row(
     unit: Unit | None = None,
     user: User | None = None,
     assignment: Assignment | None = None,
+    channel: str = "mail",
+    webhook: Webhook | None = None,
 ) -> dict:
     """The outbox row of one message (a message with nobody to send to is ``dead``)."""
     status, error = "queued", ""
@@ -33,6 +39,8 @@ def _row(
     row = {
         "key": key[:200],
         "kind": kind,
+        "channel": channel,
+        "webhook": webhook.id if webhook else None,
         "unit": unit.id if unit else None,
         "user": user.id if user else None,
         "assignment": assignment.id if assignment else None,
@@ -63,6 +71,8 @@ def enqueue(
     unit: Unit | None = None,
     user: User | None = None,
     assignment: Assignment | None = None,
+    channel: str = "mail",
+    webhook: Webhook | None = None,
 ) -> OutboxMessage | None:
     """Queue one message unless one with ``key`` exists; return it, or None if it existed.
 
@@ -83,6 +93,8 @@ def enqueue(
         unit=unit,
         user=user,
         assignment=assignment,
+        channel=channel,
+        webhook=webhook,
     )
     # The new row's id from the INSERT itself, not a second SELECT.
     query = OutboxMessage.insert(row).on_conflict_ignore()

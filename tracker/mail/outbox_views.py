@@ -1,6 +1,12 @@
-"""Hộp thư đi (admins): every queued, sent and failed mail, its content, and retrying it."""
+"""Hộp thư đi (admins): every queued, sent and failed mail, its content, and retrying it.
+
+The outbox also holds the webhooks' deliveries (channel ``webhook``): listed, filtered, shown
+(their JSON body) and retried the same way.
+"""
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
@@ -14,12 +20,13 @@ from tracker.mail import preview
 from tracker.mail.sender import message_id as mail_message_id
 from tracker.mail.sender import recipient_list
 from tracker.mail.smtp import parse_smtp_url
-from tracker.models import MAIL_KINDS, MESSAGE_STATUSES, OutboxMessage, Unit
+from tracker.models import CHANNELS, MESSAGE_STATUSES, OUTBOX_KINDS, OutboxMessage, Unit, Webhook
 from tracker.models.audit import record
 from tracker.policy import require
 from tracker.web.listing import Filter, list_page
 from tracker.web.lookup import get_or_404
 from tracker.web.rendering import form_error_status, render, wants_fragment
+from tracker.webhooks.delivery import origin
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -42,7 +49,10 @@ FILTERS = [
         lambda v: OutboxMessage.status == v,
     ),
     Filter(
-        "kind", N_("Loại thư"), N_("Mọi loại thư"), MAIL_KINDS, lambda v: OutboxMessage.kind == v
+        "kind", N_("Loại thư"), N_("Mọi loại thư"), OUTBOX_KINDS, lambda v: OutboxMessage.kind == v
+    ),
+    Filter(
+        "channel", N_("Kênh gửi"), N_("Mọi kênh"), CHANNELS, lambda v: OutboxMessage.channel == v
     ),
 ]
 
@@ -50,6 +60,8 @@ FILTERS = [
 LIST_COLUMNS = [
     OutboxMessage.id,
     OutboxMessage.kind,
+    OutboxMessage.channel,
+    OutboxMessage.webhook,
     OutboxMessage.unit,
     OutboxMessage.recipients,
     OutboxMessage.missing_recipients,
@@ -102,15 +114,27 @@ def index() -> Response:
         listing=listing,
         counts=status_counts(),
         smtp=_smtp_description(),
-        kinds=MAIL_KINDS,
+        kinds=OUTBOX_KINDS,
+        channels=CHANNELS,
         statuses=MESSAGE_STATUSES,
     )
+
+
+def _pretty_json(text: str) -> str:
+    """A webhook's body laid out for reading (the stored text is what is sent and signed)."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text
 
 
 def _show(
     message: OutboxMessage, status: int = 200, error: str | None = None, notice: str | None = None
 ) -> Response:
     mail_from = current_app.config["MAIL_FROM"]
+    webhook = None
+    if message.channel == "webhook" and message.webhook_id:
+        webhook = Webhook.get_or_none(Webhook.id == message.webhook_id)
     return render(
         "mail/outbox/view.html",
         block="message",
@@ -122,9 +146,13 @@ def _show(
         message_id=mail_message_id(message.key, mail_from),
         to=recipient_list(message),
         retryable=message.status in RETRYABLE,
-        kinds=MAIL_KINDS,
+        kinds=OUTBOX_KINDS,
+        channels=CHANNELS,
         statuses=MESSAGE_STATUSES,
         sandbox=preview.SANDBOX,
+        webhook=webhook,
+        webhook_origin=origin(webhook.url) if webhook else "",
+        json_body=_pretty_json(message.body_text) if message.channel == "webhook" else "",
     )
 
 

@@ -3,7 +3,9 @@
 Each due message is claimed with a conditional UPDATE before it is sent, so two senders never
 send the same one; it is marked sent in its own short transaction right after the server
 accepted it. A crashed sender's claim runs out after ``CLAIM_TIME`` and the message is tried
-again. Transient failures are retried with exponential backoff; permanent ones are dead at once.
+again. Transient failures are retried with exponential backoff; permanent ones are dead at once
+(``claims.py``). A webhook's message in the same outbox is POSTed instead
+(``tracker/webhooks/sending.py``), with the same claims and retries, SMTP configured or not.
 The one window for a duplicate is a crash between the server's "250 OK" and that commit: the
 resend then carries the same Message-ID, derived from the outbox key.
 """
@@ -14,8 +16,7 @@ import hashlib
 import smtplib
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, getaddresses, parseaddr
@@ -23,7 +24,16 @@ from email.utils import format_datetime, getaddresses, parseaddr
 from flask import Flask
 
 from tracker.core.clock import get_clock
-from tracker.core.db import database, write_transaction
+from tracker.core.db import database
+from tracker.mail.claims import (
+    CLAIM_TIME,
+    SendStats,
+    backoff,
+    claim,
+    due,
+    mark_failed,
+    mark_sent,
+)
 from tracker.mail.headers import mailbox, unstructured
 from tracker.mail.smtp import (
     SmtpSettings,
@@ -34,48 +44,13 @@ from tracker.mail.smtp import (
     parse_smtp_url,
 )
 from tracker.models import OutboxMessage
+from tracker.webhooks import sending as webhook_sending
 
-CLAIM_TIME = timedelta(minutes=5)
-FIRST_BACKOFF = timedelta(minutes=1)
-MAX_BACKOFF = timedelta(hours=6)
-DEFAULT_MAX_ATTEMPTS = 8
-SENDABLE = ("queued", "failed")
-
-
-@dataclass
-class SendStats:
-    """What one batch did."""
-
-    sent: int = 0
-    failed: int = 0
-    dead: int = 0
-    configured: bool = True
-    waiting: int = 0  # due messages left alone because no SMTP server is configured
-
-    def report(self) -> str:
-        """One line for the command line and the logs."""
-        if not self.configured:
-            return (
-                "TRACKER_SMTP_URL is not set: nothing was sent; "
-                f"{self.waiting} message(s) wait in the outbox."
-            )
-        return f"Sent {self.sent}, failed {self.failed}, dead {self.dead}."
+__all__ = ["CLAIM_TIME", "backoff", "build_email", "message_id", "send_pending"]
 
 
 class _ConnectionLost(Exception):
-    """The SMTP session broke; the batch stops and the rest waits for the next run."""
-
-
-def backoff(attempts: int) -> timedelta:
-    """Wait after the ``attempts``-th failed try: 1 min, 2, 4, 8 … at most 6 h."""
-    return min(FIRST_BACKOFF * 2 ** max(0, min(attempts - 1, 20)), MAX_BACKOFF)
-
-
-def due(now: datetime):
-    """Messages to try now: queued or failed and due, or left ``sending`` by a crashed sender."""
-    ready = (OutboxMessage.status.in_(SENDABLE)) & (OutboxMessage.next_attempt_at <= now)
-    abandoned = (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now)
-    return OutboxMessage.select().where(ready | abandoned)
+    """The SMTP session broke; the rest of the batch's mail waits for the next run."""
 
 
 def message_id(key: str, mail_from: str) -> str:
@@ -108,57 +83,6 @@ def build_email(message: OutboxMessage, mail_from: str, now: datetime) -> EmailM
     return email
 
 
-def _claim(seen: OutboxMessage, now: datetime) -> OutboxMessage | None:
-    """Take ``seen`` for this sender if nobody changed it since it was read; else None."""
-    still = (OutboxMessage.id == seen.id) & (OutboxMessage.status == seen.status)
-    if seen.status == "sending":
-        still &= OutboxMessage.claimed_until < now
-    else:
-        still &= OutboxMessage.next_attempt_at <= now
-    with write_transaction():
-        taken = (
-            OutboxMessage.update(
-                status="sending",
-                claimed_until=now + CLAIM_TIME,
-                attempts=OutboxMessage.attempts + 1,
-                updated_at=now,
-            )
-            .where(still)
-            .execute()
-        )
-    return OutboxMessage.get_by_id(seen.id) if taken == 1 else None
-
-
-def _finish(message: OutboxMessage, **values) -> None:
-    """Record the outcome of this sender's claim in its own short transaction."""
-    values.update(claimed_until=None, updated_at=get_clock().now())
-    with write_transaction():
-        OutboxMessage.update(**values).where(
-            OutboxMessage.id == message.id, OutboxMessage.status == "sending"
-        ).execute()
-
-
-def _mark_sent(message: OutboxMessage, refused: dict) -> None:
-    note = ""
-    if refused:
-        note = describe_error(smtplib.SMTPRecipientsRefused(refused))
-    _finish(message, status="sent", sent_at=get_clock().now(), last_error=note)
-
-
-def _mark_failed(
-    message: OutboxMessage, error: str, permanent: bool, max_attempts: int, stats: SendStats
-) -> None:
-    if permanent or message.attempts >= max_attempts:
-        if not permanent:
-            error = f"{error} (đã thử {message.attempts} lần)"
-        _finish(message, status="dead", last_error=error[:2000])
-        stats.dead += 1
-        return
-    later = get_clock().now() + backoff(message.attempts)
-    _finish(message, status="failed", next_attempt_at=later, last_error=error[:2000])
-    stats.failed += 1
-
-
 class _Batch:
     """One SMTP connection, opened on the first claimed message, shared by the whole batch."""
 
@@ -174,11 +98,11 @@ class _Batch:
         """Try ``message`` (already claimed); return whether it was accepted."""
         if message.attempts > self.max_attempts:
             # Claimed again after its sender died on its last allowed try.
-            _mark_failed(message, "Bộ gửi thư dừng giữa chừng.", True, 0, self.stats)
+            mark_failed(message, "Bộ gửi thư dừng giữa chừng.", True, 0, self.stats)
             return False
         recipients = recipient_list(message)
         if not recipients:
-            _mark_failed(message, "Không có địa chỉ email người nhận.", True, 0, self.stats)
+            mark_failed(message, "Không có địa chỉ email người nhận.", True, 0, self.stats)
             return False
         if self.connect_error is None and self.conn is None:
             try:
@@ -187,7 +111,7 @@ class _Batch:
                 self.connect_error = f"Không kết nối được máy chủ thư: {describe_error(exc)}"
         if self.connect_error is not None:
             # The server is unreachable: every message of this batch counts a failed try.
-            _mark_failed(message, self.connect_error, False, self.max_attempts, self.stats)
+            mark_failed(message, self.connect_error, False, self.max_attempts, self.stats)
             return False
         now = get_clock().now()
         try:
@@ -195,7 +119,7 @@ class _Batch:
         except (ValueError, TypeError) as exc:
             # A message that cannot be written as e-mail will never be: dead, and the batch
             # goes on with the next one.
-            _mark_failed(message, f"Thư không hợp lệ: {exc}", True, 0, self.stats)
+            mark_failed(message, f"Thư không hợp lệ: {exc}", True, 0, self.stats)
             return False
         try:
             refused = self.conn.send_message(email, to_addrs=recipients)
@@ -204,12 +128,12 @@ class _Batch:
                 isinstance(exc, smtplib.SMTPServerDisconnected)
             )
             permanent = not lost and is_permanent(exc)
-            _mark_failed(message, describe_error(exc), permanent, self.max_attempts, self.stats)
+            mark_failed(message, describe_error(exc), permanent, self.max_attempts, self.stats)
             if lost or self.conn.sock is None:  # 421 too: the server closed the session
                 raise _ConnectionLost from exc
             return False
-        _mark_sent(message, refused)
-        self.stats.sent += 1
+        note = describe_error(smtplib.SMTPRecipientsRefused(refused)) if refused else ""
+        mark_sent(message, self.stats, note)
         return True
 
     def close(self) -> None:
@@ -236,22 +160,38 @@ def send_pending(
 def _send(app: Flask, limit: int, on_sent: Callable[[OutboxMessage], None] | None) -> SendStats:
     now = get_clock().now()
     settings = parse_smtp_url(app.config.get("SMTP_URL"))
+    max_attempts, timeout = webhook_sending.settings(app)
+    query = due(now)
+    waiting = 0
     if settings is None:
-        return SendStats(configured=False, waiting=due(now).count())
-    max_attempts = int(app.config.get("MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-    candidates = list(
-        due(now).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-    )
+        # Mail waits for a server to be configured; webhooks go out all the same.
+        waiting = due(now).where(OutboxMessage.channel == "mail").count()
+        query = query.where(OutboxMessage.channel == "webhook")
+    candidates = list(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
     batch = _Batch(settings, app.config["MAIL_FROM"], max_attempts)
+    batch.stats.configured, batch.stats.waiting = settings is not None, waiting
+    smtp_lost = False
+    hooks_down: set[int] = set()
     try:
         for seen in candidates:
-            message = _claim(seen, get_clock().now())
+            if smtp_lost and seen.channel == "mail":
+                continue  # the SMTP session broke: the rest of the mail waits for the next run
+            if seen.channel == "webhook" and seen.webhook_id in hooks_down:
+                continue  # that receiver just failed: its other deliveries wait too
+            message = claim(seen, get_clock().now())
             if message is None:
                 continue  # another sender took it, or it changed since it was read
-            if batch.deliver(message) and on_sent is not None:
+            if message.channel == "webhook":
+                accepted = webhook_sending.post(
+                    message, max_attempts, timeout, batch.stats, hooks_down
+                )
+            else:
+                try:
+                    accepted = batch.deliver(message)
+                except _ConnectionLost:
+                    smtp_lost, accepted = True, False
+            if accepted and on_sent is not None:
                 on_sent(message)
-    except _ConnectionLost:
-        pass
     finally:
         batch.close()
     return batch.stats

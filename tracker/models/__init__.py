@@ -5,7 +5,15 @@ from tracker.models.assignments import STATUSES, Assignment, AuditEvent, Progres
 from tracker.models.calendar_feeds import CalendarFeed
 from tracker.models.counters import CounterVersion
 from tracker.models.followup import DECISIONS, Attachment, CalendarDay, ExtensionRequest, Submission
-from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
+from tracker.models.mail import (
+    CHANNELS,
+    MAIL_KINDS,
+    MESSAGE_STATUSES,
+    OUTBOX_KINDS,
+    JobRun,
+    MailPreference,
+    OutboxMessage,
+)
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
 from tracker.models.reports import FrozenReport, ReportLetterhead
@@ -20,6 +28,7 @@ from tracker.models.unit_work import (
 )
 from tracker.models.units import Unit, UnitGroup, UnitGroupMember, UnitKind
 from tracker.models.users import ROLES, UNIT_NEEDED, UNIT_ROLES, User
+from tracker.models.webhooks import WEBHOOK_EVENTS, WEBHOOK_SCOPES, Webhook
 
 MODELS = [
     UnitKind,
@@ -32,6 +41,7 @@ MODELS = [
     Assignment,
     ProgressReport,
     AuditEvent,
+    Webhook,
     OutboxMessage,
     JobRun,
     MailPreference,
@@ -56,6 +66,11 @@ __all__ = [
     "DRAFT_KINDS",
     "DRAFT_STATUSES",
     "ReportDraft",
+    "CHANNELS",
+    "OUTBOX_KINDS",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_SCOPES",
+    "Webhook",
     "CounterVersion",
     "CalendarFeed",
     "LoginAttempt",

@@ -10,6 +10,7 @@ from tracker.core.search_index import Searchable
 from tracker.models.assignments import Assignment
 from tracker.models.units import Unit
 from tracker.models.users import User
+from tracker.models.webhooks import Webhook
 
 MAIL_KINDS = {
     "weekly_digest": N_("Tổng hợp công việc hằng tuần của đơn vị"),
@@ -27,6 +28,12 @@ MAIL_KINDS = {
     "internal_overdue": N_("Quá hạn xử lý nội bộ"),
 }
 
+# What the outbox lists: the mails, and the test a webhook's page sends.
+OUTBOX_KINDS = {**MAIL_KINDS, "webhook_test": N_("Gửi thử webhook")}
+
+# How a message travels: a mail over SMTP, or a JSON POST to one webhook.
+CHANNELS = {"mail": N_("Thư điện tử"), "webhook": N_("Webhook")}
+
 MESSAGE_STATUSES = {
     "queued": N_("Chờ gửi"),
     "sending": N_("Đang gửi"),
@@ -37,10 +44,17 @@ MESSAGE_STATUSES = {
 
 
 class OutboxMessage(Searchable, BaseModel):
-    """One mail to send; ``key`` (kind + recipient + period) makes it unique, so never twice."""
+    """One mail to send; ``key`` (kind + recipient + period) makes it unique, so never twice.
+
+    A ``webhook`` message is one event for one webhook: ``body_text`` is the JSON body to POST,
+    ``subject`` its text line, ``recipients`` the webhook's name; the webhook itself may have
+    been deleted since (then the message cannot be sent).
+    """
 
     key = CharField(max_length=200, unique=True)
     kind = CharField(max_length=30, index=True)
+    channel = CharField(max_length=10, default="mail")
+    webhook = ForeignKeyField(Webhook, null=True, backref="messages", on_delete="SET NULL")
     unit = ForeignKeyField(Unit, null=True, backref="messages", on_delete="CASCADE")
     user = ForeignKeyField(User, null=True, backref="messages", on_delete="CASCADE")
     assignment = ForeignKeyField(Assignment, null=True, backref="messages", on_delete="CASCADE")
