@@ -29,6 +29,7 @@ from tracker.models import (
     CalendarFeed,
     ExtensionRequest,
     Meeting,
+    Notification,
     ProgressReport,
     Task,
     User,
@@ -104,6 +105,7 @@ ON_OBJECTS = {
     ("extension_request.decide", "request"): DECIDERS,
     ("api_token.revoke", "token"): {DEPT},
     ("calendar_feed.revoke", "feed"): {WARD_A},
+    ("notification.view", "notification"): {WARD_A},
 }
 
 
@@ -130,6 +132,9 @@ def objects(app_ctx, world, factory):
         user=world.officer_dept, name="t", token_hash="h", prefix="gv_", created_at=NOW
     )
     feed, _token = CalendarFeed.issue(world.officer_a, None, NOW)
+    notification = Notification.create(
+        key="urge:test", recipient=world.officer_a, kind="urge", title="t", created_at=NOW
+    )
     return {
         "meeting": world.meeting,
         "empty_meeting": factory.meeting("Họp chưa có nhiệm vụ"),
@@ -145,6 +150,7 @@ def objects(app_ctx, world, factory):
         "dept_id": world.dept.id,
         "token": token,
         "feed": feed,
+        "notification": notification,
     }
 
 

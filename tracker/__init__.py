@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker import application as web
     from tracker.assignments import concurrency
     from tracker.core import extensions, i18n, logs, security
+    from tracker.notifications import receivers as notification_receivers
     from tracker.reminders import events as event_mails
     from tracker.web import assets
 
@@ -46,4 +47,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     concurrency.init_app(app)
     assets.init_app(app)  # fingerprinted, compressed static files (WhiteNoise)
     event_mails.connect()  # the unit's mails on the domain signals of the workflow
+    notification_receivers.connect()  # and the officers' notifications in the application
     return app

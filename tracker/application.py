@@ -36,6 +36,7 @@ from tracker.models import (
     UNIT_KINDS,
     User,
 )
+from tracker.notifications import views as notifications
 from tracker.ops import health as ops_health
 from tracker.overview import dashboard, home, units
 from tracker.reminders import views as reminder_views
@@ -72,6 +73,7 @@ BLUEPRINTS = [
     calendar_views.bp,
     calendar_feeds.bp,
     ops_health.bp,
+    notifications.bp,
 ]
 
 

@@ -62,6 +62,10 @@ class Config:
         self.MAIL_MAX_ATTEMPTS = int(attempts)
         self.DUE_SOON_DAYS = int(env.get("TRACKER_DUE_SOON_DAYS", "3"))
         self.PAGE_SIZE = int(env.get("TRACKER_PAGE_SIZE", "20"))
+        # How often the bell in the navigation asks for its count of unread notifications.
+        self.NOTIFICATION_POLL_SECONDS = max(
+            1, int(env.get("TRACKER_NOTIFICATION_POLL_SECONDS", "60"))
+        )
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ("vi", "en")

@@ -10,7 +10,8 @@ Blinker calls receivers synchronously, in the sender's thread: a signal is sent 
 transaction of its change, so whatever a receiver writes (an outbox row) commits or rolls back
 with the change itself. A receiver's exception propagates to the sender and rolls the change back.
 
-Every signal's sender is the ``Assignment`` concerned; the keyword arguments are listed with each.
+Every signal's sender is the ``Assignment`` concerned (``reminders_queued``'s: the job's name);
+the keyword arguments are listed with each.
 ``event_id`` is the id of the change's audit event: receivers use it to act once per event.
 
 One action of a user may make many changes at once: a conclusion notice turned into tasks, a
@@ -99,4 +100,13 @@ assignment_returned = _signals.signal(
 work_confirmed = _signals.signal(
     "work-confirmed",
     doc="A leader confirmed the unit's reported completion. actor: User, event_id.",
+)
+
+reminders_queued = _signals.signal(
+    "reminders-queued",
+    doc=(
+        "A scheduled reminder job queued its mails (inside the run's transaction). The sender "
+        "is the job's name (due_soon, leader_pending, …); mails: the messages it built, each "
+        "with key, kind, subject and its unit or user."
+    ),
 )

@@ -8,6 +8,7 @@ from tracker.models.followup import DECISIONS, Attachment, CalendarDay, Extensio
 from tracker.models.mail import MAIL_KINDS, MESSAGE_STATUSES, JobRun, MailPreference, OutboxMessage
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
+from tracker.models.notifications import Notification, NotificationPreference
 from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.settings import Setting
@@ -40,6 +41,8 @@ MODELS = [
     LoginAttempt,
     CounterVersion,
     Setting,
+    Notification,
+    NotificationPreference,
 ]
 
 __all__ = [
@@ -69,6 +72,8 @@ __all__ = [
     "MailPreference",
     "Meeting",
     "NoticeDraft",
+    "Notification",
+    "NotificationPreference",
     "OutboxMessage",
     "ProgressReport",
     "Setting",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.models import JobRun
@@ -86,6 +87,7 @@ def run_job(job: str, at: datetime) -> Outcome:
         if claimed != 1:  # another scheduler (or a command) got there first
             return Outcome(job, period, ran=False)
         queued = queue_all(mails)
+        signals.reminders_queued.send(job, mails=mails)  # the notifications of the reminders
         JobRun.update(finished_at=clock.now(), queued=queued).where(
             JobRun.job == job, JobRun.period == period
         ).execute()
