@@ -329,3 +329,32 @@ def test_the_daily_reminders_notify(app_ctx, world, factory):
     assert pending.kind == "leader_pending"
     assert pending.title.startswith("Việc chờ đồng chí xử lý ngày 15/05/2026")
     assert unread(world.officer_b) == []
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def test_read_notifications_are_purged_after_the_kept_days(app, app_ctx, world):
+    from tracker.ops import scheduler
+
+    def make(key: str, read_days_ago: int | None) -> Notification:
+        read_at = None if read_days_ago is None else NOW - timedelta(days=read_days_ago)
+        return Notification.create(
+            key=key,
+            recipient=world.officer_a,
+            kind="urge",
+            title="t",
+            created_at=NOW - timedelta(days=400),
+            read_at=read_at,
+        )
+
+    old = make("old", 91)
+    recent = make("recent", 89)
+    unread_old = make("unread", None)
+    assert app.config["NOTIFICATION_KEEP_DAYS"] == 90
+    assert scheduler.purge_notifications(app) == 1
+    left = {n.id for n in Notification.select()}
+    assert left == {recent.id, unread_old.id} and old.id not in left
+    app.config["NOTIFICATION_KEEP_DAYS"] = 0
+    make("older", 500)
+    assert scheduler.purge_notifications(app) == 0

@@ -66,6 +66,8 @@ class Config:
         self.NOTIFICATION_POLL_SECONDS = max(
             1, int(env.get("TRACKER_NOTIFICATION_POLL_SECONDS", "60"))
         )
+        # Read notifications are deleted this many days after their reading (0: kept).
+        self.NOTIFICATION_KEEP_DAYS = max(0, int(env.get("TRACKER_NOTIFICATION_KEEP_DAYS", "90")))
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ("vi", "en")
