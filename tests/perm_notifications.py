@@ -16,9 +16,9 @@ GETS = [
 ]
 
 POSTS = [
-    ("/notifications/{notification}/read", {}, {INSIDER}),
-    ("/notifications/{notification}/open", {}, {INSIDER}),
-    ("/notifications/read-all", {}, EVERYONE),
+    ("/notifications", {"read": "{notification}"}, {INSIDER}),
+    ("/notifications", {"open": "{notification}"}, {INSIDER}),
+    ("/notifications", {"all": "1"}, EVERYONE),
 ]
 
 

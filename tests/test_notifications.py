@@ -65,7 +65,7 @@ def test_an_urge_reaches_the_bell_the_list_and_is_read(client, auth, world):
     assert "Đôn đốc thực hiện nhiệm vụ" in page and "Tăng cường tuyên truyền CCHC" in page
     assert "1 thông báo chưa đọc." in page
 
-    response = client.post(f"/notifications/{notification.id}/read")
+    response = client.post("/notifications", data={"read": notification.id})
     assert response.status_code == 302
     assert Notification.get_by_id(notification.id).read_at == NOW
     assert bell_count(client) is None
@@ -79,7 +79,7 @@ def test_opening_marks_read_and_leads_to_the_assignment(client, auth, world):
     urge(client, auth, world.assignment_a)
     [notification] = unread(world.officer_a)
     login(auth, "p.sodau")
-    response = client.post(f"/notifications/{notification.id}/open")
+    response = client.post("/notifications", data={"open": notification.id})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/assignments/{world.assignment_a.id}"
     assert Notification.get_by_id(notification.id).read_at is not None
@@ -90,7 +90,7 @@ def test_opening_with_htmx_redirects_the_whole_page(client, auth, world):
     urge(client, auth, world.assignment_a)
     [notification] = unread(world.officer_a)
     login(auth, "p.sodau")
-    response = client.post(f"/notifications/{notification.id}/open", htmx=True)
+    response = client.post("/notifications", data={"open": notification.id}, htmx=True)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"] == f"/assignments/{world.assignment_a.id}"
 
@@ -101,7 +101,7 @@ def test_a_link_still_goes_through_the_policy(client, auth, world):
     [notification] = unread(world.officer_a)
     Assignment.update(unit=world.dept).where(Assignment.id == world.assignment_a.id).execute()
     login(auth, "p.sodau")
-    target = client.post(f"/notifications/{notification.id}/open").headers["Location"]
+    target = client.post("/notifications", data={"open": notification.id}).headers["Location"]
     assert client.get(target).status_code in (403, 404)
 
 
@@ -114,7 +114,7 @@ def test_mark_all_read(client, auth, world, clock):
     assert bell_count(client) == 2
     page = client.get("/notifications").get_data(as_text=True)
     assert "Đánh dấu tất cả đã đọc" in page
-    response = client.post("/notifications/read-all", htmx=True)
+    response = client.post("/notifications", data={"all": "1"}, htmx=True)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'id="notifications"' in body
@@ -152,12 +152,12 @@ def test_another_user_cannot_mark_or_open_someone_elses(client, auth, world, act
     urge(client, auth, world.assignment_a)
     [notification] = unread(world.officer_a)
     login(auth, "p.hoangvanthu")
-    response = client.post(f"/notifications/{notification.id}/{action}")
+    response = client.post("/notifications", data={action: notification.id})
     assert response.status_code == 404
     assert Notification.get_by_id(notification.id).read_at is None
     assert "Tăng cường" not in client.get("/notifications").get_data(as_text=True)
     # Marking all read is one's own all: the officer's stays unread.
-    client.post("/notifications/read-all")
+    client.post("/notifications", data={"all": "1"})
     assert Notification.get_by_id(notification.id).read_at is None
     assert AuditEvent.select().where(AuditEvent.action == "denied").exists()
 
@@ -166,8 +166,9 @@ def test_mark_read_is_a_post_with_csrf(client, auth, world):
     urge(client, auth, world.assignment_a)
     [notification] = unread(world.officer_a)
     login(auth, "p.sodau")
-    assert client.get(f"/notifications/{notification.id}/read").status_code == 405
-    assert client.post(f"/notifications/{notification.id}/read", csrf=False).status_code == 400
+    assert client.get(f"/notifications?read={notification.id}").status_code == 200
+    response = client.post("/notifications", data={"read": notification.id}, csrf=False)
+    assert response.status_code == 400
     assert Notification.get_by_id(notification.id).read_at is None
 
 
@@ -358,3 +359,50 @@ def test_read_notifications_are_purged_after_the_kept_days(app, app_ctx, world):
     app.config["NOTIFICATION_KEEP_DAYS"] = 0
     make("older", 500)
     assert scheduler.purge_notifications(app) == 0
+
+
+def test_marking_read_with_htmx_keeps_the_page_and_its_pager(client, auth, world, clock):
+    for n in range(25):
+        clock.set(NOW + timedelta(minutes=11 * n))
+        urge(client, auth, world.assignment_a, f"Lần {n}")
+    login(auth, "p.sodau")
+    oldest = Notification.select().order_by(Notification.id).first()
+    response = client.post("/notifications?page=2", data={"read": oldest.id}, htmx=True)
+    body = response.get_data(as_text=True)
+    assert f'id="notification-{oldest.id}" class="read"' in body
+    assert "Trang 2 / 2" in body
+    assert 'href="/notifications?page=1"' in body
+
+
+def test_a_full_page_of_notifications_within_the_page_budget(client, auth, world, factory):
+    from test_page_budget import MAX_HTML
+
+    task = factory.task(
+        world.meeting,
+        "Rà soát, đánh giá công tác tuyên truyền cải cách hành chính trên địa bàn phường",
+    )
+    a = factory.assignment(task, world.dept)
+    for n in range(30):
+        Notification.create(
+            key=f"k{n}",
+            recipient=world.officer_a,
+            kind="extension_decided",
+            assignment=a,
+            title=task.title,
+            created_at=NOW + timedelta(minutes=n),
+        )
+    login(auth, "p.sodau")
+    response = client.get("/notifications")
+    assert "Trang 1 / 2" in response.get_data(as_text=True)
+    assert len(response.get_data()) <= MAX_HTML, len(response.get_data())
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [({"read": "abc"}, 404), ({"open": "99999"}, 404), ({"read": "-1"}, 404), ({}, 400)],
+)
+def test_junk_in_the_list_form_changes_nothing(client, auth, world, data, status):
+    urge(client, auth, world.assignment_a)
+    login(auth, "p.sodau")
+    assert client.post("/notifications", data=data).status_code == status
+    assert len(unread(world.officer_a)) == 1

@@ -4,8 +4,8 @@ The bell is loaded by htmx after the page (so no page pays for it) and asks agai
 ``NOTIFICATION_POLL_SECONDS`` and whenever a response announces ``notify`` (every successful
 htmx POST does: an action may have left or read notifications). Its count is one COUNT on the
 index (recipient, read_at, created_at). A notification is read by opening it (a POST that marks
-it read and then leads to its assignment, whose page asks the policy) or by marking it read;
-another user's notification does not exist for one (404).
+it read and then leads to its assignment, whose page asks the policy) or by marking it read,
+both POSTs to /notifications; another user's notification does not exist for one (404).
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 
 import flask_htmx
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.clock import get_clock
 from tracker.core.extensions import htmx
+from tracker.core.params import parse_id
 from tracker.models import MAIL_KINDS, Notification
 from tracker.policy import get_visible_or_404
-from tracker.web.pagination import paginate
+from tracker.web.pagination import Page, paginate
 from tracker.web.rendering import render, wants_fragment
 
 # No prefix: the bell's URL is short, as every page carries it (the 15 KB page budget).
@@ -52,11 +53,28 @@ def bell() -> Response:
     return response
 
 
-@bp.route("/notifications")
+class ListPage(Page):
+    """A page of the list whose pager leads to the list, also when a POST (mark read)
+    answers with it."""
+
+    def url(self, page: int) -> str:
+        return url_for("notifications.index", page=page)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
 @login_required
 def index() -> Response:
-    """One's notifications, newest first, the unread ones highlighted."""
-    page = paginate(Notification.of(current_user))
+    """One's notifications, newest first, the unread ones highlighted; a POST acts on them
+    (one form for the whole list, so the page carries one CSRF token, not one per row):
+    ``open`` (an id) marks it read and leads to its assignment, ``read`` (an id) marks it read,
+    ``all`` marks every one read."""
+    if request.method == "POST":
+        return _act()
+    return _list()
+
+
+def _list() -> Response:
+    page = ListPage(**vars(paginate(Notification.of(current_user))))
     return render(
         "notifications/index.html",
         block="list",
@@ -66,43 +84,36 @@ def index() -> Response:
     )
 
 
-def _own(notification_id: int) -> Notification:
+def _own(raw: str) -> Notification:
     """One of the current user's notifications, or 404 (another's does not exist here)."""
+    try:
+        notification_id = parse_id(raw)
+    except ValueError:
+        abort(404)
     return get_visible_or_404(current_user, Notification, notification_id)
 
 
-def _back() -> Response:
-    """After marking read: the list again (its block for htmx, with the bell's event)."""
+def _act() -> Response:
+    now = get_clock().now()
+    form = request.form
+    if form.get("open"):
+        notification = _own(form["open"])
+        Notification.mark_read(current_user, now, notification.id)
+        return _open(notification)
+    if form.get("read"):
+        Notification.mark_read(current_user, now, _own(form["read"]).id)
+    elif form.get("all"):
+        Notification.mark_read(current_user, now)
+    else:
+        abort(400)
     if wants_fragment():
-        response = index()
-        return flask_htmx.make_response(response, trigger={EVENT: True})
+        return flask_htmx.make_response(_list(), trigger={EVENT: True})
     return redirect(url_for("notifications.index", page=request.args.get("page", type=int)))
 
 
-@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
-@login_required
-def read(notification_id: int) -> Response:
-    """Mark one notification read."""
-    notification = _own(notification_id)
-    Notification.mark_read(current_user, get_clock().now(), notification.id)
-    return _back()
-
-
-@bp.route("/notifications/read-all", methods=["POST"])
-@login_required
-def read_all() -> Response:
-    """Mark every notification of one's own read."""
-    Notification.mark_read(current_user, get_clock().now())
-    return _back()
-
-
-@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
-@login_required
-def open_(notification_id: int) -> Response:
-    """Mark the notification read and go to what it is about: its assignment (whose page
-    asks the policy, as for any link), or one's home page."""
-    notification = _own(notification_id)
-    Notification.mark_read(current_user, get_clock().now(), notification.id)
+def _open(notification: Notification) -> Response:
+    """What the notification is about: its assignment (whose page asks the policy, as for
+    any link), or one's home page; htmx is told to load it as a whole page."""
     if notification.assignment_id:
         target = url_for("assignments.view", assignment_id=notification.assignment_id)
     else:
