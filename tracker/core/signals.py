@@ -1,8 +1,9 @@
 """Domain events, announced by the feature where they happen, heard by whoever cares.
 
 A feature that changes an assignment sends one of these signals; the side effects of the change
-in other features (today: the unit's event mail, queued by ``tracker.reminders.events``) are
-receivers connected by those features. So the workflow and the follow-up steps import no mail
+in other features (the unit's event mail, queued by ``tracker.reminders.events``; the officers'
+notifications, left by ``tracker.notifications.receivers``) are receivers connected by those
+features. So the workflow and the follow-up steps import no mail
 or reminder module, and a new kind of notification is a new receiver, not an edit of the
 workflow.
 
