@@ -18,9 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.clock import get_clock
+from tracker.core.db import write_transaction
 from tracker.core.extensions import htmx
 from tracker.core.params import parse_id
 from tracker.models import MAIL_KINDS, Notification
+from tracker.models.audit import record
 from tracker.policy import get_visible_or_404
 from tracker.web.pagination import Page, paginate
 from tracker.web.rendering import render, wants_fragment
@@ -94,21 +96,36 @@ def _own(raw: str) -> Notification:
 
 
 def _act() -> Response:
-    now = get_clock().now()
     form = request.form
     if form.get("open"):
         notification = _own(form["open"])
-        Notification.mark_read(current_user, now, notification.id)
+        _mark_read(notification)
         return _open(notification)
     if form.get("read"):
-        Notification.mark_read(current_user, now, _own(form["read"]).id)
+        _mark_read(_own(form["read"]))
     elif form.get("all"):
-        Notification.mark_read(current_user, now)
+        _mark_read(None)
     else:
         abort(400)
     if wants_fragment():
         return flask_htmx.make_response(_list(), trigger={EVENT: True})
     return redirect(url_for("notifications.index", page=request.args.get("page", type=int)))
+
+
+def _mark_read(notification: Notification | None) -> None:
+    """Mark ``notification`` (None: every one of one's own) read, with its audit event when
+    anything changed (every change is one)."""
+    with write_transaction():
+        count = Notification.mark_read(
+            current_user, get_clock().now(), notification.id if notification else None
+        )
+        if count:
+            record(
+                current_user,
+                "notification_read",
+                notification or current_user,
+                after={"read": count},
+            )
 
 
 def _open(notification: Notification) -> Response:
