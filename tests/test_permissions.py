@@ -314,6 +314,7 @@ def test_every_route_is_in_the_matrix(app):
     exempt = {"static", "auth.login", "auth.logout", "auth.language", "health.health"}
     exempt.add("calendar_feeds.ics")  # public by secret token: tests/test_calendar.py
     exempt.update({"oidc.start", "oidc.callback"})  # the way in: tests/test_oidc.py
+    exempt.add("notifications.bell")  # no login: 286, polling stops (tests/test_notifications.py)
     missing = [
         rule.rule
         for rule in app.url_map.iter_rules()

@@ -29,6 +29,7 @@ from tracker.models import (
     CalendarFeed,
     ExtensionRequest,
     Meeting,
+    Notification,
     ProgressReport,
     ReportDraft,
     Task,
@@ -111,6 +112,7 @@ ON_OBJECTS = {
     ("report_draft.view", "draft"): READ_ALL | {WARD_A},
     ("api_token.revoke", "token"): {DEPT},
     ("calendar_feed.revoke", "feed"): {WARD_A},
+    ("notification.view", "notification"): {WARD_A},
 }
 
 
@@ -140,6 +142,9 @@ def objects(app_ctx, world, factory):
     draft = ReportDraft.create(
         assignment=world.assignment_a, author=world.officer_a, kind="progress", created_at=NOW
     )
+    notification = Notification.create(
+        key="urge:test", recipient=world.officer_a, kind="urge", title="t", created_at=NOW
+    )
     return {
         "draft": ReportDraft.get_by_id(draft.id),
         "meeting": world.meeting,
@@ -156,6 +161,7 @@ def objects(app_ctx, world, factory):
         "dept_id": world.dept.id,
         "token": token,
         "feed": feed,
+        "notification": notification,
     }
 
 

@@ -70,6 +70,7 @@ def test_started_scheduler_runs_the_digest_next_monday_0030_utc(app):
             "leader_pending",
             "send_outbox",
             "sweep_uploads",
+            "purge_notifications",
         }
         assert sched.get_job("send_outbox").trigger.interval == timedelta(minutes=1)
         assert sched.get_job("sweep_uploads").trigger.interval == timedelta(hours=1)

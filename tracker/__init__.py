@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker import application as web
     from tracker.assignments import concurrency
     from tracker.core import extensions, i18n, logs, security
+    from tracker.notifications import receivers as notification_receivers
     from tracker.reminders import events as event_mails
     from tracker.web import assets
     from tracker.webhooks import receivers as webhook_receivers
@@ -48,4 +49,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)  # fingerprinted, compressed static files (WhiteNoise)
     event_mails.connect()  # the unit's mails on the domain signals of the workflow
     webhook_receivers.connect()  # and the same events, POSTed to the webhooks that hear them
+    notification_receivers.connect()  # and the officers' notifications in the application
     return app

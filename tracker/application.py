@@ -36,6 +36,7 @@ from tracker.models import (
     STATUSES,
     User,
 )
+from tracker.notifications import views as notifications
 from tracker.ops import health as ops_health
 from tracker.overview import dashboard, home, units
 from tracker.reminders import views as reminder_views
@@ -77,6 +78,7 @@ BLUEPRINTS = [
     calendar_feeds.bp,
     ops_health.bp,
     webhooks.bp,
+    notifications.bp,
 ]
 
 

@@ -66,6 +66,12 @@ class Config:
         )
         self.DUE_SOON_DAYS = int(env.get("TRACKER_DUE_SOON_DAYS", "3"))
         self.PAGE_SIZE = int(env.get("TRACKER_PAGE_SIZE", "20"))
+        # How often the bell in the navigation asks for its count of unread notifications.
+        self.NOTIFICATION_POLL_SECONDS = max(
+            1, int(env.get("TRACKER_NOTIFICATION_POLL_SECONDS", "60"))
+        )
+        # Read notifications are deleted this many days after their reading (0: kept).
+        self.NOTIFICATION_KEEP_DAYS = max(0, int(env.get("TRACKER_NOTIFICATION_KEEP_DAYS", "90")))
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ("vi", "en")

@@ -376,6 +376,11 @@ def _owner(user: User, row: Any) -> bool:
     return row.user_id == user.id
 
 
+def _recipient(user: User, notification: Any) -> bool:
+    """One's own notification; another user's does not exist for one."""
+    return notification.recipient_id == user.id
+
+
 def _move(action: str) -> Rule:
     """The rule of a move of the status graph: the acting role is among ``MOVES[action]``."""
     roles = MOVES[action]
@@ -413,6 +418,7 @@ RULES: dict[str, Rule] = {
     "assignment.decide_draft": _leads_unit_work,
     "api_token.revoke": _owner,
     "calendar_feed.revoke": _owner,
+    "notification.view": _recipient,
 }
 
 ACTIONS = frozenset(RULES)

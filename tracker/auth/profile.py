@@ -15,6 +15,7 @@ from tracker.auth.sessions import current_account
 from tracker.core.db import database
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
 from tracker.models.audit import record
+from tracker.notifications import preferences as notification_prefs
 from tracker.policy import can, get_visible_or_404
 from tracker.web.forms import BaseForm, max_len, required
 from tracker.web.rendering import form_error_status, render, wants_fragment
@@ -68,13 +69,26 @@ class KindsField(SelectMultipleField):
             raise ValidationError(_("Loại thư không hợp lệ."))
 
 
+def app_kinds_for(user: User) -> tuple[str, ...]:
+    """The kinds of notification in the application worth choosing: those of ``user``'s
+    mail kinds the application shows."""
+    return tuple(k for k in kinds_for(user) if k in notification_prefs.KINDS)
+
+
 class MailPreferencesForm(BaseForm):
     kinds = KindsField(_l("Nhận các loại thư"), choices=[])
+    # Sent by the page's form (a hidden field), so a post without it leaves them as they were.
+    app = StringField()
+    app_kinds = KindsField(_l("Nhận thông báo trong ứng dụng"), choices=[])
 
 
-def _form(allowed: tuple[str, ...], enabled: list[str]) -> MailPreferencesForm:
-    form = MailPreferencesForm(kinds=enabled)
+def _form(user: User, allowed: tuple[str, ...], enabled: list[str]) -> MailPreferencesForm:
+    app_allowed = app_kinds_for(user)
+    form = MailPreferencesForm(
+        kinds=enabled, app_kinds=notification_prefs.enabled_kinds(user, app_allowed)
+    )
     form.kinds.choices = [(k, _(MAIL_KINDS[k])) for k in allowed]
+    form.app_kinds.choices = [(k, _(MAIL_KINDS[k])) for k in app_allowed]
     return form
 
 
@@ -106,10 +120,12 @@ def index() -> Response:
     """One's own name, e-mail, role and unit, and which kinds of mail one receives."""
     user = current_account()
     kinds = kinds_for(user)
-    form = _form(kinds, enabled_kinds(user, kinds))
+    form = _form(user, kinds, enabled_kinds(user, kinds))
     saved = False
     if form.validate_on_submit():
         save_preferences(user, set(form.kinds.data or []), kinds)
+        if form.app.data:
+            notification_prefs.save(user, set(form.app_kinds.data or []), app_kinds_for(user))
         if not wants_fragment():
             flash(_("Đã lưu lựa chọn nhận thư."), "success")
             return redirect(url_for("profile.index"))
@@ -163,7 +179,7 @@ def create_token() -> Response:
         "auth/profile/index.html",
         block="tokens",
         status=status,
-        form=_form(kinds, enabled_kinds(user, kinds)),
+        form=_form(user, kinds, enabled_kinds(user, kinds)),
         account=user,
         saved=False,
         **_token_context(user, token_form, secret),

@@ -16,6 +16,7 @@ from tracker.models.mail import (
 )
 from tracker.models.meetings import Meeting
 from tracker.models.notice_drafts import NoticeDraft
+from tracker.models.notifications import Notification, NotificationPreference
 from tracker.models.reports import FrozenReport, ReportLetterhead
 from tracker.models.security import LoginAttempt
 from tracker.models.settings import Setting
@@ -59,6 +60,8 @@ MODELS = [
     Setting,
     AssignmentHandler,
     ReportDraft,
+    Notification,
+    NotificationPreference,
 ]
 
 __all__ = [
@@ -98,6 +101,8 @@ __all__ = [
     "MailPreference",
     "Meeting",
     "NoticeDraft",
+    "Notification",
+    "NotificationPreference",
     "OutboxMessage",
     "ProgressReport",
     "Setting",

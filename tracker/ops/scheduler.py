@@ -23,6 +23,7 @@ from tracker.assignments.upload_sweep import sweep
 from tracker.core.clock import get_clock
 from tracker.core.db import database
 from tracker.mail.sender import send_pending
+from tracker.notifications import retention
 from tracker.reminders.jobs import Outcome, run_job
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 SENDER_JOB = "send_outbox"
 SENDER_BATCH = 100
 SWEEP_JOB = "sweep_uploads"
+PURGE_JOB = "purge_notifications"
 
 
 def triggers(app: Flask) -> dict[str, CronTrigger]:
@@ -90,6 +92,12 @@ def sweep_uploads(app: Flask) -> list[str]:
         return sweep(upload_dir(), get_clock().now())
 
 
+def purge_notifications(app: Flask) -> int:
+    """Delete the notifications read long ago (tracker/notifications/retention.py)."""
+    with app.app_context(), database.connection_context():
+        return retention.purge(get_clock().now(), app.config["NOTIFICATION_KEEP_DAYS"])
+
+
 def catch_up(app: Flask, now: datetime | None = None) -> list[Outcome]:
     """Make each periodic run missed within the grace period, once; return what was done.
 
@@ -121,6 +129,8 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
     jobs += [
         (SENDER_JOB, send_outbox, (app,), IntervalTrigger(minutes=1, timezone=tz), 60),
         (SWEEP_JOB, sweep_uploads, (app,), IntervalTrigger(hours=1, timezone=tz), 3600),
+        # Daily at night; a run missed while the scheduler was down is made within the day.
+        (PURGE_JOB, purge_notifications, (app,), CronTrigger(hour=3, timezone=tz), 86400),
     ]
     scheduler = scheduler_class(timezone=tz)
     for job, function, args, trigger, misfire_grace in jobs:

@@ -96,6 +96,7 @@ def run_job(job: str, at: datetime) -> Outcome:
         # Others that remind on the same schedule (the webhooks' due-soon events) do it here,
         # under the same once-per-period claim and in the same transaction.
         signals.reminder_job_ran.send(job, period=period, at=at)
+        signals.reminders_queued.send(job, mails=mails)  # the notifications of the reminders
         JobRun.update(finished_at=clock.now(), queued=queued).where(
             JobRun.job == job, JobRun.period == period
         ).execute()

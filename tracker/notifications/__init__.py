@@ -1,0 +1,1 @@
+"""Notifications in the application: the bell in the navigation and the /notifications list."""
