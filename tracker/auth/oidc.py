@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import logging
 
-import requests
-from authlib.integrations.flask_client import OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from joserfc.errors import JoseError
 
 from tracker.auth import limits, sso
 from tracker.auth.sessions import log_in
@@ -55,6 +52,8 @@ def start():
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    import requests  # with Authlib, loaded only where single sign-on is used (sso.client)
+
     session[sso.NEXT_KEY] = safe_next(request.args.get("next")) or ""
     try:
         return sso.client().authorize_redirect(sso.external_url("oidc.callback"))
@@ -78,6 +77,10 @@ def callback():
             "error",
         )
         return redirect(url_for("auth.login"))
+    import requests
+    from authlib.integrations.flask_client import OAuthError
+    from joserfc.errors import JoseError
+
     client = sso.client()
     try:
         token = client.authorize_access_token(

@@ -12,8 +12,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-import requests
-from authlib.integrations.flask_client import OAuth
 from flask import current_app, url_for
 from peewee import fn
 from werkzeug.security import generate_password_hash
@@ -58,6 +56,10 @@ def client():
 
     One per application (kept in ``app.extensions``), so each keeps its own discovery.
     """
+    # Authlib (with cryptography) and requests are loaded where single sign-on is used, not
+    # in every web worker of an office that has none (about 15 MiB each).
+    from authlib.integrations.flask_client import OAuth
+
     app = current_app._get_current_object()
     oauth = app.extensions.get(_EXTENSION)
     if oauth is None:
@@ -101,6 +103,8 @@ def id_token_options() -> dict[str, dict]:
 def logout_url() -> str | None:
     """The provider's end-session address (RP-initiated logout) if its discovery names one,
     coming back to the login page; None too when the provider cannot be reached."""
+    import requests
+
     sso = client()
     try:
         endpoint = sso.load_server_metadata().get("end_session_endpoint")

@@ -11,8 +11,7 @@ Blinker calls receivers synchronously, in the sender's thread: a signal is sent 
 transaction of its change, so whatever a receiver writes (an outbox row) commits or rolls back
 with the change itself. A receiver's exception propagates to the sender and rolls the change back.
 
-Every signal's sender is the ``Assignment`` concerned (``reminder_job_ran``'s and
-``reminders_queued``'s: the job's name);
+Every signal's sender is the ``Assignment`` concerned (``reminder_job_ran``'s: the job's name);
 the keyword arguments are listed with each.
 ``event_id`` is the id of the change's audit event: receivers use it to act once per event.
 
@@ -132,15 +131,7 @@ reminder_job_ran = _signals.signal(
     "reminder-job-ran",
     doc=(
         "A scheduled reminder job (sender: its name, such as 'due_soon') ran for its period, "
-        "once, inside the transaction that claimed the period. period: str, at: datetime."
-    ),
-)
-
-reminders_queued = _signals.signal(
-    "reminders-queued",
-    doc=(
-        "A scheduled reminder job queued its mails (inside the run's transaction). The sender "
-        "is the job's name (due_soon, leader_pending, …); mails: the messages it built, each "
-        "with key, kind, subject and its unit or user."
+        "once, inside the transaction that claimed the period. period: str, at: datetime, "
+        "mails: the messages it queued, each with key, kind, subject and its unit or user."
     ),
 )

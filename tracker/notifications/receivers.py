@@ -8,7 +8,8 @@ mails' keys plus the person, so one event notifies each person once.
 
 New assignments are gathered per action (``signals.gather``), as their mails are: a unit given
 many tasks at once gets one notification per officer naming the first and how many more.
-The daily reminders (due soon, the leader's pending work) come through ``reminders_queued``.
+The daily reminders (due soon, the leader's pending work) come through ``reminder_job_ran``
+with the mails the job queued.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ RECEIVERS = {
     signals.extension_decided: extension_decided,
     signals.assignment_returned: returned,
     signals.work_confirmed: confirmed,
-    signals.reminders_queued: reminders_queued,
+    signals.reminder_job_ran: reminders_queued,
 }
 
 

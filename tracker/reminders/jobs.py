@@ -93,10 +93,10 @@ def run_job(job: str, at: datetime) -> Outcome:
         if claimed != 1:  # another scheduler (or a command) got there first
             return Outcome(job, period, ran=False)
         queued = queue_all(mails)
-        # Others that remind on the same schedule (the webhooks' due-soon events) do it here,
-        # under the same once-per-period claim and in the same transaction.
-        signals.reminder_job_ran.send(job, period=period, at=at)
-        signals.reminders_queued.send(job, mails=mails)  # the notifications of the reminders
+        # Others that remind on the same schedule (the webhooks' due-soon events, the
+        # notifications of the mails just queued) do it here, under the same once-per-period
+        # claim and in the same transaction.
+        signals.reminder_job_ran.send(job, period=period, at=at, mails=mails)
         JobRun.update(finished_at=clock.now(), queued=queued).where(
             JobRun.job == job, JobRun.period == period
         ).execute()

@@ -9,6 +9,7 @@ so an assignment is announced once a day at most.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tracker.assignments.queries import listing
 from tracker.core.clock import get_clock
@@ -22,7 +23,7 @@ from tracker.webhooks.events import queue_delivery
 KIND = "due_soon"
 
 
-def job_ran(job: str, period: str, at: datetime) -> None:
+def job_ran(job: str, period: str, at: datetime, **_: Any) -> None:
     """The receiver of ``reminder_job_ran``: after the units' due-soon mails, the webhooks'."""
     if job == KIND:
         queue_due_soon(at)
