@@ -136,8 +136,30 @@ def test_leader_page_offers_pause_cancel_with_a_reason_and_reassign(client, auth
     page = client.get(f"/assignments/{world.assignment_a.id}").get_data(as_text=True)
     assert 'name="status" value="paused"' in page and 'name="status" value="cancelled"' in page
     assert 'name="reason"' in page
-    assert f'action="/assignments/{world.assignment_a.id}/reassign"' in page
-    assert "UBND phường Hoàng Văn Thụ</option>" not in page  # already holds the task
+    # The reassign form (a select of every other unit) comes when its <details> is opened.
+    url = f"/assignments/{world.assignment_a.id}/reassign"
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page and f'<a href="{url}">' in page
+    assert "</option>" not in page.split('id="reassign-panel"', 1)[1]
+    fragment = client.hx_get(url).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="reassign-panel"') and "<html" not in fragment
+    assert f'action="{url}"' in fragment and "<details open>" in fragment
+    assert "UBND phường Hoàng Văn Thụ</option>" not in fragment  # already holds the task
+    assert "Phòng Nội vụ</option>" in fragment
+    whole = client.get(url).get_data(as_text=True)  # without JavaScript: a page of its own
+    assert "<html" in whole and f'action="{url}"' in whole
+
+
+def test_the_reassign_form_is_for_deciders_and_movable_work(client, auth, world):
+    url = f"/assignments/{world.assignment_a.id}/reassign"
+    login(auth, "p.sodau")
+    assert client.get(url).status_code == 403
+    auth.logout()
+    login(auth, "lanhdao")
+    Assignment.update(status="done").where(Assignment.id == world.assignment_a.id).execute()
+    response = client.get(url)
+    assert response.status_code == 302 and response.location.endswith(
+        f"/assignments/{world.assignment_a.id}"
+    )
 
 
 @pytest.mark.parametrize("to", ["paused", "cancelled"])

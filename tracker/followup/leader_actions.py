@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import flask_htmx
-from flask import Blueprint, Response, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -111,6 +111,10 @@ class Panel:
     form: ReassignForm | None
     previous: Assignment | None
     successors: list[Assignment]
+    # The form is offered but fetched when opened (its select lists every other unit: a
+    # province's 150 are 10 KB the assignment page would carry on every view).
+    offered: bool = False
+    opened: bool = False
 
 
 def _form(a: Assignment, form: ReassignForm | None = None) -> ReassignForm:
@@ -135,22 +139,41 @@ def _successors():
 
 
 @bp.app_template_global("reassign_panel")
-def reassign_panel(a: Assignment, form: ReassignForm | None = None) -> Panel:
-    """Where the work came from and went to, and (for deciders) the form to move it."""
+def reassign_panel(a: Assignment, form: ReassignForm | None = None, lazy: bool = True) -> Panel:
+    """Where the work came from and went to, and (for deciders) the form to move it; with
+    ``lazy``, only the offer of the form (``GET …/reassign`` gives it)."""
     previous = (
         prepared.first("reassign.previous", _previous, [a.previous_id]) if a.previous_id else None
     )
     successors = list(prepared.select("reassign.successors", _successors, [a.id]))
+    offered = False
     if form is None and can(current_user, "assignment.reassign", a) and a.status in MOVABLE:
-        form = _form(a)
-    return Panel(a=a, form=form, previous=previous, successors=successors)
+        if lazy:
+            offered = True
+        else:
+            form = _form(a)
+    return Panel(a=a, form=form, previous=previous, successors=successors, offered=offered)
 
 
-@bp.route("/assignments/<int:assignment_id>/reassign", methods=["POST"])
+def _form_page(a: Assignment) -> Response:
+    """The reassign form: its panel for htmx (opened from the assignment page), a page of its
+    own without JavaScript; work that can no longer move goes back to its page."""
+    if a.status not in MOVABLE:
+        return redirect(url_for("assignments.view", assignment_id=a.id))
+    panel = reassign_panel(a, lazy=False)
+    panel.opened = True
+    return render(
+        "followup/leader_actions/reassign.html", block="reassign_panel", a=a, reassign=panel
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/reassign", methods=["GET", "POST"])
 @login_required
 def create(assignment_id: int) -> Response:
-    """Move the assignment to another unit, with a reason (history kept)."""
+    """Move the assignment to another unit, with a reason (history kept); GET: the form."""
     a = get_or_403(current_user, "assignment.reassign", listing, assignment_id)
+    if request.method == "GET":
+        return _form_page(a)
     form = _form(a, ReassignForm())
     if form.validate():
         try:
