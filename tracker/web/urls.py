@@ -12,10 +12,10 @@ from tracker.core.params import MAX_ID
 
 # Stand-ins for integer values while a URL's pattern is built: ten digits, within MAX_ID.
 _STAND_IN = 2_147_400_000
-# (endpoint, names of its integer values, script root) -> the URL with "{0}", "{1}"… for them.
-_PATTERNS: dict[tuple[str, tuple[str, ...], str], str | None] = {}
-# ('static', file name, script root) -> its URL (fingerprinted names are fixed per process).
-_STATIC: dict[tuple[str, str], str] = {}
+# Kept per application (``app.extensions``): (endpoint, names of its integer values, script
+# root) -> the URL with "{0}", "{1}"… for them; (file name, script root) -> a static file's
+# URL (its fingerprinted name is fixed for the application's life).
+_KEY = "tracker.template_urls"
 MAX_PATTERNS = 2048
 
 
@@ -62,13 +62,17 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     if req_ctx is None or endpoint[:1] == ".":
         return url_for(endpoint, **values)
     root = req_ctx.request.script_root
+    stores = req_ctx.app.extensions.get(_KEY)
+    if stores is None:
+        stores = req_ctx.app.extensions[_KEY] = ({}, {})
+    patterns, static = stores
     if endpoint == "static" and len(values) == 1 and type(values.get("filename")) is str:
         key = (values["filename"], root)
-        url = _STATIC.get(key)
+        url = static.get(key)
         if url is None:
             url = url_for(endpoint, **values)
-            if len(_STATIC) < MAX_PATTERNS:
-                _STATIC[key] = url
+            if len(static) < MAX_PATTERNS:
+                static[key] = url
         return url
     names = tuple(sorted(values))
     for name in names:
@@ -76,11 +80,11 @@ def template_url_for(endpoint: str, **values: Any) -> str:
         if type(value) is not int or not 0 <= value <= MAX_ID or name[:1] == "_":
             return url_for(endpoint, **values)
     pattern_key = (endpoint, names, root)
-    pattern = _PATTERNS.get(pattern_key, "")
+    pattern = patterns.get(pattern_key, "")
     if pattern == "":
         pattern = _pattern(endpoint, names)
-        if len(_PATTERNS) < MAX_PATTERNS:
-            _PATTERNS[pattern_key] = pattern
+        if len(patterns) < MAX_PATTERNS:
+            patterns[pattern_key] = pattern
     if pattern is None:
         return url_for(endpoint, **values)
     return pattern.format(*[values[name] for name in names])
