@@ -44,7 +44,7 @@ def test_the_brand_is_giao_viec_in_header_and_title(client, auth, world):
         assert title.endswith(" – Giao việc"), (url, title)
         assert title.count("Giao việc") == 1, (url, title)
         assert "Theo dõi nhiệm vụ" not in title
-        assert "<strong>Giao việc</strong>" in page
+        assert 'class="brand">Giao việc</a>' in page
 
 
 def test_work_row_links_say_what_they_open(client, auth, world):
