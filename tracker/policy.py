@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from flask import abort, current_app
 from peewee import Expression, Field, Model, ModelSelect
 
+from tracker.core import prepared
+from tracker.core.prepared import slot
 from tracker.core.settings import UNITS_SHARE_PROGRESS
 from tracker.models import Assignment, Meeting, ProgressReport, Setting, Task, Unit, User
 from tracker.web.lookup import get_or_404
@@ -133,13 +135,18 @@ def _acting_role(user: User, assignment: Assignment | None) -> str | None:
     return _role(user)
 
 
-def _unit_has_head(unit_id: int) -> bool:
-    """Whether ``unit_id`` has an active head (lãnh đạo đơn vị)."""
+def _heads_of_unit():
     return (
-        User.select()
-        .where(User.unit == unit_id, User.role == UNIT_HEAD, User.active == True)  # noqa: E712
-        .exists()
+        User.select(User.id)
+        .where(User.unit == slot(0), User.role == UNIT_HEAD, User.active == True)  # noqa: E712
+        .limit(1)
+        .tuples()
     )
+
+
+def _unit_has_head(unit_id: int) -> bool:
+    """Whether ``unit_id`` has an active head (lãnh đạo đơn vị); its SQL written once."""
+    return prepared.first("policy.unit_head", _heads_of_unit, [unit_id]) is not None
 
 
 def _leads_unit_work(user: User, assignment: Assignment | None) -> bool:

@@ -18,8 +18,9 @@ from tracker.assignments.forms import attach_error
 from tracker.assignments.handler_forms import DraftDecisionForm, HandlerForm
 from tracker.assignments.queries import listing
 from tracker.assignments.workflow import WorkflowError
-from tracker.core import timeliness
+from tracker.core import prepared, timeliness
 from tracker.core.i18n import gettext as _
+from tracker.core.prepared import slot
 from tracker.followup import drafts
 from tracker.models import Assignment, AssignmentHandler, ReportDraft, User
 from tracker.policy import (
@@ -63,6 +64,19 @@ def _handler_form(a: Assignment, form: HandlerForm | None = None) -> HandlerForm
     return form
 
 
+def _handlers():
+    return AssignmentHandler.of(slot(0))
+
+
+def _own_drafts():
+    return (
+        ReportDraft.select()
+        .where(ReportDraft.assignment == slot(0), ReportDraft.author == slot(1))
+        .order_by(ReportDraft.created_at.desc(), ReportDraft.id.desc())
+        .limit(5)
+    )
+
+
 def build_inside(
     a: Assignment,
     user: User,
@@ -71,15 +85,10 @@ def build_inside(
     decision_draft: int | None = None,
 ) -> Inside:
     """The section of ``a`` for ``user`` (who may view ``a``); fresh forms unless given."""
-    rows = list(AssignmentHandler.of(a))
+    rows = list(prepared.select("inside.handlers", _handlers, [a.id]))
     may_decide = can(user, "assignment.decide_draft", a)
     today, window = timeliness.context()
-    own = (
-        ReportDraft.select()
-        .where(ReportDraft.assignment == a, ReportDraft.author == user.id)
-        .order_by(ReportDraft.created_at.desc(), ReportDraft.id.desc())
-        .limit(5)
-    )
+    own = () if may_decide else prepared.select("inside.own_drafts", _own_drafts, [a.id, user.id])
     for row in rows:
         row.assignment = a
     return Inside(
