@@ -72,7 +72,7 @@ def create_user(
 @click.option("--if-empty", is_flag=True, help="do nothing if the database already has users")
 @click.option(
     "--profile",
-    type=click.Choice(["district-2022", "province", "commune"]),
+    type=click.Choice(["district-2022", "province", "commune"]),  # demo_profiles.names()
     default="district-2022",
     show_default=True,
     help="district-2022: quận Hồng Bàng's 2022 meeting; province: tỉnh Hòa Sơn; "
@@ -87,11 +87,7 @@ def load_demo(meeting_date: datetime | None, if_empty: bool, profile: str) -> No
             raise click.ClickException("The database has no schema: run `tracker init-db` first.")
         if if_empty and User.select().exists():
             click.echo("The database already has users (demo already loaded): nothing to do.")
-            click.echo(
-                "Demo accounts (password demo, unless changed): admin, lanhdao (leader), "
-                "tonghop (secretary), theodoi (viewer), p.<ward> and pb.<department> "
-                "(officers, e.g. p.sodau, pb.noivu)."
-            )
+            click.echo(demo_profiles.accounts_hint())
             return
         try:
             accounts = demo_profiles.load(meeting_date.date() if meeting_date else None, profile)

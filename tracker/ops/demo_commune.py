@@ -75,7 +75,7 @@ CONCLUSION = (
     "6. Giao Phòng Văn hóa - Xã hội chủ trì, phối hợp với các tổ dân phố rà soát hộ nghèo, hộ "
     "cận nghèo năm {year}, hoàn thành trước ngày {due:12}.\n"
     "7. Văn phòng HĐND và UBND phường theo dõi, đôn đốc, tổng hợp kết quả thực hiện, báo cáo "
-    "Chủ tịch UBND phường tại cuộc họp giao ban tháng sau, trước ngày {due:30}.\n"
+    "Chủ tịch UBND phường trước ngày {due:17}.\n"
     "8. Phòng Kinh tế, Hạ tầng và Đô thị nghiên cứu bố trí điểm sinh hoạt cộng đồng cho Tổ dân "
     "phố Bến Đá; thời hạn xác định sau khi có quy hoạch chi tiết khu dân cư.\n"
     "Văn phòng HĐND và UBND phường thông báo để các cơ quan, đơn vị, tổ dân phố biết, thực "
@@ -123,8 +123,8 @@ TASKS = [
     (
         "Theo dõi, đôn đốc, tổng hợp kết quả thực hiện kết luận giao ban",
         "Theo dõi, đôn đốc các cơ quan, đơn vị, tổ dân phố; tổng hợp kết quả, báo cáo Chủ tịch "
-        "UBND phường tại cuộc họp giao ban tháng sau.",
-        "khac", "date", 30, ["vanphong"], [],
+        "UBND phường trước ngày {due:17}.",
+        "khac", "date", 17, ["vanphong"], [],
     ),
     (
         "Nghiên cứu bố trí điểm sinh hoạt cộng đồng cho Tổ dân phố Bến Đá",

@@ -56,6 +56,25 @@ def _fill(text: str, held_on: date) -> str:
     )
 
 
+# Who logs in, by the level an installation's demo was loaded at (``load-demo --if-empty``).
+OFFICERS = {
+    "district": "p.<ward> and pb.<department> (officers, e.g. p.sodau, pb.noivu)",
+    "province": "s.<department> and x.<commune> (officers, e.g. s.noivu, x.tanlap), "
+    "ld.khcn (unit head), cv.khcn (its handler)",
+    "commune": "p.<office>, dv.<public service unit>, ca.congan, qs.quansu, t.<residential "
+    "group> (officers, e.g. p.kinhte, t.to1), ld.vhxh (unit head), cv.vhxh (its handler)",
+}
+
+
+def accounts_hint() -> str:
+    """The demo accounts in one sentence, for a database the demo was already loaded into."""
+    officers = OFFICERS.get(Setting.org_level(), OFFICERS["district"])
+    return (
+        "Demo accounts (password demo, unless changed): admin, lanhdao (leader), "
+        f"tonghop (secretary), theodoi (viewer), {officers}."
+    )
+
+
 def names() -> list[str]:
     """The profiles, the default first."""
     return [DEFAULT, "province", "commune"]

@@ -53,7 +53,7 @@ CONCLUSION = (
     "5. Sở Khoa học và Công nghệ bảo đảm hạ tầng số, đường truyền cho các Trung tâm Phục vụ "
     "hành chính công cấp xã, hoàn thành trước ngày {due:37}.\n"
     "6. UBND đặc khu Hòn Ngọc phối hợp Sở Nông nghiệp và Môi trường hoàn thiện phương án bảo "
-    "vệ rừng phòng hộ ven biển trước ngày {due:77}.\n"
+    "vệ rừng phòng hộ ven biển trước ngày {due:17}.\n"
     "7. Văn phòng UBND tỉnh theo dõi, đôn đốc việc thực hiện Thông báo này, tổng hợp báo cáo "
     "Chủ tịch UBND tỉnh định kỳ hằng tháng.\n"
     "8. Sở Khoa học và Công nghệ nghiên cứu, đề xuất xây dựng kho dữ liệu dùng chung của tỉnh; "
@@ -117,10 +117,10 @@ TASKS = [
     (
         "Hoàn thiện phương án bảo vệ rừng phòng hộ ven biển",
         "UBND đặc khu Hòn Ngọc phối hợp Sở Nông nghiệp và Môi trường hoàn thiện phương án bảo "
-        "vệ rừng phòng hộ ven biển, trình UBND tỉnh trước ngày {due:77}.",
+        "vệ rừng phòng hộ ven biển, trình UBND tỉnh trước ngày {due:17}.",
         "khac",
         "date",
-        77,
+        17,
         ["honngoc"],
         ["nnmt"],
     ),
