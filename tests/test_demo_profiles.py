@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,7 @@ from tracker.models import (
 )
 from tracker.ops import demo_profiles
 from tracker.ops.demo import DemoError
+from tracker.ops.demo_profiles import spec_of
 
 PROFILES = ["province", "commune"]
 # Per profile: officers of each kind (username → unit code), the head and the handler.
@@ -222,3 +224,17 @@ def test_default_profile_is_the_district(runner):
     assert load(runner, "--profile", "district-2022").exit_code == 0
     assert Setting.org_level() == "district"
     assert User.get(User.username == "p.sodau").unit.kind == "ward"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_readme_lists_every_account_of_the_profile(profile):
+    """The README's "Demo accounts" names each profile and each of its logins."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Demo accounts") : readme.index("## What it does")]
+    spec = spec_of(profile)
+    assert f"**`{profile}`**" in section
+    usernames = [user for *_, user, _ in spec.units] + [spec.head[0], spec.handler[0]]
+    for username in usernames:
+        plain = f"`{username}`" in section
+        numbered = re.fullmatch(r"t\.to\d", username) and "`t.to1` … `t.to5`" in section
+        assert plain or numbered, username

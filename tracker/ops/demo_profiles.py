@@ -80,7 +80,7 @@ def names() -> list[str]:
     return [DEFAULT, "province", "commune"]
 
 
-def _profile(name: str) -> Profile:
+def spec_of(name: str) -> Profile:
     if name == "province":
         from tracker.ops.demo_province import PROFILE
     elif name == "commune":
@@ -94,7 +94,7 @@ def load(meeting_date: date | None = None, profile: str = DEFAULT) -> list[User]
     """Load ``profile`` into an empty database; return its accounts."""
     if profile == DEFAULT:
         return demo.load(meeting_date)
-    spec = _profile(profile)
+    spec = spec_of(profile)
     if demo.missing_tables():
         raise DemoError("The database has no schema: run `tracker init-db` first.")
     if demo.has_data():
