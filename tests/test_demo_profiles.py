@@ -150,8 +150,8 @@ def test_every_status_and_category_appears(runner, app_ctx, profile):
     # whose deadline is still to be set.
     returned = Submission.select().where(Submission.decision == "returned").get()
     assert returned.decision_reason
-    request = ExtensionRequest.get()
-    assert request.status == "pending" and request.requested_deadline > request.previous_deadline
+    request = ExtensionRequest.get(ExtensionRequest.status == "pending")
+    assert request.requested_deadline > request.previous_deadline
     assert Task.select().where(Task.deadline_kind == "ongoing", Task.report_cadence == "monthly")
     assert Task.select().where(Task.deadline_kind == "none").count() == 1
     # Progress reports, some with difficulties and proposals.
@@ -179,7 +179,9 @@ def test_the_province_meeting_is_the_fixture_notice(runner):
     meeting = Meeting.get()
     assert meeting.held_on == date(2026, 5, 1)
     assert meeting.notice_number == "412/TB-UBND" and meeting.notice_date == date(2026, 5, 3)
-    assert "chính quyền địa phương hai cấp" in meeting.title and "2026" in meeting.title
+    assert meeting.title.startswith("Họp giao ban tháng 5/2026 về vận hành chính quyền")
+    extended = ExtensionRequest.get(ExtensionRequest.status == "approved")
+    assert extended.assignment.deadline == extended.requested_deadline == date(2026, 6, 17)
     assert "UBND đặc khu Hòn Ngọc phối hợp Sở Nông nghiệp và Môi trường" in meeting.conclusion
     assert "trước ngày 13/05/2026" in meeting.conclusion  # {due:12}, moved with the meeting
     assert "{" not in meeting.conclusion + "".join(t.content for t in Task.select())
@@ -191,7 +193,7 @@ def test_the_province_meeting_is_the_fixture_notice(runner):
 def test_the_commune_meeting_is_the_fixture_notice(runner):
     assert load(runner, "--profile", "commune").exit_code == 0
     meeting = Meeting.get()
-    assert meeting.title.startswith("Họp giao ban UBND phường")
+    assert meeting.title.startswith("Họp giao ban UBND phường tháng 5/2026")
     assert meeting.notice_number == "57/TB-UBND"
     assert "Các tổ dân phố vận động nhân dân ra quân tổng vệ sinh" in meeting.conclusion
     cleaning = Task.get(Task.title.contains("tổng vệ sinh"))

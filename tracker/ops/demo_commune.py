@@ -141,7 +141,12 @@ HISTORY = {
         _submit(12, 9),
         _confirm(13, 10),
     ],
-    (1, "congan"): [_report(6, 10, 60, "Đã bố trí lực lượng phối hợp kiểm tra ban đêm.")],
+    (1, "congan"): [
+        _report(6, 10, 60, "Đã bố trí lực lượng phối hợp kiểm tra ban đêm."),
+        _report(9, 15, 100, "Đã phối hợp xử lý 42 trường hợp, lập biên bản 9 trường hợp."),
+        _submit(9, 16),
+        _confirm(10, 9),
+    ],
     (2, "vhxh"): [_report(9, 9, 20, "Đã lập danh sách 312 trẻ em trong độ tuổi tiêm.")],
     (2, "tramyte"): [
         _report(
@@ -205,8 +210,8 @@ PROFILE = Profile(
     head=("ld.vhxh", "Phạm Thị Hồng Vân", "vhxh"),
     handler=("cv.vhxh", "Đoàn Minh Quân"),
     meeting={
-        "title": "Họp giao ban UBND phường đánh giá kết quả thực hiện nhiệm vụ tháng, "
-        "triển khai nhiệm vụ tháng tới năm {year}",
+        "title": "Họp giao ban UBND phường tháng {month}/{year}: đánh giá kết quả tháng trước, "
+        "triển khai nhiệm vụ tháng {month}",
         "place": "Hội trường UBND phường Bình Minh",
         "attendees": "Các đồng chí Phó Chủ tịch UBND phường; Chánh Văn phòng HĐND và UBND "
         "phường; trưởng các phòng chuyên môn, đơn vị sự nghiệp; Trưởng Công an phường, Chỉ huy "

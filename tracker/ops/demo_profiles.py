@@ -47,8 +47,8 @@ class Profile:
 
 
 def _fill(text: str, held_on: date) -> str:
-    """``text`` with "{year}" the meeting's year and "{due:N}" the date N days after it."""
-    text = demo._in_year(text, held_on.year)
+    """``text`` with "{year}" and "{month}" the meeting's, "{due:N}" the date N days after it."""
+    text = demo._in_year(text, held_on.year).replace("{month}", str(held_on.month))
     return re.sub(
         r"\{due:(\d+)\}",
         lambda m: f"{held_on + timedelta(days=int(m.group(1))):%d/%m/%Y}",
@@ -232,9 +232,10 @@ def _task(meeting: Meeting, number: int, spec: tuple, author: User, units: dict)
 
 
 def _replay(spec: Profile, task: Task, number: int, users: dict[str, User], at) -> None:
-    """What each unit did, as demo._replay, with three more steps: the head gives the work to
-    a handler ("handler", internal deadline day), the handler's draft report ("draft") which
-    the head approves ("approve"), and an extension request ("extend", new deadline day)."""
+    """What each unit did, as demo._replay, with more steps: the head gives the work to a
+    handler ("handler", internal deadline day), the handler's draft report ("draft") which the
+    head approves ("approve"), an extension request ("extend", new deadline day) and the
+    leader's approval of it ("extended", a note)."""
     leader, head = users["lanhdao"], users[spec.head[0]]
     officers = {code: users[user] for code, *_, user, _ in spec.units}
     held_on = task.meeting.held_on
@@ -262,6 +263,9 @@ def _replay(spec: Profile, task: Task, number: int, users: dict[str, User], at) 
                     new_day, reason = args
                     new = held_on + timedelta(days=new_day)
                     extension_requests.request_extension(assignment, officer, new, reason)
+                elif action == "extended":
+                    req = extension_requests.pending_request(assignment)
+                    extension_requests.approve(req, leader, args[0] if args else "")
                 elif action == "handler":
                     handler = users[spec.handler[0]]
                     due = held_on + timedelta(days=args[0])

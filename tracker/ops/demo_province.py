@@ -102,7 +102,7 @@ TASKS = [
         "date",
         10,
         [ALL_COMMUNES],
-        ["taichinh"],
+        [],
     ),
     (
         "Bảo đảm hạ tầng số, đường truyền cho các Trung tâm Phục vụ hành chính công cấp xã",
@@ -167,6 +167,11 @@ HISTORY = {
         _report(6, 9, 20, "Đã có văn bản đề nghị các sở báo cáo số liệu đơn vị sự nghiệp."),
         _report(12, 15, 45, "Đã tổng hợp số liệu của 14/17 sở, đang xây dựng dự thảo phương án."),
     ],
+    (2, "taichinh"): [
+        _report(7, 9, 30, "Đã rà soát định mức chi của các đơn vị sự nghiệp thuộc diện sắp xếp."),
+        (8, 10, "extend", 47, "Chờ số liệu quyết toán năm trước của các đơn vị sự nghiệp."),
+        (9, 15, "extended", "Đồng ý gia hạn; phối hợp chặt chẽ với Sở Nội vụ."),
+    ],
     (3, "taichinh"): [
         _report(
             7,
@@ -217,6 +222,17 @@ HISTORY = {
         ),
     ],
     (4, "namson"): [_report(8, 11, 30, "Đang lập danh mục tài sản dôi dư.")],
+    (4, "yenlac"): [
+        _report(7, 9, 100, "Đã bàn giao trụ sở cũ cho trường mầm non sử dụng."),
+        _submit(7, 10),
+        _confirm(8, 9),
+    ],
+    (4, "phulam"): [
+        _report(6, 14, 100, "Đã bàn giao 14 máy tính, 3 xe công dôi dư về Sở Tài chính."),
+        _submit(6, 15),
+        _confirm(8, 10),
+    ],
+    (4, "dongtam"): [_report(9, 16, 40, "Đã kiểm kê, đang chờ Sở Tài chính thẩm định giá.")],
     (5, "khcn"): [
         (3, 9, "handler", 12),
         (6, 16, "draft", 30, "Đã khảo sát hạ tầng tại 6/10 Trung tâm Phục vụ hành chính công."),
@@ -235,8 +251,8 @@ PROFILE = Profile(
     head=("ld.khcn", "Vương Thị Ngọc Diệp", "khcn"),
     handler=("cv.khcn", "Hồ Minh Nhật"),
     meeting={
-        "title": "Họp giao ban tháng về vận hành chính quyền địa phương hai cấp, "
-        "cải cách hành chính và chuyển đổi số năm {year}",
+        "title": "Họp giao ban tháng {month}/{year} về vận hành chính quyền địa phương hai "
+        "cấp, cải cách hành chính và chuyển đổi số",
         "place": "Phòng họp số 1, trụ sở UBND tỉnh Hòa Sơn",
         "attendees": "Các đồng chí Phó Chủ tịch UBND tỉnh; Giám đốc các sở, ban, ngành; Chủ "
         "tịch UBND các xã, phường, đặc khu (dự trực tuyến tại điểm cầu cấp xã).",
