@@ -193,7 +193,7 @@ def test_the_province_meeting_is_the_fixture_notice(runner):
 def test_the_commune_meeting_is_the_fixture_notice(runner):
     assert load(runner, "--profile", "commune").exit_code == 0
     meeting = Meeting.get()
-    assert meeting.title.startswith("Họp giao ban UBND phường tháng 5/2026")
+    assert meeting.title == "Họp giao ban tháng 5/2026 của UBND phường Bình Minh"
     assert meeting.notice_number == "57/TB-UBND"
     assert "Các tổ dân phố vận động nhân dân ra quân tổng vệ sinh" in meeting.conclusion
     cleaning = Task.get(Task.title.contains("tổng vệ sinh"))

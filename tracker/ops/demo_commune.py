@@ -60,7 +60,7 @@ UNITS = [
 
 CONCLUSION = (
     "Ngày {due:0}, đồng chí Chủ tịch UBND phường chủ trì cuộc họp giao ban đánh giá kết quả "
-    "thực hiện nhiệm vụ tháng trước, triển khai nhiệm vụ tháng này. Đồng chí Chủ tịch UBND "
+    "thực hiện nhiệm vụ, triển khai nhiệm vụ thời gian tới. Đồng chí Chủ tịch UBND "
     "phường kết luận như sau:\n"
     "1. Phòng Kinh tế, Hạ tầng và Đô thị chủ trì, phối hợp Công an phường kiểm tra, xử lý dứt "
     "điểm việc lấn chiếm vỉa hè trên các tuyến đường chính, hoàn thành trước ngày {due:10}.\n"
@@ -210,8 +210,7 @@ PROFILE = Profile(
     head=("ld.vhxh", "Phạm Thị Hồng Vân", "vhxh"),
     handler=("cv.vhxh", "Đoàn Minh Quân"),
     meeting={
-        "title": "Họp giao ban UBND phường tháng {month}/{year}: đánh giá kết quả tháng trước, "
-        "triển khai nhiệm vụ tháng {month}",
+        "title": "Họp giao ban tháng {month}/{year} của UBND phường Bình Minh",
         "place": "Hội trường UBND phường Bình Minh",
         "attendees": "Các đồng chí Phó Chủ tịch UBND phường; Chánh Văn phòng HĐND và UBND "
         "phường; trưởng các phòng chuyên môn, đơn vị sự nghiệp; Trưởng Công an phường, Chỉ huy "
