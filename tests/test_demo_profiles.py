@@ -240,3 +240,14 @@ def test_readme_lists_every_account_of_the_profile(profile):
         plain = f"`{username}`" in section
         numbered = re.fullmatch(r"t\.to\d", username) and "`t.to1` … `t.to5`" in section
         assert plain or numbered, username
+
+
+def test_date_moves_a_profile_to_the_fixture_notices_day(runner):
+    """--date works for every profile: the province meeting of the notice (10/10/2025) keeps
+    its month in the title and its deadlines in the conclusion follow the date."""
+    assert load(runner, "--profile", "province", "--date", "2025-10-10").exit_code == 0
+    meeting = Meeting.get()
+    assert meeting.held_on == date(2025, 10, 10) and meeting.notice_date == date(2025, 10, 12)
+    assert meeting.title.startswith("Họp giao ban tháng 10/2025")
+    assert "trước ngày 22/10/2025" in meeting.conclusion  # {due:12}
+    assert Task.get(Task.number == 3).deadline == date(2025, 10, 22)

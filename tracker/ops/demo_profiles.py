@@ -41,7 +41,9 @@ class Profile:
     chair: tuple[str, str]  # the leader's name and title
     head: tuple[str, str, str]  # the unit head: username, name, unit code
     handler: tuple[str, str]  # a second officer of the head's unit: username, name
-    meeting: dict[str, object]  # title ({year}), place, attendees, notice_number, conclusion
+    # title, place, attendees, notice_number, conclusion; texts may hold {year}, {month} and
+    # {due:N} (the date N days after the meeting), filled in when the demo is loaded
+    meeting: dict[str, object]
     tasks: list[tuple]  # as demo.TASKS; "@<kind>" names every unit of the kind
     history: dict[tuple[int, str], list[tuple]] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ def names() -> list[str]:
 
 
 def spec_of(name: str) -> Profile:
+    """The data of the province or commune profile ``name`` (DemoError for any other)."""
     if name == "province":
         from tracker.ops.demo_province import PROFILE
     elif name == "commune":
