@@ -8,6 +8,8 @@ PYTEST_ARGS ?=
 # `make run HOST=… PORT=…` serves elsewhere (the environment does not change them).
 HOST := 127.0.0.1
 PORT := 5000
+# `make run DEMO=province` (or commune) loads another demo profile into an empty database.
+DEMO := district-2022
 
 .PHONY: run test test-sqlite test-postgres install browser ocr lint bench clean translations wheel-check
 
@@ -41,7 +43,7 @@ ocr:
 # SIGTERM stops both and ends with status 0 (tracker/ops/devserver.py), so make reports no error.
 run: install
 	$(BIN)/tracker init-db
-	$(BIN)/tracker load-demo --if-empty
+	$(BIN)/tracker load-demo --if-empty --profile $(DEMO)
 	$(BIN)/tracker dev --host $(HOST) --port $(PORT)
 
 test: install browser ocr

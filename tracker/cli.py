@@ -70,23 +70,27 @@ def create_user(
     help="meeting date (default: 14 days ago); deadlines and history follow it",
 )
 @click.option("--if-empty", is_flag=True, help="do nothing if the database already has users")
-def load_demo(meeting_date: datetime | None, if_empty: bool) -> None:
-    """Load the demo: quận Hồng Bàng's CCHC steering committee meeting and its tasks."""
-    from tracker.ops import demo
+@click.option(
+    "--profile",
+    type=click.Choice(["district-2022", "province", "commune"]),  # demo_profiles.names()
+    default="district-2022",
+    show_default=True,
+    help="district-2022: quận Hồng Bàng's 2022 meeting; province: tỉnh Hòa Sơn; "
+    "commune: phường Bình Minh",
+)
+def load_demo(meeting_date: datetime | None, if_empty: bool, profile: str) -> None:
+    """Load the demo (by default quận Hồng Bàng's CCHC steering committee meeting)."""
+    from tracker.ops import demo, demo_profiles
 
     with db.database.connection_context():
         if demo.missing_tables():
             raise click.ClickException("The database has no schema: run `tracker init-db` first.")
         if if_empty and User.select().exists():
             click.echo("The database already has users (demo already loaded): nothing to do.")
-            click.echo(
-                "Demo accounts (password demo, unless changed): admin, lanhdao (leader), "
-                "tonghop (secretary), theodoi (viewer), p.<ward> and pb.<department> "
-                "(officers, e.g. p.sodau, pb.noivu)."
-            )
+            click.echo(demo_profiles.accounts_hint())
             return
         try:
-            accounts = demo.load(meeting_date.date() if meeting_date else None)
+            accounts = demo_profiles.load(meeting_date.date() if meeting_date else None, profile)
         except demo.DemoError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Loaded the demo: {len(accounts)} accounts.")

@@ -591,7 +591,7 @@ def _replay(task: Task, number: int, users: dict[str, User], at) -> None:
 
 
 def _account_order(user: User) -> tuple:
-    roles = ["admin", "leader", "secretary", "viewer", "officer"]
+    roles = ["admin", "leader", "secretary", "viewer", "unit_head", "officer"]
     return (roles.index(user.role), user.unit.sort_order if user.unit else 0, user.username)
 
 
