@@ -201,3 +201,51 @@ def test_one_kind_has_no_section_rows(client, auth, factory, world):
     whole = client.get("/reports/").get_data(as_text=True)
     assert "<tr><th>I<th>Các phòng, ban chuyên môn<th>1" in whole
     assert "<tr><th>II<th>UBND các phường<th>2" in whole
+
+
+def test_a_report_frozen_before_sections_prints_as_it_was(client, auth, world, app):
+    """A frozen report keeps its figures: one stored before reports had sections (no kind
+    on its rows, no sections) shows its units as one list, on its page, in print and .xlsx."""
+    import json
+
+    from tracker.models import FrozenReport
+
+    counts = {"assigned": 2, "done_on_time": 1, "done_late": 0, "pending": 1, "overdue": 0}
+    derived = {"extensions": 0, "late_days": 0, "on_time_rate": 0.5, "avg_days_late": None}
+    rows = [
+        {"unit_id": world.dept.id, "unit": "Phòng Nội vụ", "short_name": "Nội vụ", **counts,
+         **derived, "score": 100.0, "rank": 1},
+        {"unit_id": world.ward_a.id, "unit": "UBND phường Sở Dầu", "short_name": "Sở Dầu",
+         **counts, **derived, "score": 100.0, "rank": 1},
+    ]  # fmt: skip
+    data = {
+        "title": "Báo cáo tháng 4/2026",
+        "period_label": "tháng 4/2026",
+        "scope_label": "Tất cả đơn vị",
+        "start": "2026-04-01",
+        "end": "2026-04-30",
+        "as_of": "2026-04-30",
+        "rows": rows,
+        "totals": {**{k: 2 * v for k, v in counts.items()}, **derived, "score": 100.0},
+        "trend": [],
+    }
+    with app.app_context():
+        frozen = FrozenReport.create(
+            title=data["title"],
+            params=json.dumps({"period": "month", "year": 2026, "month": 4, "scope": "all"}),
+            period_start=date(2026, 4, 1),
+            period_end=date(2026, 4, 30),
+            as_of=date(2026, 4, 30),
+            summary=json.dumps(data),
+            detail="[]",
+            created_by=world.leader.id,
+            created_at=NOW,
+        )
+    auth.login("lanhdao")
+    for path in (f"/reports/frozen/{frozen.id}", f"/reports/frozen/{frozen.id}/print"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<tr><td>1<th>Phòng Nội vụ" in page and "<tr><td>2<th>UBND phường Sở Dầu" in page
+        assert "<tr><th>I<th>" not in page, path
+    book = load_workbook(BytesIO(client.get(f"/reports/frozen/{frozen.id}/export.xlsx").get_data()))
+    names = [[c.value for c in row][:2] for row in book["Tổng hợp"].iter_rows(min_row=5)]
+    assert names == [[1, "Phòng Nội vụ"], [2, "UBND phường Sở Dầu"], [None, "Tổng cộng"]]
