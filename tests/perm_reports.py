@@ -31,6 +31,7 @@ GETS = [
     # A unit's report per handler: the department has no head, its focal point leads it.
     ("/reports/units/{unit}/handlers", READERS | {"pb.noivu"}),
     ("/reports/units/{ward}/handlers", READERS | {"p.sodau"}),
+    ("/reports/units/{unit}/handlers/print", READERS | {"pb.noivu"}),
 ]
 
 POSTS = [

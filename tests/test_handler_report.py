@@ -195,3 +195,25 @@ def test_the_page_in_english(app, client, auth, unit):
         app, client, f"/reports/units/{unit.unit.id}/handlers", "Report per handler", "Whole unit"
     )
     assert "Against the internal deadline" in html and "Not given to a handler" in html
+
+
+def test_the_print_view_in_the_official_layout(client, auth, unit):
+    """The A4 document: the unit issues it, "BÁO CÁO" and its summary line, the same table,
+    the signer given in the query string; the page links to it with its period."""
+    auth.login("p.maychai.lanhdao")
+    base = f"/reports/units/{unit.unit.id}/handlers"
+    page = client.get(f"{base}?period=quarter&year=2026&quarter=2").get_data(as_text=True)
+    assert f'href="{base}/print?period=quarter&amp;year=2026&amp;quarter=2"' in page
+    response = client.get(f"{base}/print?period=month&year=2026&month=5&signer=Trần Thị Hà")
+    assert response.status_code == 200
+    printed = response.get_data(as_text=True)
+    assert '<p class="doc-body">UBND PHƯỜNG MÁY CHAI</p>' in printed
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in printed and "/BC</p>" in printed
+    assert "Kết quả thực hiện nhiệm vụ theo chuyên viên xử lý tháng 5/2026" in printed
+    assert _cells(printed, "Nguyễn Văn An") == ["2", "1", "0", "0", "1", "1", "0", "1", "0"]
+    assert '<p class="doc-signer">Trần Thị Hà</p>' in printed
+    assert "<li>- Lưu: VT.</li>" in printed
+    assert client.get(f"{base}/print?period=year&year=2027").status_code == 422
+    auth.logout()
+    auth.login("p.maychai.a")
+    assert client.get(f"{base}/print").status_code == 403
