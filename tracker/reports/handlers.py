@@ -92,9 +92,6 @@ def handler_report(unit: Unit, params: ReportParams, today: date, user: User) ->
         if a.id not in held:
             unassigned.update({_unit_category(a): 1, "assigned": 1})
     return {
-        "unit_id": unit.id,
-        "unit_name": unit.name,
-        "title": params.title(),
         "period_label": params.period_label(),
         "start": params.start,
         "end": params.end,
