@@ -1,5 +1,6 @@
 """Permission matrix of the reports: read by the roles that see the leader's overview, frozen
-only by leaders and admins; officers (wards' and the insider alike) see no report at all."""
+only by leaders and admins; officers (wards' and the insider alike) see no report of all units,
+only their own unit's report per handler where they lead the work inside it."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ GETS = [
     ("/reports/frozen/{frozen}", READERS),
     ("/reports/frozen/{frozen}/export.xlsx", READERS),
     ("/reports/frozen/{frozen}/print", READERS),
+    # A unit's report per handler: the department has no head, its focal point leads it.
+    ("/reports/units/{unit}/handlers", READERS | {"pb.noivu"}),
+    ("/reports/units/{ward}/handlers", READERS | {"p.sodau"}),
+    ("/reports/units/{unit}/handlers/print", READERS | {"pb.noivu"}),
 ]
 
 POSTS = [

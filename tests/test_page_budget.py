@@ -147,4 +147,6 @@ def test_report_within_budget_with_40_units(client, auth, factory, world):
     for column in ("done_on_time", "done_late", "pending", "overdue", "extended", "late"):
         assert f'<button name="category" value="{column}">' in page, column
     assert page.count('<img class="chart"') == 2
+    # The world's department and wards: a row per kind of unit with its subtotals.
+    assert "<tr><th>I<th>" in page and "<tr><th>II<th>UBND các phường<th>402" in page
     assert len(response.get_data()) <= MAX_HTML, len(response.get_data())

@@ -110,6 +110,10 @@ ON_OBJECTS = {
     ("assignment.assign_handlers", "a"): {WARD_A},
     ("assignment.decide_draft", "a"): {WARD_A},
     ("report_draft.view", "draft"): READ_ALL | {WARD_A},
+    # A unit's report per handler: those who read reports; the one who leads the work inside
+    # the unit, for their own (tests/test_handler_report.py: a head, another unit's head).
+    ("unit.handlers_report", "ward_a"): READ_ALL | {WARD_A},
+    ("unit.handlers_report", "dept_id"): READ_ALL | {DEPT},
     ("api_token.revoke", "token"): {DEPT},
     ("calendar_feed.revoke", "feed"): {WARD_A},
     ("notification.view", "notification"): {WARD_A},

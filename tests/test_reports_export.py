@@ -45,17 +45,20 @@ def _check_workbook(wb, title_start: str = "Báo cáo kết quả") -> None:
     ]
     assert ws["A4"].font.bold
     assert ws.column_dimensions["B"].width == 34
-    # Units in display order (departments first), then the totals row.
-    dept = [c.value for c in ws[5]]
-    ward = [c.value for c in ws[6]]
-    totals = [c.value for c in ws[7]]
+    # Units by kind in display order (departments first), each kind's row (its group's name
+    # and subtotals, in bold) before its units, numbered from 1; then the totals row.
+    depts, dept, wards, ward, totals = ([c.value for c in ws[n]] for n in range(5, 10))
+    assert depts[:7] == ["I", "Các phòng, ban chuyên môn", 3, 2, 0, 0, 1]
     assert dept[:7] == [1, "Phòng Nội vụ", 3, 2, 0, 0, 1]
-    assert ward[:7] == [2, "UBND phường Sở Dầu", 12, 2, 3, 4, 3]
+    assert wards[:7] == ["II", "UBND các phường", 12, 2, 3, 4, 3]
+    assert ward[:7] == [1, "UBND phường Sở Dầu", 12, 2, 3, 4, 3]
     assert totals[1:7] == ["Tổng cộng", 15, 4, 3, 4, 4]
-    assert ward[7] == pytest.approx(2 / 12) and ws["H6"].number_format == "0.0%"
+    assert ward[7] == pytest.approx(2 / 12) and ws["H8"].number_format == "0.0%"
     assert ward[8:12] == [2, 38.0, 43.8, 2]
-    assert ws["C6"].number_format == "#,##0" and ws["J6"].number_format == "0.0"
-    assert ws["B7"].font.bold
+    assert wards[8:12] == [2, 38.0, 43.8, None]  # a kind has a score, no rank
+    assert ws["C8"].number_format == "#,##0" and ws["J8"].number_format == "0.0"
+    assert ws["B5"].font.bold and ws["B7"].font.bold and not ws["B8"].font.bold
+    assert ws["B9"].font.bold
     detail = wb["Danh sách chi tiết"]
     assert detail.freeze_panes == "A2"
     assert [c.value for c in detail[1]] == [

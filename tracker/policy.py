@@ -155,7 +155,24 @@ def _leads_unit_work(user: User, assignment: Assignment | None) -> bool:
     head, its focal point officers (cán bộ đầu mối)."""
     if not _own_officer(user, assignment):
         return False
-    return _role(user) == UNIT_HEAD or not _unit_has_head(assignment.unit_id)
+    return _leads_unit(user, assignment.unit_id)
+
+
+def _leads_unit(user: User, unit_id: int) -> bool:
+    """One of the unit's own people who leads the work inside it: its head, or (where it has
+    no active head) its focal point officers. The caller has checked the user is of the unit."""
+    return _role(user) == UNIT_HEAD or not _unit_has_head(unit_id)
+
+
+def _reads_handlers_report(user: User, unit: Unit | int | None) -> bool:
+    """A unit's report per handler (chuyên viên xử lý): those who read reports, for any unit;
+    the one who leads the work inside the unit (``_leads_unit``), for their own unit only."""
+    if _role(user) in MATRIX["report.view"]:
+        return True
+    unit_id = _unit_id(unit)
+    if unit_id is None or _own_unit(user) != unit_id:
+        return False
+    return _leads_unit(user, unit_id)
 
 
 def _decides_submission(user: User) -> bool:
@@ -423,6 +440,7 @@ RULES: dict[str, Rule] = {
     # Work inside a unit: handlers with internal deadlines, drafts approved before going up.
     "assignment.assign_handlers": _leads_unit_work,
     "assignment.decide_draft": _leads_unit_work,
+    "unit.handlers_report": _reads_handlers_report,
     "api_token.revoke": _owner,
     "calendar_feed.revoke": _owner,
     "notification.view": _recipient,

@@ -234,18 +234,24 @@ def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, 
 
 def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
     """One row per unit with work in the period: assigned, the four categories, extensions
-    and days late (``_counts_by_unit``); the units' names and order from a small query."""
+    and days late (``_counts_by_unit``); the units' names, kinds and order from a small query."""
     counts = _counts_by_unit(params, as_of, user)
     if not counts:
         return []
     units = (
-        Unit.select(Unit.id, Unit.name, Unit.short_name)
+        Unit.select(Unit.id, Unit.name, Unit.short_name, Unit.kind)
         .where(Unit.id.in_(list(counts)))
         .order_by(Unit.kind_order(), Unit.sort_order, Unit.name)
     )
     rows = []
-    for unit_id, name, short_name in units.tuples():
-        row = {"unit_id": unit_id, "unit": name, "short_name": short_name, **counts[unit_id]}
+    for unit_id, name, short_name, kind in units.tuples():
+        row = {
+            "unit_id": unit_id,
+            "unit": name,
+            "short_name": short_name,
+            "kind": kind,
+            **counts[unit_id],
+        }
         row["late_days"] = int(round(row["late_days"]))
         rows.append(row)
     return rows

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from peewee import Case
 
 from tracker.core import db
-from tracker.models import Assignment, Meeting, Task, Unit
+from tracker.models import Assignment, Meeting, Task, Unit, UnitKind
 from tracker.reports import queries
 from tracker.reports.params import ReportParams
 
@@ -49,12 +50,70 @@ def _rank(rows: list[dict[str, Any]]) -> None:
         row.setdefault("rank", None)
 
 
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return _derive({key: sum(r[key] for r in rows) for key in COUNT_KEYS})
+
+
+def kind_sections(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict]]:
+    """The rows grouped by their unit's kind (docs/domain.md "Organisation levels and unit
+    kinds"), and one section per kind: its code, its group's label ("Các sở, ban, ngành",
+    "UBND các xã, phường, đặc khu"), its number of rows and its subtotals.
+
+    Sections follow the order of their first row (units come ordered by their kind's order),
+    rows keep theirs within a section; a kind without a row of its own is named by its code.
+    """
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_kind.setdefault(row.get("kind") or "", []).append(row)
+    labels = {
+        k.code: _(k.group_label) for k in UnitKind.select().where(UnitKind.code.in_(list(by_kind)))
+    }
+    sections = [
+        {
+            "kind": code,
+            "label": labels.get(code, code),
+            "size": len(members),
+            "totals": _totals(members),
+        }
+        for code, members in by_kind.items()
+    ]
+    return [row for members in by_kind.values() for row in members], sections
+
+
+def grouped(data: dict[str, Any]) -> list[tuple[dict | None, list[dict[str, Any]]]]:
+    """The table's rows as (section, its rows) pairs: one pair with no section when the report
+    holds a single kind of unit (its subtotals would be the totals) or was frozen before
+    reports had sections."""
+    rows, sections = data["rows"], data.get("sections") or []
+    if len(sections) < 2:
+        return [(None, rows)]
+    pairs, start = [], 0
+    for section in sections:
+        pairs.append((section, rows[start : start + section["size"]]))
+        start += section["size"]
+    return pairs
+
+
+ROMAN = (("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+
+
+def roman(number: int) -> str:
+    """A section's number as official tables write it (I, II, … XXXIX)."""
+    text = ""
+    for letters, value in ROMAN:
+        while number >= value:
+            text, number = text + letters, number - value
+    return text
+
+
 def summary(params: ReportParams, today: date, user, trend: bool = True) -> dict[str, Any]:
-    """The per-unit table, its totals and (unless ``trend`` is false) the monthly trend."""
+    """The per-unit table grouped by kind of unit with each kind's subtotals, the totals and
+    (unless ``trend`` is false) the monthly trend."""
     as_of = params.as_of(today)
     rows = [_derive(r) for r in queries.unit_counts(params, as_of, user)]
     _rank(rows)
-    totals = _derive({key: sum(r[key] for r in rows) for key in COUNT_KEYS})
+    rows, sections = kind_sections(rows)
+    totals = _totals(rows)
     return {
         "title": params.title(),
         "period_label": params.period_label(),
@@ -63,6 +122,7 @@ def summary(params: ReportParams, today: date, user, trend: bool = True) -> dict
         "end": params.end.isoformat(),
         "as_of": as_of.isoformat(),
         "rows": rows,
+        "sections": sections,
         "totals": totals,
         "trend": queries.trend(params, as_of, user) if trend else [],
     }

@@ -62,6 +62,8 @@ def report_context(data: dict[str, Any], inline: bool = True) -> dict[str, Any]:
     helpers for a report's data (live or frozen)."""
     return {
         "data": data,
+        "sections": report.grouped(data),
+        "roman": report.roman,
         "unit_chart": charts.unit_bars(data["rows"]) if inline else None,
         "trend_chart": charts.trend(data["trend"]) if inline else None,
         "percent": percent,

@@ -1,7 +1,9 @@
 """The report as an Excel workbook (xlsxwriter in constant-memory mode; the detailed list's
 rows as sheet XML text through tracker.core.xlsx_rows: a year's 95,000 rows in seconds).
 
-Sheet 1 "Tổng hợp": title, period, then one row per unit and a totals row (header frozen).
+Sheet 1 "Tổng hợp": title, period, then one row per unit and a totals row (header frozen);
+when the report holds several kinds of unit, each kind's row (I, II, …: its group's name and
+subtotals, in bold) comes before its units, numbered from 1.
 Sheet 2 "Danh sách chi tiết": the national report's columns, one row per assignment.
 Difficulties and proposals come from the assignment's latest progress report.
 Every value goes through tracker.core.spreadsheet (SafeXlsxWriter) or SheetRows, which writes
@@ -25,6 +27,7 @@ from tracker.core.spreadsheet import SafeXlsxWriter
 from tracker.core.xlsx_rows import SheetRows
 from tracker.models import STATUSES
 from tracker.reports.charts import labels as category_labels
+from tracker.reports.report import grouped, roman
 
 COUNT = "#,##0"
 PERCENT = "0.0%"
@@ -124,13 +127,18 @@ def _summary_sheet(out: SafeXlsxWriter, data: dict[str, Any]) -> None:
             row.get("rank"),
         ]
 
-    normal = styles(False)
+    normal, bold = styles(False), styles(True)
     index = 4
-    for number, row in enumerate(data["rows"], start=1):
-        out.write_row(ws, index, line(number, row["unit"], row), normal)
-        index += 1
+    for position, (section, rows) in enumerate(grouped(data), start=1):
+        if section is not None:  # a kind of unit: its group's name and subtotals, in bold
+            subtotal = dict(section["totals"], rank=None)
+            out.write_row(ws, index, line(roman(position), section["label"], subtotal), bold)
+            index += 1
+        for number, row in enumerate(rows, start=1):
+            out.write_row(ws, index, line(number, row["unit"], row), normal)
+            index += 1
     totals = dict(data["totals"], score=None, rank=None)
-    out.write_row(ws, index, line(None, _("Tổng cộng"), totals), styles(True))
+    out.write_row(ws, index, line(None, _("Tổng cộng"), totals), bold)
 
 
 def _detail_sheet(out: SafeXlsxWriter) -> SheetRows:
