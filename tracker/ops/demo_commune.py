@@ -11,7 +11,7 @@ the monthly "họp giao ban"; its conclusion is the fixture's, with dates moved 
 from __future__ import annotations
 
 from tracker.ops.demo import _confirm, _report, _return, _submit
-from tracker.ops.demo_profiles import Profile
+from tracker.ops.demo_level import Profile
 
 OFFICE, PUBLIC, SECURITY, HAMLET = "office", "public_service", "security", "hamlet"
 UNITS = [

@@ -12,7 +12,6 @@ trail reads as if people had done the work. The meeting was ``DAYS_AFTER_MEETING
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from tracker.assignments import handlers, workflow
@@ -23,29 +22,11 @@ from tracker.core.settings import ORG_LEVEL
 from tracker.followup import drafts, extension_requests, submission_flow
 from tracker.models import Assignment, Meeting, Setting, Task, Unit, UnitKind, User
 from tracker.models.audit import record
-from tracker.ops import demo
+from tracker.ops import demo, demo_commune, demo_province
 from tracker.ops.demo import DAYS_AFTER_MEETING, PASSWORD, DemoError, _clock_at
+from tracker.ops.demo_level import Profile
 
 DEFAULT = "district-2022"
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One level's demo, as data (see demo_province.py for the meaning of each part)."""
-
-    level: str
-    email_domain: str
-    # (code, name, short name, kind code, officer's username, officer's name)
-    units: list[tuple[str, str, str, str, str, str]]
-    people: dict[str, str]  # admin, tonghop, theodoi → names
-    chair: tuple[str, str]  # the leader's name and title
-    head: tuple[str, str, str]  # the unit head: username, name, unit code
-    handler: tuple[str, str]  # a second officer of the head's unit: username, name
-    # title, place, attendees, notice_number, conclusion; texts may hold {year}, {month} and
-    # {due:N} (the date N days after the meeting), filled in when the demo is loaded
-    meeting: dict[str, object]
-    tasks: list[tuple]  # as demo.TASKS; "@<kind>" names every unit of the kind
-    history: dict[tuple[int, str], list[tuple]] = field(default_factory=dict)
 
 
 def _fill(text: str, held_on: date) -> str:
@@ -84,13 +65,10 @@ def names() -> list[str]:
 
 def spec_of(name: str) -> Profile:
     """The data of the province or commune profile ``name`` (DemoError for any other)."""
-    if name == "province":
-        from tracker.ops.demo_province import PROFILE
-    elif name == "commune":
-        from tracker.ops.demo_commune import PROFILE
-    else:
+    profiles = {"province": demo_province.PROFILE, "commune": demo_commune.PROFILE}
+    if name not in profiles:
         raise DemoError(f"Unknown demo profile {name!r}: choose one of {', '.join(names())}.")
-    return PROFILE
+    return profiles[name]
 
 
 def load(meeting_date: date | None = None, profile: str = DEFAULT) -> list[User]:

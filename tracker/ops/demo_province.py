@@ -13,7 +13,7 @@ ongoing (monthly reports) and a task whose deadline is still to be set.
 from __future__ import annotations
 
 from tracker.ops.demo import _confirm, _report, _return, _submit
-from tracker.ops.demo_profiles import Profile
+from tracker.ops.demo_level import Profile
 
 S, X = "sector", "commune"
 UNITS = [
