@@ -526,6 +526,36 @@ def _meeting(held_on: date, author: User) -> Meeting:
     return meeting
 
 
+def create_task(
+    meeting: Meeting,
+    number: int,
+    title: str,
+    content: str,
+    task_field: str,
+    kind: str,
+    due_day: int | None,
+    author: User,
+) -> Task:
+    """One directive of a demo meeting, due ``due_day`` days after it (audited)."""
+    now = get_clock().now()
+    task = Task.create(
+        meeting=meeting,
+        number=number,
+        title=title,
+        content=content,
+        field=task_field,
+        deadline_kind=kind,
+        deadline=meeting.held_on + timedelta(days=due_day) if due_day is not None else None,
+        # Ongoing directives report monthly, as the conclusion asks ("báo cáo định kỳ hằng tháng").
+        report_cadence="monthly" if kind == "ongoing" else "",
+        created_by=author,
+        created_at=now,
+        updated_at=now,
+    )
+    record(author, "create", task, after={"title": title, "meeting": meeting.id})
+    return task
+
+
 def _task(
     meeting: Meeting,
     number: int,
@@ -536,22 +566,7 @@ def _task(
 ) -> Task:
     title, content, field, kind, due_day, leads, coordinating = spec
     title, content = (_in_year(text, meeting.held_on.year) for text in (title, content))
-    now = get_clock().now()
-    task = Task.create(
-        meeting=meeting,
-        number=number,
-        title=title,
-        content=content,
-        field=field,
-        deadline_kind=kind,
-        deadline=meeting.held_on + timedelta(days=due_day) if due_day is not None else None,
-        # Ongoing directives report monthly, as the conclusion asks ("báo cáo định kỳ hằng tháng").
-        report_cadence="monthly" if kind == "ongoing" else "",
-        created_by=author,
-        created_at=now,
-        updated_at=now,
-    )
-    record(author, "create", task, after={"title": title, "meeting": meeting.id})
+    task = create_task(meeting, number, title, content, field, kind, due_day, author)
 
     def expand(codes: list[str]) -> list[Unit]:
         return [u for c in codes for u in (wards if c == ALL_WARDS else [units[c]])]

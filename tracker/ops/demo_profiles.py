@@ -182,21 +182,7 @@ def _meeting(spec: Profile, held_on: date, author: User) -> Meeting:
 def _task(meeting: Meeting, number: int, spec: tuple, author: User, units: dict) -> Task:
     title, content, task_field, kind, due_day, leads, coordinating = spec
     title, content = (_fill(text, meeting.held_on) for text in (title, content))
-    now = get_clock().now()
-    task = Task.create(
-        meeting=meeting,
-        number=number,
-        title=title,
-        content=content,
-        field=task_field,
-        deadline_kind=kind,
-        deadline=meeting.held_on + timedelta(days=due_day) if due_day is not None else None,
-        report_cadence="monthly" if kind == "ongoing" else "",
-        created_by=author,
-        created_at=now,
-        updated_at=now,
-    )
-    record(author, "create", task, after={"title": title, "meeting": meeting.id})
+    task = demo.create_task(meeting, number, title, content, task_field, kind, due_day, author)
 
     def expand(codes: list[str]) -> list[Unit]:
         out = []
