@@ -162,10 +162,17 @@ def test_navigation_counts(client, auth, world):
     assert 'data-queue="extensions">2<' in fragment
 
 
-def test_navigation_counts_cost_one_query(app_ctx, world):
+def test_navigation_counts_cost_two_small_queries_and_are_never_stale(app_ctx, world):
+    """Work waiting for confirmation is summed from the units' cached tallies: the counter
+    versions and the pending extensions are read (two small queries), and a submission shows
+    at once (the unit's version changed)."""
     submit(world.assignment_b, NOW)
     extension(world.assignment_a, world.officer_a, NOW)
-    assert count_queries(queues.counts) == 1
+    assert queues.counts() == queues.Counts(submitted=1, extensions=1)
+    assert count_queries(queues.counts) == 2
+    submit(world.assignment_dept, NOW)
+    assert queues.counts() == queues.Counts(submitted=2, extensions=1)
+    Assignment.update(status="done").where(Assignment.id == world.assignment_b.id).execute()
     assert queues.counts() == queues.Counts(submitted=1, extensions=1)
 
 

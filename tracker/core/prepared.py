@@ -75,6 +75,12 @@ def select(key: Hashable, build: Callable[[], Any], values: Sequence[Any]):
     return entry[0]._get_cursor_wrapper(_cursor(entry, values))
 
 
+def rows(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> list[tuple]:
+    """The rows of ``build()`` as the driver gives them (tuples, no conversion): for columns
+    whose values need none (ids, counts, versions), many rows at a time."""
+    return list(_cursor(_entry(key, build, len(values)), values).fetchall())
+
+
 def first(key: Hashable, build: Callable[[], Any], values: Sequence[Any]) -> Any:
     """The first row of ``build()`` (a model, or a tuple for ``.tuples()``), or None.
 

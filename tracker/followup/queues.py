@@ -20,7 +20,7 @@ from jinja2_fragments.flask import render_block
 from peewee import JOIN, SQL, ModelSelect, Select, fn
 
 from tracker.assignments.queries import listing
-from tracker.core import prepared
+from tracker.core import prepared, timeliness
 from tracker.core.extensions import htmx
 from tracker.core.search_index import matching, search_plans
 from tracker.core.timeliness import CLOSED
@@ -28,6 +28,7 @@ from tracker.followup.extension_request_forms import DecisionForm, decision_form
 from tracker.followup.submission_forms import DecisionForm as ReturnForm
 from tracker.followup.submission_queries import Evidence, evidence_of
 from tracker.models import DECISIONS, Assignment, ExtensionRequest, Meeting, Task, Unit, User
+from tracker.overview.counts import tallies
 from tracker.policy import can, get_visible_or_404, require
 from tracker.web.lookup import get_or_404
 from tracker.web.pagination import NullsLast, paginate, paginate_ids, sort_key
@@ -72,18 +73,20 @@ class Counts:
     extensions: int
 
 
-def _counts_query() -> Select:
-    """Both queues' sizes in one statement (two scalar subqueries)."""
-    submitted = Assignment.select(fn.COUNT(SQL("1"))).where(Assignment.status == "submitted")
-    pending = _pending_extensions().select(fn.COUNT(SQL("1")))
-    return Select(columns=[submitted.alias("submitted"), pending.alias("extensions")]).tuples()
+def _extensions_query() -> Select:
+    return _pending_extensions().select(fn.COUNT(SQL("1"))).tuples()
 
 
 @bp.app_template_global("queue_counts")
 def counts() -> Counts:
-    """How many items each queue holds: one query, its SQL written once per process."""
-    submitted, extensions = prepared.first("queue_counts", _counts_query, [])
-    return Counts(submitted=int(submitted or 0), extensions=int(extensions or 0))
+    """How many items each queue holds. The work waiting for confirmation is summed from the
+    units' cached tallies (``overview.counts``: the units' counter versions are read, a unit
+    changed since is counted again), so the count does not grow with the database; the
+    pending extension requests are few, counted in one statement written once."""
+    today, window = timeliness.context()
+    submitted = sum(t.submitted for t in tallies(None, today, window).values())
+    (extensions,) = prepared.first("queue_counts.extensions", _extensions_query, [])
+    return Counts(submitted=submitted, extensions=int(extensions or 0))
 
 
 def _events(header: str) -> dict[str, object]:

@@ -62,7 +62,9 @@ class Assignment(BaseModel):
         table_name = "assignment"
         indexes = (
             (("task", "unit"), True),
-            (("unit", "status", "deadline"), False),
+            # A unit's list in its default order, one branch per status read in index order
+            # (tracker/overview/ranked.py; migration 0024 widened the index of 0001).
+            (("unit", "status", "deadline", "id", "stats_deadline", "deadline_kind"), False),
             (("status", "deadline"), False),
             # The overdue list and the statistics filter on it (migration 0011).
             (("stats_deadline",), False),

@@ -22,15 +22,18 @@ held by the database object itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from tracker.assignments.queries import category_counts, category_sums
+from peewee import SQL, fn
+
+from tracker.assignments.queries import category_counts, category_sums, count_where
 from tracker.core import prepared, timeliness
 from tracker.core.db import database
 from tracker.models import Assignment, CounterVersion
 
 
-def _cache() -> dict[int, tuple[tuple, dict[str, int]]]:
+def _cache() -> dict[int, tuple[tuple, Tally]]:
     # Held by the database object: a database bound anew starts with an empty cache.
     db = database.obj
     cache = getattr(db, "_tracker_category_cache", None)
@@ -40,17 +43,32 @@ def _cache() -> dict[int, tuple[tuple, dict[str, int]]]:
     return cache
 
 
-def _compute(unit_ids: list[int], today: date, window: int, everyone: bool) -> dict[int, dict]:
-    query = (
-        Assignment.select(Assignment.unit.alias("unit_id"), *category_sums(today, window))
-        .where(Assignment.status != "cancelled")
-        .group_by(Assignment.unit)
-    )
+@dataclass(frozen=True)
+class Tally:
+    """What is kept per unit: its counts per category, how many assignments it has in all
+    (cancelled ones too: no category counts them, the unit's list shows them) and how many
+    wait for the leader's confirmation (the navigation's queue)."""
+
+    counts: dict[str, int]
+    total: int
+    submitted: int
+
+
+def _compute(unit_ids: list[int], today: date, window: int, everyone: bool) -> dict[int, Tally]:
+    query = Assignment.select(
+        Assignment.unit.alias("unit_id"),
+        *category_sums(today, window),
+        fn.COUNT(SQL("*")).alias("_all"),
+        count_where(Assignment.status == "submitted").alias("_submitted"),
+    ).group_by(Assignment.unit)
     if not everyone:
         query = query.where(Assignment.unit.in_(unit_ids))
-    rows = {row["unit_id"]: category_counts(row) for row in query.dicts()}
-    zero = dict.fromkeys(timeliness.ORDER, 0)
-    return {unit_id: rows.get(unit_id, dict(zero)) for unit_id in unit_ids}
+    rows = {
+        row["unit_id"]: Tally(category_counts(row), int(row["_all"]), int(row["_submitted"] or 0))
+        for row in query.dicts()
+    }
+    zero = Tally(dict.fromkeys(timeliness.ORDER, 0), 0, 0)
+    return {unit_id: rows.get(unit_id, zero) for unit_id in unit_ids}
 
 
 def category_counts_by_unit(
@@ -61,18 +79,27 @@ def category_counts_by_unit(
     At most two queries: the units' versions, then the counts of the units not cached at
     their current version for ``today`` and ``window``.
     """
-    unit_ids = list(dict.fromkeys(unit_ids))
-    if not unit_ids:
+    return {unit_id: dict(t.counts) for unit_id, t in tallies(unit_ids, today, window).items()}
+
+
+def tallies(unit_ids: Iterable[int] | None, today: date, window: int) -> dict[int, Tally]:
+    """Each unit's ``Tally`` (every unit that has a counter version when ``unit_ids`` is
+    None), as ``category_counts_by_unit`` reads them. Callers must not change the counts."""
+    everyone_asked = unit_ids is None
+    unit_ids = [] if unit_ids is None else list(dict.fromkeys(unit_ids))
+    if not unit_ids and not everyone_asked:
         return {}
-    n = len(unit_ids) if len(unit_ids) <= 50 else 0
+    n = len(unit_ids) if 0 < len(unit_ids) <= 50 else 0
 
     def wanted():
         query = CounterVersion.select(CounterVersion.unit_id, CounterVersion.version).tuples()
         return query.where(CounterVersion.unit_id.in_(prepared.slots(0, n))) if n else query
 
-    versions = dict(prepared.select(("counter.versions", n), wanted, unit_ids if n else []))
+    versions = dict(prepared.rows(("counter.versions", n), wanted, unit_ids if n else []))
+    if everyone_asked:
+        unit_ids = list(versions)
     cache = _cache()
-    result: dict[int, dict[str, int]] = {}
+    result: dict[int, Tally] = {}
     stale: list[int] = []
     for unit_id in unit_ids:
         # A unit without a version row is never cached (its counts are computed each time).
@@ -84,9 +111,9 @@ def category_counts_by_unit(
             stale.append(unit_id)
     if stale:
         everyone = len(stale) > 50
-        for unit_id, counts in _compute(stale, today, window, everyone).items():
+        for unit_id, tally in _compute(stale, today, window, everyone).items():
             version = versions.get(unit_id)
             if version is not None:
-                cache[unit_id] = ((version, today, window), counts)
-            result[unit_id] = counts
-    return {unit_id: dict(result[unit_id]) for unit_id in unit_ids}
+                cache[unit_id] = ((version, today, window), tally)
+            result[unit_id] = tally
+    return result

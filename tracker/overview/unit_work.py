@@ -18,6 +18,7 @@ from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit
 from tracker.overview import counts as cache
+from tracker.overview import ranked
 from tracker.policy import can
 from tracker.tasks import cadence
 from tracker.web.pagination import NullsLast, Page, page_number, paginate_ids, sort_key
@@ -100,8 +101,14 @@ class WorkFilters:
 
 def unit_counts(unit_id: int) -> dict[str, int]:
     """How many of the unit's assignments fall in each timeliness category (cached per unit)."""
+    return unit_counts_and_total(unit_id)[0]
+
+
+def unit_counts_and_total(unit_id: int) -> tuple[dict[str, int], int]:
+    """The unit's counts per category and how many assignments it has (cached per unit)."""
     today, window = timeliness.context()
-    return cache.category_counts_by_unit([unit_id], today, window)[unit_id]
+    tally = cache.tallies([unit_id], today, window)[unit_id]
+    return dict(tally.counts), tally.total
 
 
 @dataclass
@@ -115,7 +122,7 @@ class Counter:
     active: bool
 
 
-def counters(unit_id: int, list_url: str) -> list[Counter]:
+def counters(unit_id: int, list_url: str, counts: dict[str, int] | None = None) -> list[Counter]:
     """The counters of ``unit_id``, linking to the list page at ``list_url``.
 
     ``list_url`` is the list page being looked at (path and query): its category marks the
@@ -123,7 +130,7 @@ def counters(unit_id: int, list_url: str) -> list[Counter]:
     """
     parts = urlsplit(list_url)
     current = parse_qs(parts.query).get("category", [""])[0]
-    counts = unit_counts(unit_id)
+    counts = unit_counts(unit_id) if counts is None else counts
     result = []
     for cat in ORDER:
         active = cat == current
@@ -137,13 +144,18 @@ def here() -> str:
     return request.full_path.rstrip("?")
 
 
-def _page(unit_id: int, filters: WorkFilters, sort: str, order: list) -> Page:
+def _page(
+    unit_id: int, filters: WorkFilters, sort: str, order: list, total: int | None = None
+) -> Page:
     """One page of the unit's list: ids first from ``assignment`` alone, then their rows.
 
     Counting and sorting the unit's thousands of assignments touch only the assignment table
     (and the task table for a title search or sort); the joins are made for the page's rows.
     Without a text search the three queries have a fixed shape per filter, sort and day: their
     SQL is written once (``tracker.core.prepared``), and only the unit, page and ids change.
+    Without any filter, ``total`` (all the unit's assignments, from the cached counts) spares
+    the count, and the default order is read from an index (``ranked``) instead of sorting
+    every assignment of the unit.
     """
     needs_task = bool(filters.q) or sort.lstrip("-") == "title"
     per_page = min(current_app.config["PAGE_SIZE"], WORK_PAGE_SIZE)
@@ -157,16 +169,20 @@ def _page(unit_id: int, filters: WorkFilters, sort: str, order: list) -> Page:
     if filters.q:
         return paginate_ids(listing(*ROW_COLUMNS), base(unit_id), order, per_page)
     shape = ("unit-work", filters.status, filters.category, sort, *timeliness.context())
-    total = prepared.count(shape, lambda: base(slot(0)), [unit_id])
+    if total is None or filters.active:
+        total = prepared.count(shape, lambda: base(slot(0)), [unit_id])
     page = min(page_number(), max(1, ceil(total / per_page)))
-    ids = [
-        row[0]
-        for row in prepared.select(
-            shape,
-            lambda: base(slot(0)).order_by(*order).limit(slot(1)).offset(slot(2)).tuples(),
-            [unit_id, per_page, (page - 1) * per_page],
-        )
-    ]
+    if sort == "action" and not filters.active:
+        ids = ranked.page_ids(unit_id, per_page, (page - 1) * per_page)
+    else:
+        ids = [
+            row[0]
+            for row in prepared.select(
+                shape,
+                lambda: base(slot(0)).order_by(*order).limit(slot(1)).offset(slot(2)).tuples(),
+                [unit_id, per_page, (page - 1) * per_page],
+            )
+        ]
     rows = prepared.select(
         ("unit-work-rows", len(ids)),
         lambda: listing(*ROW_COLUMNS).where(Assignment.id.in_([slot(n) for n in range(len(ids))])),
@@ -182,7 +198,8 @@ def work_page(template: str, unit: Unit) -> Response:
     filters = WorkFilters.from_args(request.args)
     url = here()
     sort, order = sort_key(sorts(), "action")
-    page = _page(unit.id, filters, sort, order)
+    counts, total = unit_counts_and_total(unit.id)
+    page = _page(unit.id, filters, sort, order, total)
     user = current_user._get_current_object()  # the user, not the proxy, for each row's checks
     rows: list[Row] = [build_row(a, user) for a in page.items]
     return render(
@@ -196,7 +213,7 @@ def work_page(template: str, unit: Unit) -> Response:
         report_statuses=cadence.statuses(page.items),
         filters=filters,
         sort=sort,
-        counters=counters(unit.id, url),
+        counters=counters(unit.id, url, counts),
         next_url=url,
         show_actions=can(user, "unit.act", unit),
         lazy_forms=True,
