@@ -94,6 +94,23 @@ def grouped(data: dict[str, Any]) -> list[tuple[dict | None, list[dict[str, Any]
     return pairs
 
 
+def numbered(
+    pairs: list[tuple[dict | None, list[dict[str, Any]]]], start: int = 0, stop: int | None = None
+) -> list[tuple[int, dict | None, int, list[dict[str, Any]]]]:
+    """The table's rows ``start:stop`` of ``grouped``'s pairs (all by default; the report page
+    shows a page of units) as (section's number, section, number of its first row shown, rows
+    shown). A kind's row comes on every page showing some of its units, with the subtotals of
+    all of them; its units keep their numbers (from 1 within their kind) whatever the page."""
+    shown, offset = [], 0
+    for position, (section, rows) in enumerate(pairs, start=1):
+        first = max(start - offset, 0)
+        last = len(rows) if stop is None else max(min(stop - offset, len(rows)), first)
+        if rows[first:last] or not rows:  # an empty report: its one empty row says so
+            shown.append((position, section, first + 1, rows[first:last]))
+        offset += len(rows)
+    return shown
+
+
 ROMAN = (("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 
 
