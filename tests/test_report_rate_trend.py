@@ -11,6 +11,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from tracker.models import UnitKind
+from tracker.reports import charts
 
 MAY = "period=month&year=2026&month=5"
 
@@ -74,3 +75,55 @@ def test_a_report_with_nothing_judged_has_no_rate_in_its_totals(client, auth, wo
     footer = page[page.index("<tfoot>") :]
     assert re.search(r"<td>—<td><button name=\"category\" value=\"extended\">", footer), footer
     assert "0,0%" not in page
+
+
+def _columns(svg: str, colour: str) -> list[tuple[float, float]]:
+    """The (width, height) of each column drawn in ``colour`` (sub-paths ``M x y h w v h …z``)."""
+    found = re.search(rf'<path fill="{colour}" d="([^"]+)"', svg)
+    if not found:
+        return []
+    return [
+        (float(w), float(h)) for w, h in re.findall(r"M[\d.]+ [\d.]+h([\d.]+)v([\d.]+)", found[1])
+    ]
+
+
+def test_trend_of_one_month_draws_columns_not_a_lone_point(client, auth, world):
+    """May 2026: nothing completed yet, three assignments due (the world's two tasks). One
+    month has no line to draw: the work due is a column with its number, not a dot."""
+    auth.login("lanhdao")
+    response = client.get(f"/reports/trend.svg?{MAY}")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert "<polyline" not in svg and "h0" not in svg
+    (column,) = _columns(svg, charts.COLOURS["due"])
+    assert column[0] >= 40 and column[1] > 100
+    assert re.search(
+        r'<g font-size="11" text-anchor="middle"><text x="[\d.]+" y="[\d.]+">3</text>', svg
+    )
+    assert "05/26" in svg
+
+
+def test_trend_of_one_month_with_both_columns_side_by_side(app, client, auth, factory, world):
+    with app.app_context():
+        _agency_work(factory, world)  # one completion on time in May
+    auth.login("lanhdao")
+    svg = client.get(f"/reports/trend.svg?{MAY}").get_data(as_text=True)
+    done = re.search(rf'<path fill="{charts.COLOURS["done_on_time"]}" d="M([\d.]+) ', svg)
+    due = re.search(rf'<path fill="{charts.COLOURS["due"]}" d="M([\d.]+) ', svg)
+    assert done and due and float(done[1]) + 48 < float(due[1])  # side by side, not overlapping
+    # Due in May: the world's 3 and the agencies' 4.
+    assert ">7</text>" in svg and ">1</text>" in svg
+
+
+def test_trend_of_an_empty_month_says_so(client, auth, world):
+    """April 2026: the world's work was given in May."""
+    auth.login("lanhdao")
+    svg = client.get("/reports/trend.svg?period=month&year=2026&month=4").get_data(as_text=True)
+    assert "Không có nhiệm vụ hoàn thành hoặc đến hạn trong kỳ." in svg
+    assert "<polyline" not in svg
+
+
+def test_trend_of_several_months_keeps_its_line(client, auth, world):
+    auth.login("lanhdao")
+    svg = client.get("/reports/trend.svg?period=quarter&year=2026&quarter=2").get_data(as_text=True)
+    assert "<polyline" in svg and not _columns(svg, charts.COLOURS["due"])
