@@ -110,22 +110,29 @@ def test_calendar_within_budget_with_a_crowded_month(client, auth, factory, worl
         assert len(response.get_data()) <= MAX_HTML, f"{user} {path}: {len(response.get_data())}"
 
 
-def test_report_within_budget_with_40_units(client, auth, factory, world):
-    """/reports/ (this month) with 40 units, each with work in every column of the table, and
-    a full list of meetings in the scope's select: the numbers stay per unit, the unit's name
-    and the totals lead to the lists behind them, and the charts are images of their own."""
+def report_units(factory, world, wards: int, departments: int = 0, meetings: int = 12) -> list:
+    """``departments`` and ``wards`` more units, each with work in every column of the report
+    (as of 15 May 2026: done on time, done late, pending, overdue, and extended while pending,
+    twice), and ``meetings`` meetings in the scope's select. The units, in the report's order."""
     from datetime import date, timedelta
 
     units = [
-        factory.unit(f"UBND phường Thử nghiệm số {n:03d}", short_name=f"Thử nghiệm {n:03d}")
-        for n in range(40)
+        factory.unit(
+            f"Phòng chuyên môn thử nghiệm số {n:03d}",
+            kind="department",
+            short_name=f"Phòng thử nghiệm {n:03d}",
+        )
+        for n in range(departments)
     ]
-    for n in range(12):
+    units += [
+        factory.unit(f"UBND phường Thử nghiệm số {n:03d}", short_name=f"Thử nghiệm {n:03d}")
+        for n in range(wards)
+    ]
+    for n in range(meetings):
         held = date(2026, 5, 1) + timedelta(days=n)
         factory.meeting(
             f"Họp giao ban công tác cải cách hành chính ({held:%d/%m/%Y})", held_on=held
         )
-    # As of 15 May 2026: done on time, done late, pending, overdue, and extended while pending.
     kinds = [
         (date(2026, 5, 10), {"status": "done", "completed_on": date(2026, 5, 8)}),
         (date(2026, 5, 4), {"status": "done", "completed_on": date(2026, 5, 12)}),
@@ -139,14 +146,38 @@ def test_report_within_budget_with_40_units(client, auth, factory, world):
         )
         for unit in units:
             factory.assignment(task, unit, **values)
+    return units
+
+
+def test_report_within_budget_with_40_units(client, auth, factory, world):
+    """/reports/ (this month) with 40 units, each with work in every column of the table, and
+    a full list of meetings in the scope's select: the numbers stay per unit, the unit's name
+    and the totals lead to the lists behind them, and the charts are images of their own.
+    The table shows its units 30 a page; the page keeps room to spare (1 KB)."""
+    report_units(factory, world, 40)
     auth.login("lanhdao")
     response = client.get("/reports/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count('<button name="unit" value="') >= 40
+    assert page.count('<button name="unit" value="') == 30
+    assert "Trang 1 / 2" in page
     for column in ("done_on_time", "done_late", "pending", "overdue", "extended", "late"):
         assert f'<button name="category" value="{column}">' in page, column
     assert page.count('<img class="chart"') == 2
     # The world's department and wards: a row per kind of unit with its subtotals.
     assert "<tr><th>I<th>" in page and "<tr><th>II<th>UBND các phường<th>402" in page
-    assert len(response.get_data()) <= MAX_HTML, len(response.get_data())
+    assert len(response.get_data()) <= MAX_HTML - 1024, len(response.get_data())
+
+
+def test_report_within_budget_with_150_units(client, auth, factory, world):
+    """A province's 150 units (45 departments, 105 wards): every page of the table within the
+    budget, 30 units a page."""
+    report_units(factory, world, 105, departments=45)
+    auth.login("lanhdao")
+    for number in (1, 2, 6):
+        response = client.get(f"/reports/?upage={number}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert f"Trang {number} / 6" in page, number
+        assert page.count('<button name="unit" value="') == (33 - 30 if number == 6 else 30)
+        assert len(response.get_data()) <= MAX_HTML, (number, len(response.get_data()))

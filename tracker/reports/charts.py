@@ -116,26 +116,34 @@ TREND_HEIGHT = 300
 
 
 def trend(months: list[dict], chart_id: str = "ct") -> Markup:
-    """Per month: completions on time and late as stacked columns, and a line of work due."""
+    """Per month: completions on time and late as stacked columns, and a line of work due.
+
+    A period of one month has no line to draw (one point): its work due is a column of its
+    own beside the completions', each with its number. A period with nothing completed nor
+    due says so in words."""
     width, height, left, bottom, top = 900, TREND_HEIGHT, 40, 60, 20
     plot_w, plot_h = width - left - 20, height - top - bottom
     n = max(len(months), 1)
+    single = len(months) == 1
     biggest = (
         max((max(m["done_on_time"] + m["done_late"], m["due"]) for m in months), default=0) or 1
     )
     step = plot_w / n
-    col_w = min(40.0, step * 0.6)
+    col_w = 48.0 if single else min(40.0, step * 0.6)
+    # One month: the completions' column left of the month's middle, the work due's right.
+    shift = col_w / 2 + 4 if single else 0.0
 
     def y_of(value: float) -> float:
         return top + plot_h - plot_h * value / biggest
 
     keys = ("done_on_time", "done_late")
-    paths: dict[str, list[str]] = {key: [] for key in keys}
+    paths: dict[str, list[str]] = {key: [] for key in ("done_on_time", "done_late", "due")}
     done_labels, month_labels, dots, due_labels = [], [], [], []
     points = []
     small = n > 24
     for i, m in enumerate(months):
         cx = left + step * i + step / 2
+        dx = cx - shift
         base = float(top + plot_h)
         for key in keys:
             value = m[key]
@@ -143,16 +151,25 @@ def trend(months: list[dict], chart_id: str = "ct") -> Markup:
                 h = plot_h * value / biggest
                 base -= h
                 paths[key].append(
-                    f"M{_n(cx - col_w / 2)} {_n(base)}h{_n(col_w)}v{_n(h)}h-{_n(col_w)}z"
+                    f"M{_n(dx - col_w / 2)} {_n(base)}h{_n(col_w)}v{_n(h)}h-{_n(col_w)}z"
                 )
         done = m["done_on_time"] + m["done_late"]
         if done and not small:
-            done_labels.append(f'<text x="{_n(cx)}" y="{_n(base - 3)}">{done}</text>')
+            done_labels.append(f'<text x="{_n(dx)}" y="{_n(base - 3)}">{done}</text>')
         if not small or i % 3 == 0:
             month_labels.append(
                 f'<text x="{_n(cx)}" y="{top + plot_h + 15}">{_month_label(m["month"])}</text>'
             )
         x, y = cx, y_of(m["due"])
+        if single:
+            if m["due"]:
+                h = plot_h * m["due"] / biggest
+                x = cx + shift
+                paths["due"].append(
+                    f"M{_n(x - col_w / 2)} {_n(y)}h{_n(col_w)}v{_n(h)}h-{_n(col_w)}z"
+                )
+                done_labels.append(f'<text x="{_n(x)}" y="{_n(y - 3)}">{m["due"]}</text>')
+            continue
         points.append(f"{_n(x)},{_n(y)}")
         dots.append(f"M{_n(x)} {_n(y)}h0")
         if m["due"] and not small:
@@ -160,12 +177,18 @@ def trend(months: list[dict], chart_id: str = "ct") -> Markup:
     due = COLOURS["due"]
     body = [
         f'<path stroke="#555" d="M{left} {top + plot_h}H{width - 20}"/>',
-        *(f'<path fill="{COLOURS[k]}" d="{"".join(paths[k])}"/>' for k in keys if paths[k]),
+        *(f'<path fill="{COLOURS[k]}" d="{"".join(v)}"/>' for k, v in paths.items() if v),
         '<g font-size="11" text-anchor="middle">',
         *done_labels,
         *month_labels,
         "</g>",
     ]
+    if not any(m["done_on_time"] or m["done_late"] or m["due"] for m in months):
+        body.append(
+            f'<text x="{width // 2}" y="{top + plot_h // 2}" font-size="13" fill="#555" '
+            f'text-anchor="middle">'
+            f"{escape(_('Không có nhiệm vụ hoàn thành hoặc đến hạn trong kỳ.'))}</text>"
+        )
     if points:
         body += [
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{due}" '

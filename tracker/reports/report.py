@@ -1,6 +1,8 @@
 """A report as plain data (dicts of numbers and strings), the same whether it is computed now
 or read back from a frozen report: pages, charts, the print view and the .xlsx take this data.
 
+On-time rate: done on time ÷ assigned; none ("—") while nothing is done nor overdue.
+
 Ranking score (written on the page too):
     score = 100 × (done on time + 0.5 × done late) ÷ (assigned − not done within the deadline)
 i.e. the share of the work that has fallen due (or was finished) that was done, a late
@@ -30,9 +32,11 @@ def _derive(row: dict[str, Any]) -> dict[str, Any]:
     """Add rate, average days late and score to a row of counts."""
     assigned = row["assigned"]
     late = row["done_late"] + row["overdue"]
-    row["on_time_rate"] = row["done_on_time"] / assigned if assigned else None
-    row["avg_days_late"] = row["late_days"] / late if late else None
+    # Work neither done nor overdue yet has not been judged: nothing judged, no rate (as no
+    # score), rather than a 0 % that reads as a failure.
     due = assigned - row["pending"]
+    row["on_time_rate"] = row["done_on_time"] / assigned if due else None
+    row["avg_days_late"] = row["late_days"] / late if late else None
     row["score"] = (
         round(100 * (row["done_on_time"] + 0.5 * row["done_late"]) / due, 1) if due else None
     )
@@ -92,6 +96,23 @@ def grouped(data: dict[str, Any]) -> list[tuple[dict | None, list[dict[str, Any]
         pairs.append((section, rows[start : start + section["size"]]))
         start += section["size"]
     return pairs
+
+
+def numbered(
+    pairs: list[tuple[dict | None, list[dict[str, Any]]]], start: int = 0, stop: int | None = None
+) -> list[tuple[int, dict | None, int, list[dict[str, Any]]]]:
+    """The table's rows ``start:stop`` of ``grouped``'s pairs (all by default; the report page
+    shows a page of units) as (section's number, section, number of its first row shown, rows
+    shown). A kind's row comes on every page showing some of its units, with the subtotals of
+    all of them; its units keep their numbers (from 1 within their kind) whatever the page."""
+    shown, offset = [], 0
+    for position, (section, rows) in enumerate(pairs, start=1):
+        first = max(start - offset, 0)
+        last = len(rows) if stop is None else max(min(stop - offset, len(rows)), first)
+        if rows[first:last] or not rows:  # an empty report: its one empty row says so
+            shown.append((position, section, first + 1, rows[first:last]))
+        offset += len(rows)
+    return shown
 
 
 ROMAN = (("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))

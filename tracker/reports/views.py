@@ -19,11 +19,14 @@ from tracker.policy import can, require
 from tracker.reports import bp, charts, queries, report, xlsx
 from tracker.reports.params import PERIODS, ReportParams, parse
 from tracker.web.numbers import decimal_text, percent_text
-from tracker.web.pagination import paginate
+from tracker.web.pagination import page_of, paginate
 from tracker.web.rendering import render
 
 INVALID = 422
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The report page's table shows its units by pages (a province's 150 units: the page budget);
+# the subtotals and totals, the print view and the .xlsx count and hold them all.
+UNITS_PER_PAGE = 30
 
 
 def percent(rate: float | None) -> str:
@@ -62,7 +65,7 @@ def report_context(data: dict[str, Any], inline: bool = True) -> dict[str, Any]:
     helpers for a report's data (live or frozen)."""
     return {
         "data": data,
-        "sections": report.grouped(data),
+        "sections": report.numbered(report.grouped(data)),
         "roman": report.roman,
         "unit_chart": charts.unit_bars(data["rows"]) if inline else None,
         "trend_chart": charts.trend(data["trend"]) if inline else None,
@@ -125,19 +128,29 @@ def index_page(
     data = report.summary(params, get_clock().today(), current_user, trend=False)
     # The default scope left out: the forms and the charts' URLs stay short.
     args = {k: v for k, v in params.args().items() if (k, v) != ("scope", "all")}
+    units = page_of(data["rows"], UNITS_PER_PAGE, "upage")
+    start = (units.page - 1) * units.per_page
+    # The units' chart shows the page's units, as the table does.
+    page_arg = {"upage": units.page} if units.page > 1 else {}
+    context = report_context(data, inline=False)
+    context["sections"] = report.numbered(report.grouped(data), start, start + len(units.items))
     return render(
         "reports/index.html",
         status=status,
         params=params,
         args=args,
+        units=units,
         print_raw=print_raw or {},
         print_errors=print_errors or {},
         freeze_allowed=can(current_user, "report.freeze"),
         images=(
-            (url_for("reports.units_chart", **args), charts.unit_bars_height(len(data["rows"]))),
+            (
+                url_for("reports.units_chart", **args, **page_arg),
+                charts.unit_bars_height(len(units.items)),
+            ),
             (url_for("reports.trend_chart", **args), charts.TREND_HEIGHT),
         ),
-        **report_context(data, inline=False),
+        **context,
         **form_context(params.raw, {}),
     )
 
@@ -162,11 +175,11 @@ def svg_response(chart) -> Response:
 @bp.route("/units.svg")
 @login_required
 def units_chart() -> Response:
-    """The chart of the units' results, as an SVG image."""
+    """The chart of the units' results, as an SVG image: the units of the table's page."""
     require(current_user, "report.view")
     today, params = requested_params(form=False)
     data = report.summary(params, today, current_user, trend=False)
-    return svg_response(charts.unit_bars(data["rows"]))
+    return svg_response(charts.unit_bars(page_of(data["rows"], UNITS_PER_PAGE, "upage").items))
 
 
 @bp.route("/trend.svg")
