@@ -408,3 +408,24 @@ def test_a_province_s_units_come_by_pages_and_the_totals_count_them_all(
     assert not set(names[0]) & set(names[1])
     totals = [table.split("<tfoot>", 1)[1] for table in pages]
     assert totals[0] == totals[1]
+
+
+def test_a_unit_with_nothing_judged_yet_shows_no_rate(client, auth, world, factory):
+    """Work all within its deadline (or ongoing) has not been judged: the overview shows "—",
+    not a 0 % that reads as a failure (as the report does); one overdue item gives 0 %."""
+    quiet = factory.unit("UBND xã Yên Tĩnh", code="yentinh")
+    task = factory.task(world.meeting, "Việc thường xuyên", None, deadline_kind="ongoing")
+    factory.assignment(task, quiet)
+    later = factory.task(world.meeting, "Việc còn hạn", date(2026, 7, 1))
+    factory.assignment(later, quiet)
+    auth.login("lanhdao")
+
+    def rate_cell() -> str:
+        page = client.get("/").get_data(as_text=True)
+        row = page.split(f'href="/units/{quiet.id}">', 1)[1].split("\n", 1)[0]
+        return re.findall(r"<td>([^<]*)", row)[-1].strip()
+
+    assert rate_cell() == "—"
+    late = factory.task(world.meeting, "Việc quá hạn", date(2026, 5, 1))
+    factory.assignment(late, quiet)
+    assert rate_cell() == "0,0%"

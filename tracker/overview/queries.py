@@ -115,8 +115,11 @@ class SummaryRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Share of the (non-cancelled) assignments completed on time; None without any."""
-        return self.counts.get("done_on_time", 0) / self.total if self.total else None
+        """Share of the (non-cancelled) assignments completed on time; None while nothing has
+        been judged (none done nor overdue: a 0 % would read as a failure), as the report's
+        rate (tracker/reports/report.py)."""
+        judged = sum(self.counts.get(c, 0) for c in ("done_on_time", "done_late", "overdue"))
+        return self.counts.get("done_on_time", 0) / self.total if judged else None
 
 
 def _summary_units():
