@@ -270,15 +270,52 @@ def visible_assignments(
     return query.where(False)
 
 
+# Past this many tasks or rows, a visibility query is written for the occasion (its SQL is not
+# kept): the prepared ones are keyed by both numbers.
+PREPARED_MAX = 64
+
+
 def visible_assignment_ids(user: User, assignments: Iterable[Assignment]) -> set[int]:
     """Of ``assignments`` (rows a page has loaded, such as a task's units), the ids ``user``
     may open: every one for those who read everything (no query), else one query."""
+    assignments = list(assignments)
     ids = [a.id for a in assignments]
     if _reads_all(user) or not ids:
         return set(ids)
+    unit_id = _own_unit(user)
+    if not unit_id:
+        return set()
     among = sorted({a.task_id for a in assignments})  # the subqueries read these tasks only
-    query = visible_assignments(user, Assignment.select(Assignment.id), among)
-    return {row_id for (row_id,) in query.where(Assignment.id.in_(ids)).tuples()}
+    k, m = len(among), len(ids)
+    if k > PREPARED_MAX or m > PREPARED_MAX:  # a long meeting page: written for the occasion
+        query = visible_assignments(user, Assignment.select(Assignment.id), among)
+        return {row_id for (row_id,) in query.where(Assignment.id.in_(ids)).tuples()}
+
+    def build() -> ModelSelect:
+        # The same condition, its values stand-ins: written once per number of tasks and rows.
+        condition = _pairs_with(slot(0), prepared.slots(1, k))
+        query = Assignment.select(Assignment.id).where(condition)
+        return query.where(Assignment.id.in_(prepared.slots(1 + k, m))).tuples()
+
+    rows = prepared.rows(("policy.visible_ids", k, m), build, [unit_id, *among, *ids])
+    return {row_id for (row_id,) in rows}
+
+
+def visible_assignments_of_task(
+    user: User, key: str, build: Callable[[], ModelSelect], task_id: int
+) -> ModelSelect | None:
+    """The rows of ``build()`` (a query of one task's assignments, the task's id written as
+    ``slot(0)``) that ``user`` may open, its SQL written once per ``key`` and kind of user:
+    a page that lists a task's other units asks this on every view. None for a user who may
+    open none (no query)."""
+    if _reads_all(user):
+        return prepared.select((key, "all"), build, [task_id])
+    unit_id = _own_unit(user)
+    if not unit_id:
+        return None
+    return prepared.select(
+        (key, "unit"), lambda: build().where(_pairs_with(slot(1), [slot(0)])), [task_id, unit_id]
+    )
 
 
 def unit_work_scope(user: User, unit_field: Field) -> list[Expression] | None:

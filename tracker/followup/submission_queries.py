@@ -11,7 +11,7 @@ from peewee import JOIN, fn
 from tracker.core import prepared
 from tracker.core.prepared import slot
 from tracker.models import Assignment, Attachment, ProgressReport, Submission, Unit, User
-from tracker.policy import visible_assignments
+from tracker.policy import visible_assignments_of_task
 
 
 @dataclass
@@ -64,23 +64,28 @@ def coordination(task_id: int, user: User) -> list[Assignment]:
 
     The lead unit sees them all; a coordinating unit reading the lead's page sees its own only.
     """
-    latest = (
-        ProgressReport.select(fn.MAX(ProgressReport.id))
-        .join(Assignment)
-        .where(Assignment.task == task_id, Assignment.role == "coordinating")
-        .group_by(ProgressReport.assignment)
-    )
-    query = (
-        Assignment.select(Assignment, Unit, ProgressReport)
-        .join(Unit)
-        .switch(Assignment)
-        .join(
-            ProgressReport,
-            JOIN.LEFT_OUTER,
-            on=((ProgressReport.assignment == Assignment.id) & ProgressReport.id.in_(latest)),
-            attr="latest_report",
+
+    def build():
+        # The task's id is slot(0) wherever it goes: the SQL is written once per process.
+        latest = (
+            ProgressReport.select(fn.MAX(ProgressReport.id))
+            .join(Assignment)
+            .where(Assignment.task == slot(0), Assignment.role == "coordinating")
+            .group_by(ProgressReport.assignment)
         )
-        .where(Assignment.task == task_id, Assignment.role == "coordinating")
-        .order_by(Unit.kind, Unit.sort_order, Unit.name)
-    )
-    return list(visible_assignments(user, query, among=[task_id]))
+        return (
+            Assignment.select(Assignment, Unit, ProgressReport)
+            .join(Unit)
+            .switch(Assignment)
+            .join(
+                ProgressReport,
+                JOIN.LEFT_OUTER,
+                on=((ProgressReport.assignment == Assignment.id) & ProgressReport.id.in_(latest)),
+                attr="latest_report",
+            )
+            .where(Assignment.task == slot(0), Assignment.role == "coordinating")
+            .order_by(Unit.kind, Unit.sort_order, Unit.name)
+        )
+
+    rows = visible_assignments_of_task(user, "coordination", build, task_id)
+    return [] if rows is None else list(rows)
