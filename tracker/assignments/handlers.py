@@ -50,6 +50,20 @@ def unit_officers(assignment: Assignment):
     )
 
 
+def unit_leads(assignment: Assignment) -> list[User]:
+    """Who leads the work inside the unit of ``assignment`` (its head, or its focal point
+    officers where it has no active head): those who approve the handlers' drafts and hear of
+    them, by mail and in the application."""
+    members = User.select().where(
+        User.unit == assignment.unit_id,
+        User.role.in_(UNIT_ROLES),
+        User.active == True,  # noqa: E712
+    )
+    return [
+        u for u in members.order_by(User.id) if policy.can(u, "assignment.decide_draft", assignment)
+    ]
+
+
 def deadline_problem(assignment: Assignment, deadline: date | None) -> WorkflowError | None:
     """Why ``deadline`` may not be the internal deadline of ``assignment``, or None.
 

@@ -8,8 +8,12 @@ mails' keys plus the person, so one event notifies each person once.
 
 New assignments are gathered per action (``signals.gather``), as their mails are: a unit given
 many tasks at once gets one notification per officer naming the first and how many more.
-The daily reminders (due soon, the leader's pending work) come through ``reminder_job_ran``
-with the mails the job queued.
+The daily reminders (due soon, the leader's pending work, a handler's passed internal deadline)
+come through ``reminder_job_ran`` with the mails the job queued.
+
+The work inside a unit (tracker/reminders/inside_unit.py) notifies people rather than the
+unit: the handler given an assignment, the unit's leads (``handlers.unit_leads``) when a
+handler's draft waits for them, the draft's author when it is returned.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from tracker.assignments.handlers import unit_leads
 from tracker.core import signals
 from tracker.core.clock import get_clock
-from tracker.models import Assignment, Notification, Task, User
-from tracker.notifications.preferences import opted_out
+from tracker.models import Assignment, Notification, ReportDraft, Task, User
+from tracker.notifications.preferences import KINDS, opted_out
 from tracker.policy import users_allowed
 
 # Titles are stored as the mails' subjects are, in the source language (Vietnamese).
@@ -123,20 +128,70 @@ def confirmed(assignment: Assignment, actor: User, event_id: int, **_: Any) -> N
     _to_unit("submission_confirmed", key, assignment, actor)
 
 
+def active_people(ids: Iterable[int | None], kind: str, actor: User | None = None) -> list[int]:
+    """Those of ``ids`` still active who did not turn ``kind`` off, never ``actor``."""
+    wanted = {i for i in ids if i is not None} - opted_out(kind)
+    if actor is not None:
+        wanted.discard(actor.id)  # nobody is told of their own action
+    if not wanted:
+        return []
+    query = User.select(User.id).where(User.id.in_(wanted), User.active == True)  # noqa: E712
+    return sorted(u.id for u in query)
+
+
+def _to_people(
+    kind: str, key: str, assignment: Assignment, ids: Iterable[int | None], actor: User | None
+) -> None:
+    people = active_people(ids, kind, actor)
+    if people:
+        leave(kind, key, people, _task_title(assignment), assignment.id)
+
+
+def handler_assigned(
+    assignment: Assignment, actor: User, handler: User, event_id: int, **_: Any
+) -> None:
+    """The officer now handles the assignment (with an internal deadline)."""
+    key = f"handler_assigned:assignment:{assignment.id}:event:{event_id}"
+    _to_people("handler_assigned", key, assignment, [handler.id], actor)
+
+
+def draft_submitted(
+    assignment: Assignment, actor: User, draft: ReportDraft, event_id: int, **_: Any
+) -> None:
+    """A handler's draft waits for the unit's leads (those its mail goes to)."""
+    heads = [u.id for u in unit_leads(assignment)]
+    _to_people("draft_submitted", f"draft_submitted:draft:{draft.id}", assignment, heads, actor)
+
+
+def draft_returned(
+    assignment: Assignment, actor: User, draft: ReportDraft, event_id: int, **_: Any
+) -> None:
+    """The unit head returned the draft to its author."""
+    key = f"draft_returned:draft:{draft.id}:event:{event_id}"
+    _to_people("draft_returned", key, assignment, [draft.author_id], actor)
+
+
 def reminders_queued(job: str, mails: list[Any], **_: Any) -> None:
-    """The daily reminders: due soon (to the unit's officers) and the leader's pending work
-    (to the leader), keyed as their mails; other jobs leave no notification."""
+    """The daily reminders: due soon (to the unit's officers), the leader's pending work (to
+    the leader) and, in the due-soon run, a handler's passed internal deadline (to the unit's
+    leads), each of its mail's kind and keyed as its mail; other jobs leave no notification."""
     if job not in ("due_soon", "leader_pending"):
         return
-    skip = opted_out(job)
+    skips: dict[str, set[int]] = {}
     for mail in mails:
+        if mail.kind not in KINDS:
+            continue
+        skip = skips.get(mail.kind)
+        if skip is None:
+            skip = skips[mail.kind] = opted_out(mail.kind)
         if mail.user is not None:
             people = [mail.user.id] if mail.user.id not in skip else []
         elif mail.unit is not None:
-            people = unit_people(mail.unit.id, job, skip=skip)
+            people = unit_people(mail.unit.id, mail.kind, skip=skip)
         else:
             continue
-        leave(job, mail.key, people, PREFIX.sub("", mail.subject))
+        assignment_id = mail.assignment.id if mail.assignment is not None else None
+        leave(mail.kind, mail.key, people, PREFIX.sub("", mail.subject), assignment_id)
 
 
 RECEIVERS = {
@@ -145,6 +200,9 @@ RECEIVERS = {
     signals.extension_decided: extension_decided,
     signals.assignment_returned: returned,
     signals.work_confirmed: confirmed,
+    signals.handlers_assigned: handler_assigned,
+    signals.draft_submitted: draft_submitted,
+    signals.draft_returned: draft_returned,
     signals.reminder_job_ran: reminders_queued,
 }
 

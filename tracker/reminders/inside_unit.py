@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask_babel import gettext
 
+from tracker.assignments.handlers import unit_leads
 from tracker.assignments.queries import listing
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import wants
 from tracker.models import (
-    UNIT_ROLES,
     Assignment,
     AssignmentHandler,
     OutboxMessage,
@@ -28,7 +28,6 @@ from tracker.models import (
     Unit,
     User,
 )
-from tracker.policy import can
 from tracker.reminders import periods
 from tracker.reminders.common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
 
@@ -84,16 +83,6 @@ def _mail(
         body_html=html,
         assignment=a,
     )
-
-
-def unit_leads(a: Assignment) -> list[User]:
-    """Who leads the work inside the unit of ``a`` (its head, or its focal point officers)."""
-    members = User.select().where(
-        User.unit == a.unit_id,
-        User.role.in_(UNIT_ROLES),
-        User.active == True,  # noqa: E712
-    )
-    return [u for u in members.order_by(User.id) if can(u, "assignment.decide_draft", a)]
 
 
 def _queue(mail: Mail) -> OutboxMessage | None:
