@@ -15,6 +15,7 @@ from tracker.core import signals
 from tracker.core.db import database
 from tracker.followup import drafts
 from tracker.models import (
+    MailPreference,
     Notification,
     NotificationPreference,
     OutboxMessage,
@@ -206,23 +207,40 @@ def test_a_refused_return_notifies_nobody(app_ctx, inside):
 
 def test_a_passed_internal_deadline_is_told_to_the_head_once(app_ctx, inside):
     assigned(app_ctx, inside, date(2026, 5, 16))
+    # 07:30 on 16/05 in Hà Nội: the internal deadline is today, not passed.
+    assert jobs.run_job("due_soon", datetime(2026, 5, 16, 0, 30, tzinfo=UTC)).ran
+    assert not Notification.select().where(Notification.kind == "internal_overdue").exists()
     assert jobs.run_job("due_soon", datetime(2026, 5, 17, 0, 30, tzinfo=UTC)).ran
     assert jobs.run_job("due_soon", datetime(2026, 5, 18, 0, 30, tzinfo=UTC)).ran
     [overdue] = Notification.select().where(Notification.kind == "internal_overdue")
     assert overdue.recipient_id == inside.head.id
     assert overdue.assignment_id == inside.a.id
-    assert overdue.title.startswith(f"Quá hạn xử lý nội bộ: {TITLE}")
-    mail = OutboxMessage.get(OutboxMessage.kind == "internal_overdue")
-    assert overdue.key == f"{mail.key}:user:{inside.head.id}"
+    assert overdue.title == f"{TITLE} – {inside.handler.full_name}"
+    assert overdue.key.endswith(f":2026-05-16:user:{inside.head.id}")
+    assert OutboxMessage.select().where(OutboxMessage.kind == "internal_overdue").count() == 1
     # Of its own kind, not a due-soon reminder; nobody else.
     assert not Notification.select().where(Notification.kind == "due_soon").exists()
     assert [n[0] for n in notes(inside.handler)] == ["handler_assigned"]
     assert notes(inside.head_b) == [] and notes(inside.world.officer_a) == []
 
 
-def test_the_heads_opt_out_of_the_internal_deadline_is_respected(app_ctx, inside):
-    turn_off(inside.head, "internal_overdue")
+def test_no_internal_deadline_notification_once_the_handler_reported(app_ctx, inside):
     assigned(app_ctx, inside, date(2026, 5, 16))
+    drafted(app_ctx, inside)
     jobs.run_job("due_soon", datetime(2026, 5, 17, 0, 30, tzinfo=UTC))
-    assert notes(inside.head) == []
-    assert OutboxMessage.select().where(OutboxMessage.kind == "internal_overdue").count() == 1
+    assert not Notification.select().where(Notification.kind == "internal_overdue").exists()
+
+
+def test_the_internal_deadline_choices_of_mail_and_notification_are_apart(app_ctx, inside):
+    turn_off(inside.head, "internal_overdue")
+    MailPreference.create(user=inside.head_b, kind="internal_overdue", enabled=False)
+    assigned(app_ctx, inside, date(2026, 5, 16))
+    b = inside.world.assignment_b
+    with app_ctx.test_request_context():
+        handlers.assign_handlers(b, inside.head_b, [inside.world.officer_b.id], date(2026, 5, 16))
+    jobs.run_job("due_soon", datetime(2026, 5, 17, 0, 30, tzinfo=UTC))
+    # Ward A's head: the mail, no notification; ward B's head: the notification, no mail.
+    mails = OutboxMessage.select().where(OutboxMessage.kind == "internal_overdue")
+    assert [m.user_id for m in mails] == [inside.head.id]
+    told = Notification.select().where(Notification.kind == "internal_overdue")
+    assert [(n.recipient_id, n.assignment_id) for n in told] == [(inside.head_b.id, b.id)]

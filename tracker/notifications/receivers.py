@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from tracker.assignments.handlers import unit_leads
+from tracker.assignments.handlers import overdue_unreported, unit_leads
 from tracker.core import signals
 from tracker.core.clock import get_clock
 from tracker.models import Assignment, Notification, ReportDraft, Task, User
-from tracker.notifications.preferences import KINDS, opted_out
+from tracker.notifications.preferences import opted_out
 from tracker.policy import users_allowed
 
 # Titles are stored as the mails' subjects are, in the source language (Vietnamese).
@@ -171,27 +172,42 @@ def draft_returned(
     _to_people("draft_returned", key, assignment, [draft.author_id], actor)
 
 
-def reminders_queued(job: str, mails: list[Any], **_: Any) -> None:
-    """The daily reminders: due soon (to the unit's officers), the leader's pending work (to
-    the leader) and, in the due-soon run, a handler's passed internal deadline (to the unit's
-    leads), each of its mail's kind and keyed as its mail; other jobs leave no notification."""
+def internal_overdue(at: datetime) -> None:
+    """The handlers whose internal deadline passed unreported, to the unit's leads who did
+    not turn the kind off (whether or not they take its mail), once per handler, deadline
+    and person."""
+    skip = opted_out("internal_overdue")
+    today = at.astimezone(get_clock().tz).date()
+    for row in overdue_unreported(today):
+        assignment = row.assignment
+        heads = [u.id for u in unit_leads(assignment) if u.id not in skip]
+        if not heads:
+            continue
+        name = row.user.full_name or row.user.username
+        key = f"internal_overdue:handler:{row.id}:{row.internal_deadline.isoformat()}"
+        title = f"{_task_title(assignment)} – {name}"
+        leave("internal_overdue", key, heads, title, assignment.id)
+
+
+def reminders_queued(job: str, mails: list[Any], at: datetime | None = None, **_: Any) -> None:
+    """The daily reminders: due soon (to the unit's officers) and the leader's pending work
+    (to the leader), keyed as their mails; in the due-soon run, the handlers whose internal
+    deadline passed (to the unit's leads). Other jobs leave no notification."""
     if job not in ("due_soon", "leader_pending"):
         return
-    skips: dict[str, set[int]] = {}
+    skip = opted_out(job)
     for mail in mails:
-        if mail.kind not in KINDS:
+        if mail.kind != job:  # the internal deadlines' mails: told below, apart from them
             continue
-        skip = skips.get(mail.kind)
-        if skip is None:
-            skip = skips[mail.kind] = opted_out(mail.kind)
         if mail.user is not None:
             people = [mail.user.id] if mail.user.id not in skip else []
         elif mail.unit is not None:
-            people = unit_people(mail.unit.id, mail.kind, skip=skip)
+            people = unit_people(mail.unit.id, job, skip=skip)
         else:
             continue
-        assignment_id = mail.assignment.id if mail.assignment is not None else None
-        leave(mail.kind, mail.key, people, PREFIX.sub("", mail.subject), assignment_id)
+        leave(job, mail.key, people, PREFIX.sub("", mail.subject))
+    if job == "due_soon" and at is not None:
+        internal_overdue(at)
 
 
 RECEIVERS = {
