@@ -23,6 +23,7 @@ from tracker.models import (
     Unit,
     User,
 )
+from tracker.overview.unit_work import WAITING_SHOWN
 from tracker.reminders import jobs
 
 DOC = {"doc_number": "45/BC-UBND", "doc_date": "2026-05-14"}
@@ -471,3 +472,67 @@ def test_the_api_does_not_let_a_handler_skip_the_heads_approval(client, app, ins
     assert response.status_code == 409
     assert "phải được lãnh đạo đơn vị duyệt" in response.get_json()["error"]["message"]
     assert ProgressReport.select().count() == 0 and fresh(inside.a).progress == 0
+
+
+# --- the unit head's home page ----------------------------------------------------------------
+
+
+def test_the_heads_home_shows_the_drafts_waiting_for_him(client, auth, inside, factory):
+    requires_approval(inside.world.ward_a)
+    _assigned(client, inside)
+    auth.login("ld.sodau")
+    assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+    more = factory.assignment(
+        factory.task(inside.world.meeting, "Việc <thứ hai>"), inside.world.ward_a
+    )
+    with client.application.app_context():
+        handlers.assign_handlers(more, inside.head, [inside.handler.id], date(2026, 5, 25))
+    auth.login("cv.sodau")
+    client.post(url(inside.a, "reports"), data={"text": "Đã làm 50%", "progress": "50"})
+    client.post(url(more, "reports"), data={"text": "Đã làm 10%", "progress": "10"})
+    assert ReportDraft.select().count() == 2
+    # Not on the handler's own home: he approves nothing.
+    assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+
+    auth.login("ld.sodau")
+    home = client.get("/").get_data(as_text=True)
+    assert "2 báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert f'href="/assignments/{inside.a.id}#inside-unit"' in home
+    assert f'href="/assignments/{more.id}#inside-unit"' in home
+    assert "Việc &lt;thứ hai&gt;" in home and "Việc <thứ hai>" not in home
+    # The list alone (htmx, a filter) does not carry it.
+    assert 'id="drafts-waiting"' not in client.hx_get("/?status=new").get_data(as_text=True)
+    # Where he approves them: the assignment's page.
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    assert f"/drafts/{ReportDraft.get(ReportDraft.assignment == inside.a.id).id}/approve" in page
+    client.post(f"/drafts/{ReportDraft.get(ReportDraft.assignment == inside.a.id).id}/approve")
+    home = client.get("/").get_data(as_text=True)
+    assert "1 báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert f'href="/assignments/{inside.a.id}#inside-unit"' not in home
+    auth.logout()
+
+    # Another unit's head, and the focal point officer of a unit with a head: nothing.
+    for username in ("ld.hvt", "p.sodau"):
+        auth.login(username)
+        assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+        auth.logout()
+
+
+def test_the_heads_home_names_the_oldest_few_and_counts_the_rest(client, auth, inside, factory):
+    for n in range(WAITING_SHOWN + 2):
+        a = factory.assignment(factory.task(inside.world.meeting, f"Việc {n}"), inside.world.ward_a)
+        ReportDraft.create(
+            assignment=a,
+            author=inside.handler,
+            kind="progress",
+            text="x",
+            created_at=datetime(2026, 5, 1, n, tzinfo=UTC),
+        )
+    auth.login("ld.sodau")
+    home = client.get("/").get_data(as_text=True)
+    assert f"{WAITING_SHOWN + 2} báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert home.count("#inside-unit") == WAITING_SHOWN
+    assert "Và 2 báo cáo khác." in home
+    assert len(home.encode()) < 15 * 1024  # the page budget (tests/test_page_budget.py)

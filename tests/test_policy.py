@@ -110,6 +110,9 @@ ON_OBJECTS = {
     ("assignment.assign_handlers", "a"): {WARD_A},
     ("assignment.decide_draft", "a"): {WARD_A},
     ("report_draft.view", "draft"): READ_ALL | {WARD_A},
+    ("unit.decide_drafts", "ward_a"): {WARD_A},
+    ("unit.decide_drafts", "ward_a_id"): {WARD_A},
+    ("unit.decide_drafts", "dept_id"): {DEPT},
     # A unit's report per handler: those who read reports; the one who leads the work inside
     # the unit, for their own (tests/test_handler_report.py: a head, another unit's head).
     ("unit.handlers_report", "ward_a"): READ_ALL | {WARD_A},

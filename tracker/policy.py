@@ -164,6 +164,15 @@ def _leads_unit(user: User, unit_id: int) -> bool:
     return _role(user) == UNIT_HEAD or not _unit_has_head(unit_id)
 
 
+def _decides_units_drafts(user: User, unit: Unit | int | None) -> bool:
+    """The drafts of a whole unit (its head's home page): the one who leads the work inside
+    it (``_leads_unit``), for their own unit only; as ``assignment.decide_draft`` on each."""
+    unit_id = _unit_id(unit)
+    if unit_id is None or _own_unit(user) != unit_id:
+        return False
+    return _leads_unit(user, unit_id)
+
+
 def _reads_handlers_report(user: User, unit: Unit | int | None) -> bool:
     """A unit's report per handler (chuyên viên xử lý): those who read reports, for any unit;
     the one who leads the work inside the unit (``_leads_unit``), for their own unit only."""
@@ -440,6 +449,7 @@ RULES: dict[str, Rule] = {
     # Work inside a unit: handlers with internal deadlines, drafts approved before going up.
     "assignment.assign_handlers": _leads_unit_work,
     "assignment.decide_draft": _leads_unit_work,
+    "unit.decide_drafts": _decides_units_drafts,
     "unit.handlers_report": _reads_handlers_report,
     "api_token.revoke": _owner,
     "calendar_feed.revoke": _owner,

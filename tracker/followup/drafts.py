@@ -21,7 +21,7 @@ from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import draft_returned, draft_submitted
 from tracker.followup import submission_flow
-from tracker.models import Assignment, ReportDraft, User
+from tracker.models import Assignment, ReportDraft, Task, User
 from tracker.models.audit import record
 
 NOT_ALLOWED = N_("Bạn không được duyệt báo cáo của đơn vị này.")
@@ -56,6 +56,20 @@ def pending(assignment: Assignment | int):
         ReportDraft.select(ReportDraft, User)
         .join(User, on=(ReportDraft.author == User.id))
         .where(ReportDraft.assignment == assignment, ReportDraft.status == "pending")
+        .order_by(ReportDraft.created_at, ReportDraft.id)
+    )
+
+
+def waiting_in_unit(unit_id: int):
+    """The drafts waiting for the head of ``unit_id``, on any of its assignments, oldest
+    first, each with its author, assignment and task (its head's home page lists them)."""
+    return (
+        ReportDraft.select(ReportDraft, User, Assignment, Task.id, Task.number, Task.title)
+        .join(User, on=(ReportDraft.author == User.id))
+        .switch(ReportDraft)
+        .join(Assignment)
+        .join(Task)
+        .where(Assignment.unit == unit_id, ReportDraft.status == "pending")
         .order_by(ReportDraft.created_at, ReportDraft.id)
     )
 
