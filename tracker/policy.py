@@ -369,6 +369,15 @@ def _part_visible(user: User, row: Any) -> bool:
     return _reads_all(user) or _assignment_visible(user, row.assignment)
 
 
+def _file_visible(user: User, row: Any) -> bool:
+    """An evidence file, as its assignment; but one that came with a handler's completion draft
+    not (yet) approved is the unit's own business: its author and whoever decides the draft
+    (``assignment.decide_draft``) only, as the draft's text."""
+    if row.draft_id is not None and row.submission_id is None:
+        return row.uploaded_by_id == user.id or _leads_unit_work(user, row.assignment)
+    return _part_visible(user, row)
+
+
 def _unit_visible(user: User, unit: Unit | int) -> bool:
     """A unit's work page, its digest and its calendar: all units, or an officer's own."""
     return _reads_all(user) or (_own_unit(user) is not None and user.unit_id == _unit_id(unit))
@@ -433,7 +442,7 @@ RULES: dict[str, Rule] = {
     "meeting.view": _meeting_visible,
     "task.view": _task_visible,
     "assignment.view": _assignment_visible,
-    "attachment.view": _part_visible,
+    "attachment.view": _file_visible,
     "extension_request.view": _part_visible,
     "report_draft.view": _part_visible,
     "unit.view": _unit_visible,
