@@ -32,6 +32,8 @@ ACCOUNTS = {
     "pb.noivu": "officer",
     "pb.vhtt": "officer",
     "pb.buudien": "officer",
+    "ld.noivu": "unit_head",
+    "cv.noivu": "officer",
 }
 
 
@@ -68,8 +70,8 @@ def test_load_demo_creates_accounts_and_prints_them(runner):
     vhtt = User.get(User.username == "pb.vhtt").unit
     assert (vhtt.name, vhtt.short_name) == ("Phòng Văn hóa và Thông tin", "Phòng VH-TT")
     assert User.get(User.username == "pb.buudien").unit.kind == "agency"
-    # One officer for every unit.
-    assert User.select().where(User.role == "officer").count() == Unit.select().count()
+    # One officer for every unit, and Phòng Nội vụ's handler.
+    assert User.select().where(User.role == "officer").count() == Unit.select().count() + 1
     assert "UBND phường Sở Dầu" in result.output and "Lãnh đạo" in result.output
 
 

@@ -1,7 +1,7 @@
 """The demo profiles of the two levels since July 2025: tỉnh Hòa Sơn and phường Bình Minh."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -172,6 +172,45 @@ def test_head_gave_work_to_a_handler_whose_draft_was_approved(runner, profile):
     drafts = list(ReportDraft.select().order_by(ReportDraft.created_at))
     assert drafts[0].status == "approved" and drafts[0].author.username == handler
     assert row.assignment.status == "in_progress"
+
+
+def test_the_district_head_gave_work_to_a_handler_and_a_draft_waits(runner, client, auth):
+    """district-2022, as the other profiles: Phòng Nội vụ's head gave task 2 to a handler,
+    approved one draft; the next waits for him on his home page."""
+    assert load(runner, "--profile", "district-2022").exit_code == 0
+    unit = Unit.get(Unit.code == "noivu")
+    assert unit.requires_head_approval
+    assert Unit.select().where(Unit.requires_head_approval).count() == 1
+    head, handler = User.get(User.username == "ld.noivu"), User.get(User.username == "cv.noivu")
+    assert (head.role, head.unit_id, handler.role, handler.unit_id) == (
+        "unit_head",
+        unit.id,
+        "officer",
+        unit.id,
+    )
+    row = AssignmentHandler.get()
+    assert (row.user_id, row.assigned_by_id) == (handler.id, head.id)
+    assert row.assignment.unit == unit and row.assignment.task.number == 2
+    assert row.internal_deadline == row.assignment.task.meeting.held_on + timedelta(days=12)
+    drafts = [(d.status, d.author_id) for d in ReportDraft.select().order_by(ReportDraft.id)]
+    assert drafts == [("approved", handler.id), ("pending", handler.id)]
+    assert ProgressReport.select().where(ProgressReport.author == handler.id).count() == 1
+    for username in ("ld.noivu", "cv.noivu"):
+        assert auth.login(username, "demo").status_code == 302
+        home = client.get("/")
+        assert home.status_code == 200
+        waiting = "1 báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in text_of(home)
+        assert waiting == (username == "ld.noivu"), username
+        auth.logout()
+    assert auth.login("cv.noivu", "demo").status_code == 302
+    assert row.assignment.task.title in text_of(client.get("/my-work"))
+
+
+def test_readme_lists_the_district_head_and_handler():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**`district-2022`**") : readme.index("**`province`**")]
+    assert "`ld.noivu`" in section and "`cv.noivu`" in section
+    assert "(none)" not in section
 
 
 def test_the_province_meeting_is_the_fixture_notice(runner):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from upload_support import HTML, PDF, db_snapshot, stored_files, upload
 
 from tracker import policy
 from tracker.api.tokens import create_token
@@ -15,14 +16,17 @@ from tracker.cli import cli
 from tracker.models import (
     Assignment,
     AssignmentHandler,
+    Attachment,
     AuditEvent,
     OutboxMessage,
     ProgressReport,
     ReportDraft,
     Submission,
+    Task,
     Unit,
     User,
 )
+from tracker.overview.unit_work import WAITING_SHOWN
 from tracker.reminders import jobs
 
 DOC = {"doc_number": "45/BC-UBND", "doc_date": "2026-05-14"}
@@ -287,7 +291,7 @@ def test_full_flow_handler_drafts_completion_head_approves_leader_confirms(clien
     Assignment.update(status="in_progress").where(Assignment.id == inside.a.id).execute()
     auth.login("cv.sodau")
     form = client.get(url(inside.a, "submit")).get_data(as_text=True)
-    assert "Gửi lãnh đạo đơn vị duyệt" in form and 'type="file"' not in form
+    assert "Gửi lãnh đạo đơn vị duyệt" in form and 'type="file"' in form
     response = client.post(url(inside.a, "submit"), data={"summary": "Đã tuyên truyền", **DOC})
     assert response.status_code == 302
     # Still the unit's business: nothing reached the leader.
@@ -471,3 +475,184 @@ def test_the_api_does_not_let_a_handler_skip_the_heads_approval(client, app, ins
     assert response.status_code == 409
     assert "phải được lãnh đạo đơn vị duyệt" in response.get_json()["error"]["message"]
     assert ProgressReport.select().count() == 0 and fresh(inside.a).progress == 0
+
+
+# --- the unit head's home page ----------------------------------------------------------------
+
+
+def test_the_heads_home_shows_the_drafts_waiting_for_him(client, auth, inside, factory):
+    requires_approval(inside.world.ward_a)
+    _assigned(client, inside)
+    auth.login("ld.sodau")
+    assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+    more = factory.assignment(
+        factory.task(inside.world.meeting, "Việc <thứ hai>"), inside.world.ward_a
+    )
+    with client.application.app_context():
+        handlers.assign_handlers(more, inside.head, [inside.handler.id], date(2026, 5, 25))
+    auth.login("cv.sodau")
+    client.post(url(inside.a, "reports"), data={"text": "Đã làm 50%", "progress": "50"})
+    client.post(url(more, "reports"), data={"text": "Đã làm 10%", "progress": "10"})
+    assert ReportDraft.select().count() == 2
+    # Not on the handler's own home: he approves nothing.
+    assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+
+    auth.login("ld.sodau")
+    home = client.get("/").get_data(as_text=True)
+    assert "2 báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert f'href="/assignments/{inside.a.id}#inside-unit"' in home
+    assert f'href="/assignments/{more.id}#inside-unit"' in home
+    assert "Việc &lt;thứ hai&gt;" in home and "Việc <thứ hai>" not in home
+    # The list alone (htmx, a filter) does not carry it.
+    assert 'id="drafts-waiting"' not in client.hx_get("/?status=new").get_data(as_text=True)
+    # Where he approves them: the assignment's page.
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    assert f"/drafts/{ReportDraft.get(ReportDraft.assignment == inside.a.id).id}/approve" in page
+    client.post(f"/drafts/{ReportDraft.get(ReportDraft.assignment == inside.a.id).id}/approve")
+    home = client.get("/").get_data(as_text=True)
+    assert "1 báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert f'href="/assignments/{inside.a.id}#inside-unit"' not in home
+    auth.logout()
+
+    # Another unit's head, and the focal point officer of a unit with a head: nothing.
+    for username in ("ld.hvt", "p.sodau"):
+        auth.login(username)
+        assert 'id="drafts-waiting"' not in client.get("/").get_data(as_text=True)
+        auth.logout()
+
+
+def test_the_heads_home_names_the_oldest_few_and_counts_the_rest(client, auth, inside, factory):
+    for n in range(WAITING_SHOWN + 2):
+        a = factory.assignment(factory.task(inside.world.meeting, f"Việc {n}"), inside.world.ward_a)
+        ReportDraft.create(
+            assignment=a,
+            author=inside.handler,
+            kind="progress",
+            text="x",
+            created_at=datetime(2026, 5, 1, n, tzinfo=UTC),
+        )
+    auth.login("ld.sodau")
+    home = client.get("/").get_data(as_text=True)
+    assert f"{WAITING_SHOWN + 2} báo cáo của chuyên viên xử lý chờ đồng chí duyệt" in home
+    assert home.count("#inside-unit") == WAITING_SHOWN
+    assert "Và 2 báo cáo khác." in home
+    assert len(home.encode()) < 15 * 1024  # the page budget (tests/test_page_budget.py)
+
+
+# --- evidence files with a completion draft ---------------------------------------------------
+
+
+def _draft_with_files(client, auth, inside, **extra):
+    requires_approval(inside.world.ward_a)
+    _assigned(client, inside)
+    Assignment.update(status="in_progress").where(Assignment.id == inside.a.id).execute()
+    auth.login("cv.sodau")
+    files = [upload(PDF, "Báo cáo kết quả.pdf"), upload(PDF, "Phụ lục <1>.pdf")]
+    data = {"summary": "Đã tuyên truyền", "files": files, **extra}
+    return client.post(url(inside.a, "submit"), data=data)
+
+
+def test_a_completion_draft_carries_files_up_when_approved(app, client, auth, inside):
+    assert _draft_with_files(client, auth, inside).status_code == 302
+    draft = ReportDraft.get()
+    files = list(Attachment.select().order_by(Attachment.id))
+    assert [f.original_name for f in files] == ["Báo cáo kết quả.pdf", "Phụ lục <1>.pdf"]
+    assert all((f.draft_id, f.submission_id) == (draft.id, None) for f in files)
+    assert all(f.uploaded_by_id == inside.handler.id for f in files)
+    assert stored_files(app) == sorted(f.stored_name for f in files)  # no temporary file left
+    assert Submission.select().count() == 0 and fresh(inside.a).status == "in_progress"
+    # The handler sees his files beside his draft, and may read them.
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    assert f'href="/attachments/{files[0].id}"' in page and "Phụ lục &lt;1&gt;.pdf" in page
+    assert client.get(f"/attachments/{files[0].id}").status_code == 200
+    auth.logout()
+
+    # Until the head approves: the unit's business. The leader, another unit's head and the
+    # unit's other officer get 404, and the leader's page does not link them.
+    for username in ("lanhdao", "ld.hvt", "p.sodau"):
+        auth.login(username)
+        assert client.get(f"/attachments/{files[0].id}").status_code == 404, username
+        if username == "lanhdao":
+            page = client.get(url(inside.a)).get_data(as_text=True)
+            assert f"/attachments/{files[0].id}" not in page
+        auth.logout()
+
+    auth.login("ld.sodau")
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    assert f'href="/attachments/{files[1].id}"' in page
+    assert client.get(f"/attachments/{files[1].id}").status_code == 200
+    assert client.post(f"/drafts/{draft.id}/approve").status_code == 302
+    auth.logout()
+    submission = Submission.get()
+    assert submission.author_id == inside.handler.id and fresh(inside.a).status == "submitted"
+    assert [f.submission_id for f in Attachment.select()] == [submission.id, submission.id]
+
+    # Now the submission's evidence, for the leader to read.
+    auth.login("lanhdao")
+    assert client.get(f"/attachments/{files[0].id}").status_code == 200
+    page = client.get(url(inside.a)).get_data(as_text=True)
+    assert f'href="/attachments/{files[0].id}"' in page
+
+
+def test_files_alone_are_evidence_enough_for_a_draft_and_its_approval(client, auth, inside):
+    Task.update(evidence_required=True).where(Task.id == inside.a.task_id).execute()
+    assert _draft_with_files(client, auth, inside).status_code == 302
+    draft = ReportDraft.get()
+    assert (draft.doc_number, draft.doc_date) == ("", None)
+    auth.logout()
+    auth.login("ld.sodau")
+    assert client.post(f"/drafts/{draft.id}/approve").status_code == 302
+    assert Submission.get().doc_number == "" and fresh(inside.a).status == "submitted"
+
+
+def test_a_returned_drafts_files_stay_the_units(client, auth, inside):
+    assert _draft_with_files(client, auth, inside).status_code == 302
+    draft = ReportDraft.get()
+    auth.logout()
+    auth.login("ld.sodau")
+    client.post(f"/drafts/{draft.id}/return", data={"reason": "Thiếu ảnh"})
+    auth.logout()
+    file = Attachment.get()
+    assert (file.draft_id, file.submission_id) == (draft.id, None)
+    auth.login("lanhdao")
+    assert client.get(f"/attachments/{file.id}").status_code == 404
+    auth.logout()
+    auth.login("cv.sodau")
+    assert client.get(f"/attachments/{file.id}").status_code == 200
+
+
+def test_a_refused_draft_leaves_no_row_and_no_file(app, client, auth, inside):
+    requires_approval(inside.world.ward_a)
+    _assigned(client, inside)
+    Assignment.update(status="in_progress").where(Assignment.id == inside.a.id).execute()
+    auth.login("cv.sodau")
+    before = db_snapshot()
+    bad_date = {"doc_number": "45/BC-UBND", "doc_date": "2030-01-01"}
+    for files, extra, field in (
+        ([upload(PDF, "Báo cáo.pdf")], bad_date, "doc_date"),
+        ([upload(HTML, "Báo cáo.pdf")], {}, "files"),
+    ):
+        data = {"summary": "Đã tuyên truyền", "files": files, **extra}
+        response = client.post(url(inside.a, "submit"), data=data)
+        assert response.status_code == 400, field
+        page = response.get_data(as_text=True)
+        assert f'id="{field}-error"' in page, field
+        assert "Đã tuyên truyền" in page  # nothing typed is lost
+    assert db_snapshot() == before
+    assert stored_files(app) == []  # no temporary file either
+
+
+def test_a_second_completion_draft_is_refused_with_its_files(app, client, auth, inside):
+    assert _draft_with_files(client, auth, inside).status_code == 302
+    stored = stored_files(app)
+    response = client.post(
+        url(inside.a, "submit"),
+        data={"summary": "Lần hai", "files": [upload(PDF, "Lần hai.pdf")]},
+    )
+    assert response.status_code == 400
+    assert "Đã có báo cáo hoàn thành đang chờ lãnh đạo đơn vị duyệt." in response.get_data(
+        as_text=True
+    )
+    assert stored_files(app) == stored and Attachment.select().count() == 2

@@ -86,6 +86,9 @@ ON_OBJECTS = {
     ("assignment.view", "a"): READ_ALL | {WARD_A},
     ("assignment.view", "dept"): READ_ALL | {DEPT},
     ("attachment.view", "file"): READ_ALL | {DEPT},
+    # A file of a handler's completion draft not yet approved: its author and the one who
+    # decides the draft (ward A has no head: its officer), not even those who read all.
+    ("attachment.view", "draft_file"): {WARD_A},
     ("extension_request.view", "request"): READ_ALL | {WARD_A},
     ("unit.view", "ward_a"): READ_ALL | {WARD_A},
     ("unit.view", "ward_a_id"): READ_ALL | {WARD_A},
@@ -110,6 +113,9 @@ ON_OBJECTS = {
     ("assignment.assign_handlers", "a"): {WARD_A},
     ("assignment.decide_draft", "a"): {WARD_A},
     ("report_draft.view", "draft"): READ_ALL | {WARD_A},
+    ("unit.decide_drafts", "ward_a"): {WARD_A},
+    ("unit.decide_drafts", "ward_a_id"): {WARD_A},
+    ("unit.decide_drafts", "dept_id"): {DEPT},
     # A unit's report per handler: those who read reports; the one who leads the work inside
     # the unit, for their own (tests/test_handler_report.py: a head, another unit's head).
     ("unit.handlers_report", "ward_a"): READ_ALL | {WARD_A},
@@ -146,6 +152,17 @@ def objects(app_ctx, world, factory):
     draft = ReportDraft.create(
         assignment=world.assignment_a, author=world.officer_a, kind="progress", created_at=NOW
     )
+    draft_file = Attachment.create(
+        assignment=world.assignment_a,
+        draft=draft,
+        original_name="b.pdf",
+        stored_name="b.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=world.officer_a,
+        created_at=NOW,
+    )
     notification = Notification.create(
         key="urge:test", recipient=world.officer_a, kind="urge", title="t", created_at=NOW
     )
@@ -159,6 +176,7 @@ def objects(app_ctx, world, factory):
         "dept": dept,
         # Loaded afresh: the policy reads the assignment of a file or request itself.
         "file": Attachment.get_by_id(file.id),
+        "draft_file": Attachment.get_by_id(draft_file.id),
         "request": ExtensionRequest.get_by_id(request.id),
         "ward_a": world.ward_a,
         "ward_a_id": world.ward_a.id,

@@ -164,6 +164,15 @@ def _leads_unit(user: User, unit_id: int) -> bool:
     return _role(user) == UNIT_HEAD or not _unit_has_head(unit_id)
 
 
+def _decides_units_drafts(user: User, unit: Unit | int | None) -> bool:
+    """The drafts of a whole unit (its head's home page): the one who leads the work inside
+    it (``_leads_unit``), for their own unit only; as ``assignment.decide_draft`` on each."""
+    unit_id = _unit_id(unit)
+    if unit_id is None or _own_unit(user) != unit_id:
+        return False
+    return _leads_unit(user, unit_id)
+
+
 def _reads_handlers_report(user: User, unit: Unit | int | None) -> bool:
     """A unit's report per handler (chuyên viên xử lý): those who read reports, for any unit;
     the one who leads the work inside the unit (``_leads_unit``), for their own unit only."""
@@ -397,6 +406,15 @@ def _part_visible(user: User, row: Any) -> bool:
     return _reads_all(user) or _assignment_visible(user, row.assignment)
 
 
+def _file_visible(user: User, row: Any) -> bool:
+    """An evidence file, as its assignment; but one that came with a handler's completion draft
+    not (yet) approved is the unit's own business: its author and whoever decides the draft
+    (``assignment.decide_draft``) only, as the draft's text."""
+    if row.draft_id is not None and row.submission_id is None:
+        return row.uploaded_by_id == user.id or _leads_unit_work(user, row.assignment)
+    return _part_visible(user, row)
+
+
 def _unit_visible(user: User, unit: Unit | int) -> bool:
     """A unit's work page, its digest and its calendar: all units, or an officer's own."""
     return _reads_all(user) or (_own_unit(user) is not None and user.unit_id == _unit_id(unit))
@@ -461,7 +479,7 @@ RULES: dict[str, Rule] = {
     "meeting.view": _meeting_visible,
     "task.view": _task_visible,
     "assignment.view": _assignment_visible,
-    "attachment.view": _part_visible,
+    "attachment.view": _file_visible,
     "extension_request.view": _part_visible,
     "report_draft.view": _part_visible,
     "unit.view": _unit_visible,
@@ -477,6 +495,7 @@ RULES: dict[str, Rule] = {
     # Work inside a unit: handlers with internal deadlines, drafts approved before going up.
     "assignment.assign_handlers": _leads_unit_work,
     "assignment.decide_draft": _leads_unit_work,
+    "unit.decide_drafts": _decides_units_drafts,
     "unit.handlers_report": _reads_handlers_report,
     "api_token.revoke": _owner,
     "calendar_feed.revoke": _owner,

@@ -23,7 +23,7 @@ from werkzeug.datastructures import FileStorage
 from tracker.core.clock import get_clock
 from tracker.core.file_types import matches_name, sniff
 from tracker.core.i18n import N_
-from tracker.models import Assignment, Attachment, Submission, User
+from tracker.models import Assignment, Attachment, ReportDraft, Submission, User
 
 MAX_FILES = 10
 NAME_MAX = 255
@@ -145,10 +145,15 @@ def staged_files(uploads: Sequence[FileStorage]) -> Iterator[list[Staged]]:
 
 
 def record_files(
-    staged: Sequence[Staged], assignment: Assignment, submission: Submission | None, user: User
+    staged: Sequence[Staged],
+    assignment: Assignment,
+    submission: Submission | None,
+    user: User,
+    draft: ReportDraft | None = None,
 ) -> list[Attachment]:
     """The rows of the staged files, each file moved into place (inside the transaction
-    ``staged_files`` wraps)."""
+    ``staged_files`` wraps); a handler's completion draft names ``draft`` instead of a
+    submission."""
     now = get_clock().now()
     rows = []
     for item in staged:
@@ -156,6 +161,7 @@ def record_files(
             Attachment.create(
                 assignment=assignment,
                 submission=submission,
+                draft=draft,
                 original_name=item.original_name,
                 stored_name=item.stored_name,
                 content_type=item.content_type,

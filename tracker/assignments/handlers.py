@@ -21,11 +21,23 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import handlers_assigned
-from tracker.models import UNIT_ROLES, Assignment, AssignmentHandler, Meeting, Task, Unit, User
+from tracker.models import (
+    UNIT_ROLES,
+    Assignment,
+    AssignmentHandler,
+    Meeting,
+    ProgressReport,
+    ReportDraft,
+    Task,
+    Unit,
+    User,
+)
 from tracker.models.audit import record
 
 DAY_FORMAT = "%d/%m/%Y"
 CLOSED = ("done", "cancelled")
+# Work a handler still has to report on (their internal deadline can pass on it).
+OPEN = ("new", "in_progress", "returned")
 
 NOT_ALLOWED = N_("Bạn không được phân công xử lý nhiệm vụ này.")
 CLOSED_WORK = N_("Không thể phân công xử lý nhiệm vụ đã hoàn thành hoặc đã hủy.")
@@ -48,6 +60,64 @@ def unit_officers(assignment: Assignment):
         )
         .order_by(User.full_name, User.username)
     )
+
+
+def unit_leads(assignment: Assignment) -> list[User]:
+    """Who leads the work inside the unit of ``assignment`` (its head, or its focal point
+    officers where it has no active head): those who approve the handlers' drafts and hear of
+    them, by mail and in the application."""
+    members = User.select().where(
+        User.unit == assignment.unit_id,
+        User.role.in_(UNIT_ROLES),
+        User.active == True,  # noqa: E712
+    )
+    return [
+        u for u in members.order_by(User.id) if policy.can(u, "assignment.decide_draft", assignment)
+    ]
+
+
+def _reported_since(row: AssignmentHandler) -> bool:
+    """Whether the handler reported (a progress report or a draft) since being assigned."""
+    since = row.assigned_at
+    return (
+        ProgressReport.select()
+        .where(
+            ProgressReport.assignment == row.assignment_id,
+            ProgressReport.author == row.user_id,
+            ProgressReport.created_at >= since,
+        )
+        .exists()
+        or ReportDraft.select()
+        .where(
+            ReportDraft.assignment == row.assignment_id,
+            ReportDraft.author == row.user_id,
+            ReportDraft.created_at >= since,
+        )
+        .exists()
+    )
+
+
+def overdue_unreported(today: date, unit_id: int | None = None) -> list[AssignmentHandler]:
+    """The handlers (with their user) whose internal deadline passed before ``today`` without
+    a report from them since being assigned, on open work of an active unit; the oldest
+    deadline first. The daily run tells the unit's leads of each, by mail and in the
+    application, keyed by handler and deadline (so once)."""
+    rows = (
+        AssignmentHandler.select(AssignmentHandler, User)
+        .join(User, on=(AssignmentHandler.user == User.id))
+        .switch(AssignmentHandler)
+        .join(Assignment)
+        .join(Unit)
+        .where(
+            AssignmentHandler.internal_deadline < today,
+            Assignment.status.in_(OPEN),
+            Unit.active == True,  # noqa: E712
+        )
+        .order_by(AssignmentHandler.internal_deadline, AssignmentHandler.id)
+    )
+    if unit_id is not None:
+        rows = rows.where(Assignment.unit == unit_id)
+    return [row for row in rows if not _reported_since(row)]
 
 
 def deadline_problem(assignment: Assignment, deadline: date | None) -> WorkflowError | None:

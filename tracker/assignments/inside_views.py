@@ -22,7 +22,7 @@ from tracker.core import prepared, timeliness
 from tracker.core.i18n import gettext as _
 from tracker.core.prepared import slot
 from tracker.followup import drafts
-from tracker.models import Assignment, AssignmentHandler, ReportDraft, User
+from tracker.models import Assignment, AssignmentHandler, Attachment, ReportDraft, User
 from tracker.policy import (
     can,
     get_or_403,
@@ -50,6 +50,8 @@ class Inside:
     decision_form: DraftDecisionForm
     decision_draft: int | None = None
     categories: dict[int, str | None] = field(default_factory=dict)
+    # The evidence files of the completion drafts shown, by draft.
+    files: dict[int, list[Attachment]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -91,11 +93,14 @@ def build_inside(
     own = () if may_decide else prepared.select("inside.own_drafts", _own_drafts, [a.id, user.id])
     for row in rows:
         row.assignment = a
+    waiting = list(drafts.pending(a)) if may_decide else []
+    own = [] if may_decide else list(own)
     return Inside(
         a=a,
         handlers=rows,
-        drafts=list(drafts.pending(a)) if may_decide else [],
-        own_drafts=[] if may_decide else list(own),
+        drafts=waiting,
+        own_drafts=own,
+        files=_draft_files(waiting + own),
         may_assign=can(user, "assignment.assign_handlers", a) and a.status not in handlers.CLOSED,
         may_decide=may_decide,
         requires_approval=bool(a.unit.requires_head_approval),
@@ -104,6 +109,16 @@ def build_inside(
         decision_draft=decision_draft,
         categories={r.id: handlers.internal_category(r, today, window) for r in rows},
     )
+
+
+def _draft_files(shown: list[ReportDraft]) -> dict[int, list[Attachment]]:
+    """The files of the completion drafts among ``shown`` (one query, only if there are)."""
+    ids = [d.id for d in shown if d.kind == "completion"]
+    found: dict[int, list[Attachment]] = {}
+    if ids:
+        for f in drafts.files_of(ids):
+            found.setdefault(f.draft_id, []).append(f)
+    return found
 
 
 @bp.app_template_global()

@@ -11,17 +11,21 @@ unchanged: it still counts against the unit's deadline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+
+from werkzeug.datastructures import FileStorage
 
 from tracker import policy
 from tracker.assignments import handlers, workflow
+from tracker.assignments.attachments import record_files, staged_files
 from tracker.assignments.workflow import REPORTABLE, WorkflowError
 from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import draft_returned, draft_submitted
 from tracker.followup import submission_flow
-from tracker.models import Assignment, ReportDraft, User
+from tracker.models import Assignment, Attachment, ReportDraft, Task, User
 from tracker.models.audit import record
 
 NOT_ALLOWED = N_("Bạn không được duyệt báo cáo của đơn vị này.")
@@ -32,10 +36,6 @@ REASON_MISSING = N_("Vui lòng nêu lý do trả lại.")
 USE_PAGE = N_(
     "Báo cáo của chuyên viên xử lý phải được lãnh đạo đơn vị duyệt: vui lòng gửi báo cáo trên "
     "trang nhiệm vụ."
-)
-NO_FILES = N_(
-    "Báo cáo chờ lãnh đạo đơn vị duyệt chưa nhận tệp đính kèm: vui lòng ghi số, ngày văn bản "
-    "báo cáo làm minh chứng."
 )
 
 
@@ -57,6 +57,29 @@ def pending(assignment: Assignment | int):
         .join(User, on=(ReportDraft.author == User.id))
         .where(ReportDraft.assignment == assignment, ReportDraft.status == "pending")
         .order_by(ReportDraft.created_at, ReportDraft.id)
+    )
+
+
+def waiting_in_unit(unit_id: int):
+    """The drafts waiting for the head of ``unit_id``, on any of its assignments, oldest
+    first, each with its author, assignment and task (its head's home page lists them)."""
+    return (
+        ReportDraft.select(ReportDraft, User, Assignment, Task.id, Task.number, Task.title)
+        .join(User, on=(ReportDraft.author == User.id))
+        .switch(ReportDraft)
+        .join(Assignment)
+        .join(Task)
+        .where(Assignment.unit == unit_id, ReportDraft.status == "pending")
+        .order_by(ReportDraft.created_at, ReportDraft.id)
+    )
+
+
+def files_of(draft_ids: list[int]):
+    """The evidence files of the drafts ``draft_ids``, in the order they were attached."""
+    return (
+        Attachment.select()
+        .where(Attachment.draft.in_(draft_ids))
+        .order_by(Attachment.created_at, Attachment.id)
     )
 
 
@@ -104,13 +127,16 @@ def draft_completion(
     summary: str,
     doc_number: str = "",
     doc_date: date | None = None,
+    files: Sequence[FileStorage] = (),
 ) -> ReportDraft:
-    """A handler's completion report (result and the report document as evidence), kept for
-    the unit head's approval; one at a time per assignment."""
+    """A handler's completion report (result, evidence files and the report document), kept
+    for the unit head's approval; one at a time per assignment. The files are stored as a
+    submission's are (``submission_flow.submit``) but name the draft: approved, they become
+    the submission's evidence."""
     summary, doc_number = submission_flow.check_submission(
-        assignment, actor, summary, doc_number, doc_date, has_files=False
+        assignment, actor, summary, doc_number, doc_date, has_files=bool(files)
     )
-    with write_transaction():
+    with staged_files(files) as staged, write_transaction():
         waiting = pending(assignment).where(ReportDraft.kind == "completion").exists()
         if waiting:
             raise WorkflowError(COMPLETION_WAITING, "summary")
@@ -123,6 +149,7 @@ def draft_completion(
             doc_date=doc_date,
             created_at=get_clock().now(),
         )
+        record_files(staged, assignment, None, actor, draft=draft)
         return _submitted(draft, actor)
 
 
@@ -168,7 +195,14 @@ def approve(draft: ReportDraft, head: User) -> None:
                 draft.proposals,
             )
         else:
-            submission_flow.submit(assignment, author, draft.text, draft.doc_number, draft.doc_date)
+            submission_flow.submit(
+                assignment,
+                author,
+                draft.text,
+                draft.doc_number,
+                draft.doc_date,
+                kept=list(files_of([draft.id])),
+            )
         record(
             head,
             "draft_approve",

@@ -20,7 +20,7 @@ from tracker.core.clock import get_clock
 from tracker.core.db import write_transaction
 from tracker.core.i18n import N_
 from tracker.core.signals import assignment_returned, work_confirmed
-from tracker.models import Assignment, Submission, User
+from tracker.models import Assignment, Attachment, Submission, User
 from tracker.policy import can
 
 EVIDENCE_MISSING = N_("Cần đính kèm minh chứng (tệp hoặc số, ngày văn bản báo cáo).")
@@ -82,14 +82,16 @@ def submit(
     doc_number: str = "",
     doc_date: date | None = None,
     files: Sequence[FileStorage] = (),
+    kept: Sequence[Attachment] = (),
 ) -> Submission:
     """Report ``assignment`` done with its result and evidence → "Chờ xác nhận".
 
     Files are written first under temporary names and renamed into place after the commit;
-    a refusal anywhere leaves no row and no file behind.
+    a refusal anywhere leaves no row and no file behind. ``kept``: files already stored (those
+    of an approved completion draft), which become this submission's evidence.
     """
     summary, doc_number = check_submission(
-        assignment, actor, summary, doc_number, doc_date, bool(files)
+        assignment, actor, summary, doc_number, doc_date, bool(files or kept)
     )
     with staged_files(files) as staged, write_transaction():
         submission = Submission.create(
@@ -101,6 +103,10 @@ def submit(
             created_at=get_clock().now(),
         )
         record_files(staged, assignment, submission, actor)
+        if kept:
+            Attachment.update(submission=submission).where(
+                Attachment.id.in_([k.id for k in kept])
+            ).execute()
         workflow.move(assignment, actor, "submitted", summary, action="submit", obj=submission)
     return submission
 

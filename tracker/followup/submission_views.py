@@ -123,8 +123,6 @@ def submit(assignment_id: int) -> Response:
     if request.method == "POST" and allowed and form.validate():
         try:
             files = uploads_from(request.files.getlist(form.files.name))
-            if drafting and files:
-                raise WorkflowError(drafts.NO_FILES, "files")
             if drafting:
                 drafts.draft_completion(
                     concurrency.expect_from_request(a),
@@ -132,6 +130,7 @@ def submit(assignment_id: int) -> Response:
                     summary=form.summary.data,
                     doc_number=form.doc_number.data or "",
                     doc_date=form.doc_date.data,
+                    files=files,
                 )
             else:
                 submission_flow.submit(

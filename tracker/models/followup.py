@@ -8,6 +8,7 @@ from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextFiel
 from tracker.core.db import BaseModel, InstantField
 from tracker.core.i18n import N_
 from tracker.models.assignments import Assignment, ProgressReport
+from tracker.models.unit_work import ReportDraft
 from tracker.models.users import User
 
 DECISIONS = {
@@ -71,6 +72,9 @@ class Attachment(BaseModel):
     assignment = ForeignKeyField(Assignment, backref="attachments", on_delete="CASCADE")
     submission = ForeignKeyField(Submission, null=True, backref="attachments", on_delete="SET NULL")
     report = ForeignKeyField(ProgressReport, null=True, backref="attachments", on_delete="SET NULL")
+    # A handler's completion draft the file came with: until the unit head approves the draft
+    # (then ``submission`` is set too), only its author and the head may read it.
+    draft = ForeignKeyField(ReportDraft, null=True, backref="attachments", on_delete="SET NULL")
     original_name = CharField(max_length=255)
     stored_name = CharField(max_length=80, unique=True)
     content_type = CharField(max_length=100)

@@ -17,6 +17,11 @@ KINDS = (
     "extension_decided",
     "submission_returned",
     "submission_confirmed",
+    # Work inside a unit: to the handler, and to the unit head (tracker/reminders/inside_unit.py).
+    "handler_assigned",
+    "draft_submitted",
+    "draft_returned",
+    "internal_overdue",
 )
 
 

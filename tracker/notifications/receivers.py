@@ -8,8 +8,12 @@ mails' keys plus the person, so one event notifies each person once.
 
 New assignments are gathered per action (``signals.gather``), as their mails are: a unit given
 many tasks at once gets one notification per officer naming the first and how many more.
-The daily reminders (due soon, the leader's pending work) come through ``reminder_job_ran``
-with the mails the job queued.
+The daily reminders (due soon, the leader's pending work, a handler's passed internal deadline)
+come through ``reminder_job_ran`` with the mails the job queued.
+
+The work inside a unit (tracker/reminders/inside_unit.py) notifies people rather than the
+unit: the handler given an assignment, the unit's leads (``handlers.unit_leads``) when a
+handler's draft waits for them, the draft's author when it is returned.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from tracker.assignments.handlers import overdue_unreported, unit_leads
 from tracker.core import signals
 from tracker.core.clock import get_clock
-from tracker.models import Assignment, Notification, Task, User
+from tracker.models import Assignment, Notification, ReportDraft, Task, User
 from tracker.notifications.preferences import opted_out
 from tracker.policy import users_allowed
 
@@ -123,13 +129,76 @@ def confirmed(assignment: Assignment, actor: User, event_id: int, **_: Any) -> N
     _to_unit("submission_confirmed", key, assignment, actor)
 
 
-def reminders_queued(job: str, mails: list[Any], **_: Any) -> None:
+def active_people(ids: Iterable[int | None], kind: str, actor: User | None = None) -> list[int]:
+    """Those of ``ids`` still active who did not turn ``kind`` off, never ``actor``."""
+    wanted = {i for i in ids if i is not None} - opted_out(kind)
+    if actor is not None:
+        wanted.discard(actor.id)  # nobody is told of their own action
+    if not wanted:
+        return []
+    query = User.select(User.id).where(User.id.in_(wanted), User.active == True)  # noqa: E712
+    return sorted(u.id for u in query)
+
+
+def _to_people(
+    kind: str, key: str, assignment: Assignment, ids: Iterable[int | None], actor: User | None
+) -> None:
+    people = active_people(ids, kind, actor)
+    if people:
+        leave(kind, key, people, _task_title(assignment), assignment.id)
+
+
+def handler_assigned(
+    assignment: Assignment, actor: User, handler: User, event_id: int, **_: Any
+) -> None:
+    """The officer now handles the assignment (with an internal deadline)."""
+    key = f"handler_assigned:assignment:{assignment.id}:event:{event_id}"
+    _to_people("handler_assigned", key, assignment, [handler.id], actor)
+
+
+def draft_submitted(
+    assignment: Assignment, actor: User, draft: ReportDraft, event_id: int, **_: Any
+) -> None:
+    """A handler's draft waits for the unit's leads (those its mail goes to)."""
+    heads = [u.id for u in unit_leads(assignment)]
+    _to_people("draft_submitted", f"draft_submitted:draft:{draft.id}", assignment, heads, actor)
+
+
+def draft_returned(
+    assignment: Assignment, actor: User, draft: ReportDraft, event_id: int, **_: Any
+) -> None:
+    """The unit head returned the draft to its author."""
+    key = f"draft_returned:draft:{draft.id}:event:{event_id}"
+    _to_people("draft_returned", key, assignment, [draft.author_id], actor)
+
+
+def internal_overdue(at: datetime) -> None:
+    """The handlers whose internal deadline passed unreported, to the unit's leads who did
+    not turn the kind off (whether or not they take its mail), once per handler, deadline
+    and person."""
+    skip = opted_out("internal_overdue")
+    today = at.astimezone(get_clock().tz).date()
+    for row in overdue_unreported(today):
+        assignment = row.assignment
+        heads = [u.id for u in unit_leads(assignment) if u.id not in skip]
+        if not heads:
+            continue
+        name = row.user.full_name or row.user.username
+        key = f"internal_overdue:handler:{row.id}:{row.internal_deadline.isoformat()}"
+        title = f"{_task_title(assignment)} – {name}"
+        leave("internal_overdue", key, heads, title, assignment.id)
+
+
+def reminders_queued(job: str, mails: list[Any], at: datetime | None = None, **_: Any) -> None:
     """The daily reminders: due soon (to the unit's officers) and the leader's pending work
-    (to the leader), keyed as their mails; other jobs leave no notification."""
+    (to the leader), keyed as their mails; in the due-soon run, the handlers whose internal
+    deadline passed (to the unit's leads). Other jobs leave no notification."""
     if job not in ("due_soon", "leader_pending"):
         return
     skip = opted_out(job)
     for mail in mails:
+        if mail.kind != job:  # the internal deadlines' mails: told below, apart from them
+            continue
         if mail.user is not None:
             people = [mail.user.id] if mail.user.id not in skip else []
         elif mail.unit is not None:
@@ -137,6 +206,8 @@ def reminders_queued(job: str, mails: list[Any], **_: Any) -> None:
         else:
             continue
         leave(job, mail.key, people, PREFIX.sub("", mail.subject))
+    if job == "due_soon" and at is not None:
+        internal_overdue(at)
 
 
 RECEIVERS = {
@@ -145,6 +216,9 @@ RECEIVERS = {
     signals.extension_decided: extension_decided,
     signals.assignment_returned: returned,
     signals.work_confirmed: confirmed,
+    signals.handlers_assigned: handler_assigned,
+    signals.draft_submitted: draft_submitted,
+    signals.draft_returned: draft_returned,
     signals.reminder_job_ran: reminders_queued,
 }
 

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from tracker.assignments import workflow
+from tracker.assignments import handlers, workflow
 from tracker.core.clock import get_clock
 from tracker.core.db import database
-from tracker.followup import submission_flow
+from tracker.followup import drafts, submission_flow
 from tracker.models import MODELS, Assignment, Meeting, Task, Unit, UnitGroup, UnitKind, User
 from tracker.models.audit import record
 
@@ -95,6 +95,10 @@ PEOPLE = {
     "hungvuong": "Kiều Thị Loan",
     "quantoan": "Tô Văn Thành",
 }
+# Phòng Nội vụ has a head (Lãnh đạo đơn vị) who gives task 2 to a handler (chuyên viên xử lý),
+# and its handlers' reports wait for the head's approval ("work inside a unit").
+HEAD = ("ld.noivu", "Trương Thị Minh Nguyệt", "noivu")
+HANDLER = ("cv.noivu", "Lưu Quang Vinh")
 CHAIR_TITLE = (
     "Phó Chủ tịch Thường trực UBND quận, Phó Trưởng ban Thường trực "
     "Ban Chỉ đạo Cải cách hành chính quận"
@@ -238,6 +242,21 @@ def _return(day: int, hour: int, reason: str) -> tuple:
     return (day, hour, "return", reason)
 
 
+def _handler(day: int, hour: int, due_day: int) -> tuple:
+    """The unit's head gives the work to the handler, internal deadline ``due_day``."""
+    return (day, hour, "handler", due_day)
+
+
+def _draft(day: int, hour: int, progress: int, text: str) -> tuple:
+    """The handler's progress report, waiting for the head's approval."""
+    return (day, hour, "draft", progress, text)
+
+
+def _approve(day: int, hour: int) -> tuple:
+    """The unit's head approves the handler's waiting draft: it goes up as a report."""
+    return (day, hour, "approve")
+
+
 # What each unit did on each task, replayed in order: (task number, unit code) → steps, each
 # at (day after the meeting, hour).
 HISTORY: dict[tuple[int, str], list[tuple]] = {
@@ -249,6 +268,7 @@ HISTORY: dict[tuple[int, str], list[tuple]] = {
         _report(8, 10, 30, "Đã đưa nội dung CCHC vào chương trình công tác tháng của UBND quận."),
     ],
     (2, "noivu"): [
+        _handler(3, 9, 12),
         _report(
             9,
             14,
@@ -257,6 +277,9 @@ HISTORY: dict[tuple[int, str], list[tuple]] = {
             "Cán bộ làm công tác CCHC còn mỏng, phải kiêm nhiệm nhiều việc.",
             "Đề nghị Thanh tra quận, Phòng Tư pháp cử cán bộ tham gia Đoàn kiểm tra.",
         ),
+        _draft(10, 16, 35, "Đã lấy ý kiến Thanh tra quận, Phòng Tư pháp về dự thảo Kế hoạch."),
+        _approve(11, 8),
+        _draft(13, 15, 50, "Đã hoàn thiện dự thảo Kế hoạch kiểm tra, trình lãnh đạo phòng."),
     ],
     (3, "vhtt"): [
         _report(4, 9, 60, "Đã dự thảo Kế hoạch tuyên truyền, xin ý kiến các phòng liên quan."),
@@ -462,6 +485,7 @@ def _units() -> dict[str, Unit]:
             email=f"{code}@{EMAIL_DOMAIN}",
             sort_order=order,
             aliases=ALIASES.get(code, ""),
+            requires_head_approval=code == HEAD[2],
         )
     departments = UnitGroup.create(
         name=DEPARTMENTS_GROUP, description="Các phòng, ban chuyên môn thuộc UBND quận"
@@ -475,7 +499,8 @@ def _units() -> dict[str, Unit]:
 
 
 def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
-    """One account per role and one officer per unit, each password hashed on its own.
+    """One account per role, one officer per unit, and Phòng Nội vụ's head and handler, each
+    password hashed on its own.
 
     All share the password "demo", yet each gets its own salt: one hash reused for every row
     would tell whoever reads the table that the accounts share a password. The method is the
@@ -486,6 +511,8 @@ def _users(units: dict[str, Unit], created_at: datetime) -> dict[str, User]:
         ("lanhdao", CHAIR_NAME, "leader", None),
         ("tonghop", PEOPLE["tonghop"], "secretary", None),
         ("theodoi", PEOPLE["theodoi"], "viewer", None),
+        (HEAD[0], HEAD[1], "unit_head", units[HEAD[2]]),
+        (HANDLER[0], HANDLER[1], "officer", units[HEAD[2]]),
     ]
     for code, unit in units.items():
         prefix = "p" if unit.kind == "ward" else "pb"
@@ -577,7 +604,7 @@ def _task(
 
 
 def _replay(task: Task, number: int, users: dict[str, User], at) -> None:
-    leader = users["lanhdao"]
+    leader, head, handler = users["lanhdao"], users[HEAD[0]], users[HANDLER[0]]
     year = task.meeting.held_on.year
     for assignment in task.assignments.order_by(Assignment.id):
         unit = assignment.unit
@@ -603,6 +630,14 @@ def _replay(task: Task, number: int, users: dict[str, User], at) -> None:
                     submission_flow.confirm(assignment, leader)
                 elif action == "return":
                     submission_flow.return_submission(assignment, leader, args[0])
+                elif action == "handler":
+                    due = task.meeting.held_on + timedelta(days=args[0])
+                    handlers.assign_handlers(assignment, head, [handler.id], due)
+                elif action == "draft":
+                    progress, text = args
+                    drafts.draft_report(assignment, handler, text, progress)
+                elif action == "approve":
+                    drafts.approve(drafts.pending(assignment).get(), head)
 
 
 def _account_order(user: User) -> tuple:

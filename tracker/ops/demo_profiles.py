@@ -1,6 +1,7 @@
 """Demo profiles: the district of the seed (demo.py) and the two levels since July 2025.
 
-``district-2022`` is quận Hồng Bàng's 2022 meeting (tracker/ops/demo.py, unchanged). The
+``district-2022`` is quận Hồng Bàng's 2022 meeting (tracker/ops/demo.py), with the head of
+Phòng Nội vụ (``ld.noivu``) and its handler (``cv.noivu``). The
 ``province`` and ``commune`` profiles (demo_province.py, demo_commune.py) are plain data — the
 level, its preset unit kinds, units, people, one meeting, its tasks and what each unit did —
 and this module loads them the way demo.py loads the district: every step of the history
@@ -41,7 +42,8 @@ def _fill(text: str, held_on: date) -> str:
 
 # Who logs in, by the level an installation's demo was loaded at (``load-demo --if-empty``).
 OFFICERS = {
-    "district": "p.<ward> and pb.<department> (officers, e.g. p.sodau, pb.noivu)",
+    "district": "p.<ward> and pb.<department> (officers, e.g. p.sodau, pb.noivu), "
+    "ld.noivu (unit head), cv.noivu (its handler)",
     "province": "s.<department> and x.<commune> (officers, e.g. s.noivu, x.tanlap), "
     "ld.khcn (unit head), cv.khcn (its handler)",
     "commune": "p.<office>, dv.<public service unit>, ca.congan, qs.quansu, t.<residential "

@@ -16,13 +16,14 @@ from tracker.core import prepared, timeliness
 from tracker.core.prepared import slot
 from tracker.core.search_index import matching
 from tracker.core.timeliness import CATEGORIES, ORDER
+from tracker.followup import drafts
 from tracker.models import STATUSES, Assignment, Meeting, Task, Unit
 from tracker.overview import counts as cache
 from tracker.overview import ranked
 from tracker.policy import can
 from tracker.tasks import cadence
 from tracker.web.pagination import NullsLast, Page, page_number, paginate_ids, sort_key
-from tracker.web.rendering import render
+from tracker.web.rendering import render, wants_fragment
 
 COUNTERS = ("partials/assignment_counters.html", "counters")
 
@@ -193,7 +194,7 @@ def _page(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def work_page(template: str, unit: Unit) -> Response:
+def work_page(template: str, unit: Unit, **extra: object) -> Response:
     """Render a unit's work list page (or, to htmx, the list plus its counters)."""
     filters = WorkFilters.from_args(request.args)
     url = here()
@@ -217,10 +218,36 @@ def work_page(template: str, unit: Unit) -> Response:
         next_url=url,
         show_actions=can(user, "unit.act", unit),
         lazy_forms=True,
+        **extra,
     )
 
 
+# How many of the drafts waiting for the unit head his home page names (the rest: a count).
+WAITING_SHOWN = 5
+
+
+@dataclass
+class Waiting:
+    """The handlers' drafts waiting for the unit head: how many, and the oldest few."""
+
+    count: int
+    drafts: list
+
+
+def drafts_waiting(unit: Unit) -> Waiting | None:
+    """For the one who approves the unit's drafts (``unit.decide_drafts``): those waiting, if
+    any; for everyone else, and for the list alone (htmx), None (and no query)."""
+    if wants_fragment() or not can(current_user, "unit.decide_drafts", unit):
+        return None
+    query = drafts.waiting_in_unit(unit.id)
+    count = query.count()
+    if not count:
+        return None
+    return Waiting(count, list(query.limit(WAITING_SHOWN)))
+
+
 def officer_home() -> Response:
-    """The officer's home ("Việc của đơn vị"): their unit's work and inline actions."""
+    """The officer's home ("Việc của đơn vị"): their unit's work and inline actions; for the
+    unit head, first the handlers' drafts waiting for his approval."""
     unit = Unit.get_by_id(current_user.unit_id)
-    return work_page("overview/home/officer.html", unit)
+    return work_page("overview/home/officer.html", unit, waiting=drafts_waiting(unit))

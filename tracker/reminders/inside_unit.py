@@ -14,21 +14,18 @@ from datetime import datetime
 
 from flask_babel import gettext
 
+from tracker.assignments.handlers import overdue_unreported, unit_leads
 from tracker.assignments.queries import listing
 from tracker.core.clock import get_clock
 from tracker.core.i18n import N_
 from tracker.mail.recipients import wants
 from tracker.models import (
-    UNIT_ROLES,
     Assignment,
     AssignmentHandler,
     OutboxMessage,
-    ProgressReport,
     ReportDraft,
-    Unit,
     User,
 )
-from tracker.policy import can
 from tracker.reminders import periods
 from tracker.reminders.common import Mail, fmt_date, in_mail_locale, item, render_mail, subject
 
@@ -40,9 +37,6 @@ def _joined(assignment: Assignment | int) -> Assignment:
 
 def _name(user: User | None) -> str:
     return (user.full_name or user.username) if user is not None else ""
-
-
-OPEN = ("new", "in_progress", "returned")
 
 
 def _mail(
@@ -84,16 +78,6 @@ def _mail(
         body_html=html,
         assignment=a,
     )
-
-
-def unit_leads(a: Assignment) -> list[User]:
-    """Who leads the work inside the unit of ``a`` (its head, or its focal point officers)."""
-    members = User.select().where(
-        User.unit == a.unit_id,
-        User.role.in_(UNIT_ROLES),
-        User.active == True,  # noqa: E712
-    )
-    return [u for u in members.order_by(User.id) if can(u, "assignment.decide_draft", a)]
 
 
 def _queue(mail: Mail) -> OutboxMessage | None:
@@ -179,51 +163,13 @@ def draft_returned(
     )
 
 
-def _reported_since(row: AssignmentHandler) -> bool:
-    """Whether the handler reported (a progress report or a draft) since being assigned."""
-    since = row.assigned_at
-    return (
-        ProgressReport.select()
-        .where(
-            ProgressReport.assignment == row.assignment_id,
-            ProgressReport.author == row.user_id,
-            ProgressReport.created_at >= since,
-        )
-        .exists()
-        or ReportDraft.select()
-        .where(
-            ReportDraft.assignment == row.assignment_id,
-            ReportDraft.author == row.user_id,
-            ReportDraft.created_at >= since,
-        )
-        .exists()
-    )
-
-
 @in_mail_locale
 def build_overdue(at: datetime, unit_id: int | None = None) -> list[Mail]:
     """Mails to the unit heads about handlers whose internal deadline passed before the day
     of ``at`` without a report from them, on work still open: one per handler and deadline."""
     today = periods.local_date(at, get_clock().tz)
-    rows = (
-        AssignmentHandler.select(AssignmentHandler, User)
-        .join(User, on=(AssignmentHandler.user == User.id))
-        .switch(AssignmentHandler)
-        .join(Assignment)
-        .join(Unit)
-        .where(
-            AssignmentHandler.internal_deadline < today,
-            Assignment.status.in_(OPEN),
-            Unit.active == True,  # noqa: E712
-        )
-        .order_by(AssignmentHandler.internal_deadline, AssignmentHandler.id)
-    )
-    if unit_id is not None:
-        rows = rows.where(Assignment.unit == unit_id)
     mails = []
-    for row in rows:
-        if _reported_since(row):
-            continue
+    for row in overdue_unreported(today, unit_id):
         a = _joined(row.assignment_id)
         for head in unit_leads(a):
             if not wants(head, "internal_overdue"):
