@@ -78,7 +78,8 @@ def test_meeting_list_counts_with_no_subquery_over_every_task(client, auth, worl
     reads ``task`` once (no ``IN (SELECT id FROM task)`` over the whole table)."""
     auth.login("lanhdao")
     statements = _statements(lambda: client.get("/meetings"))
-    counting = [s for s in statements if '"assignment"' in s and "GROUP BY" in s]
+    # (The navigation's queue counts the units' work by unit, from assignments alone.)
+    counting = [s for s in statements if '"assignment"' in s and "GROUP BY" in s and "task" in s]
     assert counting, statements
     for sql in counting:
         assert sql.count('FROM "task"') == 1, sql

@@ -3,13 +3,15 @@ connections (pooled) and transactions. Applying the migrations is tracker.ops.mi
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, request
 from peewee import (
+    DatabaseError,
     DatabaseProxy,
     DateTimeField,
     InterfaceError,
@@ -116,7 +118,77 @@ class PooledPostgres(PooledPostgresqlDatabase):
 
     def _close_raw(self, conn) -> None:
         self._returned_at.pop(id(conn), None)
+        self._server_prepared.pop(id(conn), None)
         super()._close_raw(conn)
+
+    # --- statements prepared on the server (tracker.core.prepared) ---------------------------
+
+    @property
+    def _server_prepared(self) -> dict[int, set[str]]:
+        # Per connection (by id), the names PREPAREd on it; a connection closed for good
+        # forgets its own (``_close_raw``), and an unknown name is prepared again anyway.
+        known = self.__dict__.get("_prepared_names")
+        if known is None:
+            known = self.__dict__["_prepared_names"] = {}
+        return known
+
+    def execute_prepared(self, name: str, sql: str, params: list):
+        """Run ``sql`` (psycopg2's ``%s`` placeholders, ``params``) as the server-side
+        prepared statement ``name``: PostgreSQL parses and plans it once per connection (a
+        list's union of many branches takes longer to plan than to run), then only
+        ``EXECUTE``s it. Outside a transaction only, where a failed statement costs nothing;
+        None (the caller sends it as usual) inside one, on a connection that has dropped, and
+        for a statement the server cannot prepare (a parameter whose type it cannot infer)."""
+        types = _pg_types(params)
+        if types is None or self.in_transaction() or "%%" in sql:
+            return None
+        if types:
+            # Declared, not inferred: a value alone in a select list or a CASE would
+            # otherwise be text where the literal psycopg2 writes is a number. One statement
+            # per list of types.
+            name = f"{name}_{hashlib.sha1(','.join(types).encode()).hexdigest()[:8]}"
+        if name in _UNPREPARABLE:
+            return None
+        declared = f"({', '.join(types)})" if types else ""
+        try:
+            conn = self.connection()
+            known = self._server_prepared.setdefault(id(conn), set())
+            execute = (
+                f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+                if params
+                else (f"EXECUTE {name}")
+            )
+            if name in known:
+                try:
+                    return PooledPostgresqlDatabase.execute_sql(self, execute, params)
+                except DatabaseError as exc:
+                    # Not there (a new connection under a reused id) or no longer valid for
+                    # a table that changed its shape: prepared anew below.
+                    if _pgcode(exc) not in (STATEMENT_MISSING, PLAN_CHANGED):
+                        raise
+                    known.discard(name)
+                    self._deallocate(name)
+            try:
+                PooledPostgresqlDatabase.execute_sql(
+                    self, f"PREPARE {name}{declared} AS {_numbered(sql)}", None
+                )
+            except DatabaseError as exc:
+                if isinstance(exc, OperationalError | InterfaceError):
+                    raise
+                if _pgcode(exc) != STATEMENT_EXISTS:
+                    _UNPREPARABLE.add(name)
+                    return None
+            known.add(name)
+            return PooledPostgresqlDatabase.execute_sql(self, execute, params)
+        except (OperationalError, InterfaceError):
+            return None  # the usual path finds out whether the connection dropped
+
+    def _deallocate(self, name: str) -> None:
+        try:
+            PooledPostgresqlDatabase.execute_sql(self, f"DEALLOCATE {name}", None)
+        except DatabaseError as exc:
+            if _pgcode(exc) != STATEMENT_MISSING:
+                raise
 
     def execute_sql(self, sql, params=None):
         try:
@@ -135,6 +207,54 @@ class PooledPostgres(PooledPostgresqlDatabase):
         self.manual_close()
         self.connect()
         return super().execute_sql(sql, params)
+
+
+# PostgreSQL's error codes met by server-side prepared statements.
+STATEMENT_MISSING = "26000"  # invalid_sql_statement_name: not prepared on this connection
+STATEMENT_EXISTS = "42P05"  # duplicate_prepared_statement
+PLAN_CHANGED = "0A000"  # feature_not_supported: "cached plan must not change result type"
+# Statements the server refused to prepare, by name: sent as usual from then on.
+_UNPREPARABLE: set[str] = set()
+
+
+def _pgcode(exc: BaseException) -> str | None:
+    """The PostgreSQL error code behind a peewee exception (it wraps psycopg2's)."""
+    for candidate in (exc, *exc.args, exc.__cause__, exc.__context__):
+        code = getattr(candidate, "pgcode", None)
+        if code:
+            return code
+    return None
+
+
+def _pg_types(params: list) -> list[str] | None:
+    """The PostgreSQL type of each parameter, as psycopg2 would write its literal; None when
+    one has no type of its own (NULL) or is of a kind not listed here."""
+    types = []
+    for value in params:
+        kind = type(value)
+        if kind is bool:
+            types.append("boolean")
+        elif kind is int:
+            types.append("bigint")
+        elif kind is str:
+            types.append("text")
+        elif kind is float:
+            types.append("double precision")
+        elif kind is date:
+            types.append("date")
+        elif kind is datetime:
+            types.append("timestamp" if value.tzinfo is None else "timestamptz")
+        else:
+            return None
+    return types
+
+
+def _numbered(sql: str) -> str:
+    """psycopg2's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``… (no ``%%`` inside)."""
+    parts = sql.split("%s")
+    return "".join(
+        part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1)
+    )
 
 
 def _is_read(sql: str) -> bool:

@@ -10,6 +10,7 @@ on (filters, sort, today); the SQL dialect is added to it here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ _BASE = -(2**62)
 # Distinct keys kept per process (the day is in the keys): when full, the store starts again.
 MAX_KEYS = 512
 
-_SQL: dict[Hashable, tuple[Any, str, list, list[tuple[int, int]]]] = {}
+_SQL: dict[Hashable, tuple[Any, str, list, list[tuple[int, int]], str]] = {}
 
 
 def slot(n: int) -> int:
@@ -36,7 +37,7 @@ def slots(start: int, n: int) -> list[int]:
     return [slot(start + i) for i in range(n)]
 
 
-def _compile(query: Any, values: int) -> tuple[str, list, list[tuple[int, int]]]:
+def _compile(query: Any, values: int) -> tuple[str, list, list[tuple[int, int]], str]:
     sql, params = database.get_sql_context().sql(query).query()
     places = [
         (i, p - _BASE)
@@ -45,7 +46,9 @@ def _compile(query: Any, values: int) -> tuple[str, list, list[tuple[int, int]]]
     ]
     if sorted({n for _i, n in places}) != list(range(values)):
         raise ValueError("every value of a prepared query needs its stand-in in the query")
-    return sql, list(params), places
+    # The name of its server-side statement (PostgreSQL): the same SQL, the same name.
+    name = "tp_" + hashlib.sha1(sql.encode()).hexdigest()[:24]
+    return sql, list(params), places, name
 
 
 def _entry(key: Hashable, build: Callable[[], Any], values: int):
@@ -61,10 +64,17 @@ def _entry(key: Hashable, build: Callable[[], Any], values: int):
 
 
 def _cursor(entry, values: Sequence[Any]):
-    _query, sql, params, places = entry
+    _query, sql, params, places, name = entry
     params = list(params)
     for i, n in places:
         params[i] = values[n]
+    # On PostgreSQL, parsed and planned once per connection (``PooledPostgres``); else, or
+    # where that is not possible, sent as any statement.
+    run = getattr(database.obj, "execute_prepared", None)
+    if run is not None:
+        cursor = run(name, sql, params)
+        if cursor is not None:
+            return cursor
     return database.execute_sql(sql, params)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import reduce
 
-from peewee import SQL, Select, Value
+from peewee import SQL, Select
 
 from tracker.core import prepared, timeliness
 from tracker.core.prepared import slot
@@ -62,9 +62,11 @@ def _branches(today: date, window: int) -> list:
     for rank, statuses, condition in _groups(today, window):
         for status in statuses:
             for empty in (False, True):
+                # Constants written into the SQL (not parameters): a server-side prepared
+                # statement could not tell their type.
                 query = Assignment.select(
-                    Value(rank).alias("rk"),
-                    Value(int(empty)).alias("dn"),
+                    SQL(str(rank)).alias("rk"),
+                    SQL(str(int(empty))).alias("dn"),
                     Assignment.deadline,
                     Assignment.id,
                 ).where(
@@ -74,8 +76,9 @@ def _branches(today: date, window: int) -> list:
                 )
                 if condition is not None:
                     query = query.where(condition)
-                order = [Assignment.id] if empty else [Assignment.deadline, Assignment.id]
-                query = query.order_by(*order).limit(slot(1))
+                # The index's own order (its empty deadlines are equal: then by id), so that
+                # PostgreSQL reads the branch from it rather than along the primary key.
+                query = query.order_by(Assignment.deadline, Assignment.id).limit(slot(1))
                 # Wrapped: a member of a UNION may not carry its own ORDER BY and LIMIT.
                 parts.append(Select([query.alias(f"b{len(parts)}")], [SQL("*")]))
     return parts
