@@ -51,10 +51,15 @@ BEFORE_MEETING = N_("Hạn xử lý nội bộ không được trước ngày h�
 
 def unit_officers(assignment: Assignment):
     """The active officers and head of the assignment's unit: whom it may be given to."""
+    return officers_of_unit(assignment.unit_id)
+
+
+def officers_of_unit(unit_id: int):
+    """The active officers and head of ``unit_id``, by name."""
     return (
         User.select()
         .where(
-            User.unit == assignment.unit_id,
+            User.unit == unit_id,
             User.role.in_(UNIT_ROLES),
             User.active == True,  # noqa: E712
         )

@@ -61,9 +61,18 @@ class Inside:
 def _handler_form(a: Assignment, form: HandlerForm | None = None) -> HandlerForm:
     form = form if form is not None else HandlerForm(formdata=None)
     form.handlers.choices = [
-        (u.id, f"{u.full_name} ({u.role_label})") for u in handlers.unit_officers(a)
+        (u.id, f"{u.full_name} ({u.role_label})")
+        for u in prepared.select("inside.officers", _officers, [a.unit_id])
     ]
     return form
+
+
+def _officers():
+    return handlers.officers_of_unit(slot(0))
+
+
+def _pending_drafts():
+    return drafts.pending(slot(0))
 
 
 def _handlers():
@@ -93,7 +102,7 @@ def build_inside(
     own = () if may_decide else prepared.select("inside.own_drafts", _own_drafts, [a.id, user.id])
     for row in rows:
         row.assignment = a
-    waiting = list(drafts.pending(a)) if may_decide else []
+    waiting = list(prepared.select("inside.pending", _pending_drafts, [a.id])) if may_decide else []
     own = [] if may_decide else list(own)
     return Inside(
         a=a,

@@ -138,7 +138,10 @@ class PooledPostgres(PooledPostgresqlDatabase):
         list's union of many branches takes longer to plan than to run), then only
         ``EXECUTE``s it. Outside a transaction only, where a failed statement costs nothing;
         None (the caller sends it as usual) inside one, on a connection that has dropped, and
-        for a statement the server cannot prepare (a parameter whose type it cannot infer)."""
+        for a statement the server cannot prepare (a parameter whose type it cannot infer).
+        ``execute_sql`` is called with the statement's own SQL, as for any statement (what
+        watches a page's statements sees it), and sends the ``EXECUTE`` in its place; the
+        ``PREPARE``, once per connection, is not seen."""
         types = _pg_types(params)
         if types is None or self.in_transaction() or "%%" in sql:
             return None
@@ -160,7 +163,7 @@ class PooledPostgres(PooledPostgresqlDatabase):
             )
             if name in known:
                 try:
-                    return PooledPostgresqlDatabase.execute_sql(self, execute, params)
+                    return self._execute_as(execute, sql, params)
                 except DatabaseError as exc:
                     # Not there (a new connection under a reused id) or no longer valid for
                     # a table that changed its shape: prepared anew below.
@@ -179,9 +182,18 @@ class PooledPostgres(PooledPostgresqlDatabase):
                     _UNPREPARABLE.add(name)
                     return None
             known.add(name)
-            return PooledPostgresqlDatabase.execute_sql(self, execute, params)
+            return self._execute_as(execute, sql, params)
         except (OperationalError, InterfaceError):
             return None  # the usual path finds out whether the connection dropped
+
+    def _execute_as(self, execute: str, sql: str, params: list):
+        """``execute_sql(sql, params)``, which sends ``execute`` instead (this thread, this
+        statement only)."""
+        self._state.send_instead = (sql, execute)
+        try:
+            return self.execute_sql(sql, params)
+        finally:
+            self._state.send_instead = None
 
     def _deallocate(self, name: str) -> None:
         try:
@@ -191,8 +203,10 @@ class PooledPostgres(PooledPostgresqlDatabase):
                 raise
 
     def execute_sql(self, sql, params=None):
+        instead = getattr(self._state, "send_instead", None)
+        sent = instead[1] if instead is not None and instead[0] is sql else sql
         try:
-            return super().execute_sql(sql, params)
+            return super().execute_sql(sent, params)
         except (OperationalError, InterfaceError):
             conn = self._state.conn
             dropped = (
@@ -206,7 +220,7 @@ class PooledPostgres(PooledPostgresqlDatabase):
         self._returned_at.clear()  # the others may have been dropped too: ask them first
         self.manual_close()
         self.connect()
-        return super().execute_sql(sql, params)
+        return super().execute_sql(sql, params)  # as written: the new connection has no EXECUTE
 
 
 # PostgreSQL's error codes met by server-side prepared statements.

@@ -5,7 +5,12 @@ work list (a CASE over the timeliness conditions to sort by) that costs more tha
 database's own work. A prepared query is built once per ``key`` with stand-in integers
 (``slot(0)``, ``slot(1)``…) where its values go; its SQL and parameters are kept, and each run
 puts the values in the stand-ins' places. The key must name everything else the query depends
-on (filters, sort, today); the SQL dialect is added to it here.
+on (filters, sort, today); the SQL dialect is added to it here. A stand-in compared with a
+text column must be written ``Value(slot(n), converter=False)``: the column would turn it into
+text, and it would no longer be found.
+
+On PostgreSQL the statement is also prepared on the server, once per connection
+(``tracker.core.db.PooledPostgres.execute_prepared``): parsed and planned once, then executed.
 """
 
 from __future__ import annotations

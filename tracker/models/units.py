@@ -3,10 +3,21 @@ thôn, tổ dân phố …) and the named groups that assign to many at once."""
 
 from __future__ import annotations
 
-from peewee import SQL, BooleanField, CharField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import (
+    SQL,
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    Value,
+    fn,
+)
 
+from tracker.core import prepared
 from tracker.core.db import BaseModel
 from tracker.core.org_levels import KindPreset, split_phrases
+from tracker.core.prepared import slot
 
 
 class UnitKind(BaseModel):
@@ -43,7 +54,10 @@ class UnitKind(BaseModel):
     @classmethod
     def labels(cls) -> dict[str, str]:
         """Each kind's label by code, in display order (one query)."""
-        return {k.code: k.label for k in cls.ordered()}
+        rows = prepared.rows(
+            "unit_kind.labels", lambda: cls.ordered().select(cls.code, cls.label).tuples(), []
+        )
+        return {code: label for code, label in rows}
 
     @classmethod
     def codes(cls) -> list[str]:
@@ -135,8 +149,8 @@ class Unit(BaseModel):
     @property
     def kind_label(self) -> str:
         """The label of the unit's kind ("UBND phường", "Sở, ban, ngành"), else its code."""
-        kind = UnitKind.select(UnitKind.label).where(UnitKind.code == self.kind).first()
-        return kind.label if kind is not None else self.kind
+        row = prepared.first("unit.kind_label", _kind_label, [self.kind])
+        return row[0] if row is not None else self.kind
 
     @classmethod
     def kind_order(cls):
@@ -197,3 +211,10 @@ class UnitGroupMember(BaseModel):
     class Meta:
         table_name = "unit_group_member"
         indexes = ((("group", "unit"), True),)
+
+
+def _kind_label():
+    """A unit's kind's label (``Unit.kind_label``), its SQL written once."""
+    # The stand-in as it is (a text column would turn it into text, and it would be lost).
+    code = Value(slot(0), converter=False)
+    return UnitKind.select(UnitKind.label).where(UnitKind.code == code).tuples()

@@ -22,6 +22,7 @@ from tracker.overview import counts as cache
 from tracker.overview import ranked
 from tracker.policy import can
 from tracker.tasks import cadence
+from tracker.web.lookup import get_or_404
 from tracker.web.pagination import NullsLast, Page, page_number, paginate_ids, sort_key
 from tracker.web.rendering import render, wants_fragment
 
@@ -239,15 +240,21 @@ def drafts_waiting(unit: Unit) -> Waiting | None:
     any; for everyone else, and for the list alone (htmx), None (and no query)."""
     if wants_fragment() or not can(current_user, "unit.decide_drafts", unit):
         return None
-    query = drafts.waiting_in_unit(unit.id)
-    count = query.count()
+    count = prepared.count("drafts.waiting", _waiting, [unit.id])
     if not count:
         return None
-    return Waiting(count, list(query.limit(WAITING_SHOWN)))
+    rows = prepared.select(
+        "drafts.waiting.first", lambda: _waiting().limit(WAITING_SHOWN), [unit.id]
+    )
+    return Waiting(count, list(rows))
+
+
+def _waiting():
+    return drafts.waiting_in_unit(slot(0))
 
 
 def officer_home() -> Response:
     """The officer's home ("Việc của đơn vị"): their unit's work and inline actions; for the
     unit head, first the handlers' drafts waiting for his approval."""
-    unit = Unit.get_by_id(current_user.unit_id)
+    unit = get_or_404(Unit, current_user.unit_id)
     return work_page("overview/home/officer.html", unit, waiting=drafts_waiting(unit))
