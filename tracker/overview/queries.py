@@ -106,7 +106,7 @@ def _scope(query, filters: Filters):
 class SummaryRow:
     """One unit's counts per category (the totals row has no unit)."""
 
-    unit: Unit | None
+    unit: UnitRef | None
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -122,11 +122,24 @@ class SummaryRow:
         return self.counts.get("done_on_time", 0) / self.total if judged else None
 
 
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """What a summary's row shows of its unit and orders by: read as plain tuples (a
+    province's 150 units are read on every leader's page; as models, their values converted
+    and set one by one, they cost more than the page's counting)."""
+
+    id: int
+    name: str
+    short_name: str
+    code: str
+    kind: str
+    sort_order: int
+
+
 def _summary_units():
-    """The active units in display order, with only what a summary's row shows and orders by
-    (a province's 150 units are read on every leader's page)."""
+    """The active units in display order, as ``UnitRef`` values."""
     return Unit.active_ordered().select(
-        Unit.id, Unit.name, Unit.short_name, Unit.code, Unit.kind, Unit.sort_order, Unit.active
+        Unit.id, Unit.name, Unit.short_name, Unit.code, Unit.kind, Unit.sort_order
     )
 
 
@@ -137,7 +150,7 @@ def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow
     stale, recomputed for the units whose rows changed); a meeting's counts are one grouped
     query over that meeting's tasks.
     """
-    units = list(prepared.select("units.active_ordered.summary", _summary_units, []))
+    units = [UnitRef(*row) for row in prepared.rows("units.summary", _summary_units, [])]
     if filters.kind:
         units = [u for u in units if u.kind == filters.kind]
     if filters.meeting is None:
@@ -183,7 +196,7 @@ ROW_COLUMNS = (
 
 
 def overdue_page(
-    units: list[Unit], filters: Filters, today: date, window: int, page: int, per_page: int
+    units: list[UnitRef], filters: Filters, today: date, window: int, page: int, per_page: int
 ) -> list[Assignment]:
     """One page of ``overdue`` for the summary's ``units`` (active, of the chosen kind).
 
