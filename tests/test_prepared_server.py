@@ -138,3 +138,20 @@ def test_a_table_that_changed_shape_is_read_again(app_ctx, world):
             assert len(again[0]) == len(first[0]) + 1
         finally:
             db.database.execute_sql("ALTER TABLE assignment DROP COLUMN srv_extra")
+
+
+def test_turned_off_nothing_is_prepared(world, database_url, tmp_path, monkeypatch):
+    """``TRACKER_PG_PREPARE=0`` (a pooler in transaction mode): every statement is sent as
+    usual, and the answers are the same."""
+    from tracker import create_app
+
+    monkeypatch.setenv("TRACKER_PG_PREPARE", "0")
+    application = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": tmp_path}
+    )
+    assert application.config["PG_PREPARE"] is False
+    with application.app_context(), db.database.connection_context():
+        db.database.execute_sql("DEALLOCATE ALL")
+        assert _ids_of_unit("srv-off", world.ward_a.id) == _plain_ids(world.ward_a.id)
+        assert not _server_statements()
+    db.close_all()

@@ -40,6 +40,10 @@ class Config:
         self.DATABASE_URL = env.get(
             "TRACKER_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'tracker.sqlite3'}"
         )
+        # PostgreSQL: the hot statements prepared on the server once per connection
+        # (tracker/core/db.py); 0 behind a pooler that shares server connections between
+        # clients transaction by transaction (PgBouncer's transaction mode).
+        self.PG_PREPARE = parse_flag("TRACKER_PG_PREPARE", env.get("TRACKER_PG_PREPARE", "1"))
         self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
         self.TIMEZONE = env.get("TRACKER_TIMEZONE", "Asia/Ho_Chi_Minh")
         try:

@@ -93,6 +93,8 @@ class PooledPostgres(PooledPostgresqlDatabase):
     """
 
     ping_after = 5.0
+    # Statements of tracker.core.prepared prepared on the server (TRACKER_PG_PREPARE).
+    server_prepare = True
 
     def __init__(self, *args, **kwargs) -> None:
         self._returned_at: dict[int, float] = {}
@@ -143,7 +145,7 @@ class PooledPostgres(PooledPostgresqlDatabase):
         watches a page's statements sees it), and sends the ``EXECUTE`` in its place; the
         ``PREPARE``, once per connection, is not seen."""
         types = _pg_types(params)
-        if types is None or self.in_transaction() or "%%" in sql:
+        if not self.server_prepare or types is None or self.in_transaction() or "%%" in sql:
             return None
         if types:
             # Declared, not inferred: a value alone in a select list or a CASE would
@@ -320,10 +322,14 @@ def close_all() -> None:
         current.close_all()
 
 
-def bind(url: str) -> None:
-    """Point the proxy at ``url`` (closing any previous database)."""
+def bind(url: str, server_prepare: bool = True) -> None:
+    """Point the proxy at ``url`` (closing any previous database); ``server_prepare``:
+    PostgreSQL prepares the hot statements once per connection (``TRACKER_PG_PREPARE``)."""
     close_all()
-    database.initialize(open_database(url))
+    opened = open_database(url)
+    if isinstance(opened, PooledPostgres):
+        opened.server_prepare = server_prepare
+    database.initialize(opened)
 
 
 OPENS_DATABASE_ITSELF = "opens_database_itself"
@@ -342,7 +348,7 @@ def opens_database_itself(view: Callable[P, R]) -> Callable[P, R]:
 
 def init_app(app: Flask) -> None:
     """Bind the database and open/close one connection per request."""
-    bind(app.config["DATABASE_URL"])
+    bind(app.config["DATABASE_URL"], server_prepare=app.config.get("PG_PREPARE", True))
 
     @app.before_request
     def _connect() -> None:
