@@ -31,14 +31,18 @@ class Recorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.part = ""
-        self.seen: dict[str, tuple[str, str, tuple]] = {}
+        self.seen: dict[str, tuple[str, str, tuple, str]] = {}
+        self.setting = ""  # a SET LOCAL sent just before the next SELECT (the digests' JIT)
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.msg
         if isinstance(msg, tuple) and len(msg) == 2 and isinstance(msg[0], str):
             sql, params = msg
-            if sql.lstrip().upper().startswith(("SELECT", "WITH")):
-                self.seen.setdefault(sql, (self.part, sql, tuple(params or ())))
+            if sql.lstrip().upper().startswith("SET LOCAL"):
+                self.setting = sql
+            elif sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                self.seen.setdefault(sql, (self.part, sql, tuple(params or ()), self.setting))
+                self.setting = ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,13 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         digest.build(get_clock().now())
         logger.removeHandler(rec)
         timings = []
-        for part, sql, params in rec.seen.values():
+        for part, sql, params, setting in rec.seen.values():
             if postgres:
-                started = time.perf_counter()
-                plan = db.database.execute_sql(
-                    "EXPLAIN (ANALYZE, BUFFERS) " + sql, params
-                ).fetchall()
-                ms = (time.perf_counter() - started) * 1000
+                with db.database.atomic():  # as the application ran it (SET LOCAL jit = off)
+                    if setting:
+                        db.database.execute_sql(setting)
+                    started = time.perf_counter()
+                    plan = db.database.execute_sql(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + sql, params
+                    ).fetchall()
+                    ms = (time.perf_counter() - started) * 1000
+                if setting:
+                    sql = f"{setting};\n{sql}"
             else:
                 started = time.perf_counter()
                 db.database.execute_sql(sql, params).fetchall()

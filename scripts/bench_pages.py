@@ -27,6 +27,12 @@ What it does (issue 13, item 3):
 
     python scripts/bench_pages.py [--tasks 100000] [--units 150] [--duration 10]
     python scripts/bench_pages.py --database-url postgresql://root@127.0.0.1:5432/test
+    python scripts/bench_pages.py --seeded "postgresql://…?options=-csearch_path%3Dprovince"
+
+``--seeded URL`` benches a database seeded before with ``tracker seed-bench`` (a province's
+million tasks, ``make bench-province``) as it is: nothing is seeded or dropped, new migrations
+are applied, and the tasks and units are counted from it. It needs the bench users
+``bench.officer`` and ``bench.leader`` that ``seed-bench`` creates.
 
 Targets (issue 13): a random unit's page and a random assignment page at least 0.12 of the
 minimal page's requests per second, the leader's home at least 0.10; p99 under 50 ms, of one
@@ -164,6 +170,37 @@ def prepare_database(args) -> tuple[str, list[int], list[int]]:
         units, assignments = _ids_to_ask()
     db.database.close()
     return url, units, assignments
+
+
+def seeded_database(url: str) -> tuple[str, list[int], list[int], int, int]:
+    """A database seeded before (``--seeded``): migrated, analyzed, and checked to hold the
+    bench users; its URL, the ids to ask, and its numbers of tasks and active units."""
+    from tracker import create_app
+    from tracker.core import db
+    from tracker.models import Task, Unit, User
+    from tracker.ops import bench_seed
+    from tracker.ops.migrate import migrate
+
+    app = create_app({"DATABASE_URL": url})
+    applied = migrate()
+    print(f"Benching the seeded database as it is; migrations applied now: {applied or 'none'}")
+    with app.app_context(), db.database.connection_context():
+        found = {
+            name
+            for (name,) in User.select(User.username)
+            .where(User.username.in_([bench_seed.OFFICER, bench_seed.LEADER]))
+            .tuples()
+        }
+        missing = sorted({bench_seed.OFFICER, bench_seed.LEADER} - found)
+        if missing:
+            sys.exit(f"--seeded: no user {', '.join(missing)} (seed it with tracker seed-bench)")
+        if url.startswith("postgres"):
+            db.database.execute_sql("ANALYZE")
+        tasks = Task.select().count()
+        units = Unit.select().where(Unit.active == True).count()  # noqa: E712
+        unit_ids, assignments = _ids_to_ask()
+    db.database.close()
+    return url, unit_ids, assignments, tasks, units
 
 
 def _ids_to_ask() -> tuple[list[int], list[int]]:
@@ -459,13 +496,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL schema at the end")
     parser.add_argument("--fresh", action="store_true", help="seed again even if cached")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument(
+        "--seeded",
+        default="",
+        metavar="URL",
+        help="a database already seeded with seed-bench: bench it as it is (no seeding)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("TRACKER_SECRET_KEY", "bench-secret-key")
-    engine = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    url, unit_ids, assignment_ids = prepare_database(args)
+    if args.seeded:
+        url, unit_ids, assignment_ids, args.tasks, args.units = seeded_database(args.seeded)
+    else:
+        url, unit_ids, assignment_ids = prepare_database(args)
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
 
     client = args.client
     if client == "auto":
@@ -568,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     if peak_mib:
         verdict = check(peak_mib <= MAX_RSS_MIB, f"<= {MAX_RSS_MIB:g} MiB")
         print(f"peak RSS of the {args.workers} workers together: {peak_mib:.0f} MiB  {verdict}")
-    if args.drop and engine == "PostgreSQL":
+    if args.drop and engine == "PostgreSQL" and not args.seeded:
         _pg_execute(args.database_url, f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE')
     print("\ntargets:", "FAIL" if failed else "all met")
     return 1 if failed and args.strict else 0

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.core.clock import get_clock
 from tracker.models import Assignment, Unit
-from tracker.reports import report
+from tracker.reports import queries, report
 from tracker.reports.params import parse
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -93,6 +93,54 @@ def _seed(rng: random.Random, factory, world, n: int) -> None:
         )
 
 
+def _in_scope(assignments: list[Assignment], scope: str) -> list[Assignment]:
+    """The assignments of a scope ("", "kind:…", "field:…") read row by row."""
+    if not scope:
+        return assignments
+    kind, value = scope.split(":")
+    if kind == "kind":
+        kinds = {u.id: u.kind for u in Unit.select()}
+        return [a for a in assignments if kinds[a.unit_id] == value]
+    assert kind == "field"
+    return [a for a in assignments if a.task.field == value]
+
+
+def _trend_by_hand(assignments: list[Assignment], start: date, end: date, as_of: date) -> list:
+    """Per month of [start, end]: the period's assignments completed in it on time and late,
+    and those whose statistics deadline falls in it — row by row."""
+    belongs = _by_hand_rows(assignments, start, end)
+    months = {}
+    day = start.replace(day=1)
+    while day <= end:
+        key = f"{day.year:04d}-{day.month:02d}"
+        months[key] = {"month": key, "done_on_time": 0, "done_late": 0, "due": 0}
+        day = (day + timedelta(days=32)).replace(day=1)
+    for a in belongs:
+        sd, co = a.stats_deadline, a.completed_on
+        if co is not None and start <= co <= end and a.status == "done" and co <= as_of:
+            late = sd is not None and co > sd
+            months[f"{co:%Y-%m}"]["done_late" if late else "done_on_time"] += 1
+        if sd is not None and start <= sd <= end:
+            months[f"{sd:%Y-%m}"]["due"] += 1
+    return list(months.values())
+
+
+def _by_hand_rows(assignments: list[Assignment], start: date, end: date) -> list[Assignment]:
+    """The assignments that belong to the period [start, end], row by row."""
+    end_instant = datetime.combine(end + timedelta(days=1), time(0), tzinfo=HCM)
+    found = []
+    for a in assignments:
+        created = a.created_at if a.created_at.tzinfo else a.created_at.replace(tzinfo=UTC)
+        sd, co = a.stats_deadline, a.completed_on
+        if a.status == "cancelled" or created >= end_instant:
+            continue
+        if (sd is not None and start <= sd <= end) or a.status != "done":
+            found.append(a)
+        elif co is not None and co >= start:
+            found.append(a)
+    return found
+
+
 def _by_hand(assignments: list[Assignment], start: date, end: date, as_of: date) -> dict:
     """Per unit id: assigned, the four categories, extensions, days late — row by row."""
     end_instant = datetime.combine(end + timedelta(days=1), time(0), tzinfo=HCM)
@@ -135,6 +183,9 @@ PERIODS = [
     "period=month&year=2026&month=2",
     "period=year&year=2026&scope=kind:department",
     "period=year&year=2025&scope=kind:ward",
+    # Cut inside months, both ends on edges of the data's dates.
+    "period=custom&from=2025-10-01&to=2026-02-28",
+    "period=custom&from=2026-01-31&to=2026-03-31&scope=field:thu_tuc",
 ]
 
 
@@ -150,9 +201,7 @@ def test_per_unit_counts_equal_a_row_by_row_reading(app_ctx, factory, world, see
         assert not errors, errors
         summary = report.summary(params, today, world.leader, trend=False)
         as_of = date.fromisoformat(summary["as_of"])
-        scope = dict(args).get("scope", "")
-        kinds = {u.id: u.kind for u in Unit.select()}
-        mine = [a for a in stored if not scope or kinds[a.unit_id] == scope.split(":")[1]]
+        mine = _in_scope(stored, dict(args).get("scope", ""))
         expected = _by_hand(mine, params.start, params.end, as_of)
         assert expected, query  # the data set reaches every period
         got = {
@@ -169,6 +218,30 @@ def test_per_unit_counts_equal_a_row_by_row_reading(app_ctx, factory, world, see
         totals = summary["totals"]
         assert totals["assigned"] == sum(r["assigned"] for r in expected.values())
         assert totals["late_days"] == sum(r["late_days"] for r in expected.values())
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_monthly_trend_equals_a_row_by_row_reading(app_ctx, factory, world, seed):
+    """The trend of completions (on time, late) and statistics deadlines per month: on
+    PostgreSQL counted in the summary's own pass, on its own (the trend chart) on both."""
+    _seed(random.Random(seed), factory, world, 300)
+    stored = list(Assignment.select())
+    today = get_clock().today()
+    reached: set[str] = set()
+    for query in PERIODS:
+        args = MultiDict([kv.split("=", 1) for kv in query.split("&")])
+        params, errors, _raw = parse(args, today)
+        assert not errors, errors
+        as_of = params.as_of(today)
+        mine = _in_scope(stored, dict(args).get("scope", ""))
+        expected = _trend_by_hand(mine, params.start, params.end, as_of)
+        reached.update(k for m in expected for k, v in m.items() if k != "month" and v)
+        assert report.summary(params, today, world.leader)["trend"] == expected, query
+        assert queries.trend(params, as_of, world.leader) == expected, query
+        # An officer sees the same months, counted over the work visible to them.
+        officer = report.summary(params, today, world.officer_a)["trend"]
+        assert officer == queries.trend(params, as_of, world.officer_a), query
+    assert reached == {"done_on_time", "done_late", "due"}  # the data set reaches each
 
 
 def test_the_list_count_is_the_list_length(app_ctx, factory, world):

@@ -63,7 +63,8 @@ class Assignment(BaseModel):
         indexes = (
             (("task", "unit"), True),
             # A unit's list in its default order, one branch per status read in index order
-            # (tracker/overview/ranked.py; migration 0024 widened the index of 0001).
+            # (tracker/overview/ranked.py; migration 0024 widened the index of 0001); a
+            # unit's first items of one status in a weekly digest too (deadline, then id).
             (("unit", "status", "deadline", "id", "stats_deadline", "deadline_kind"), False),
             (("status", "deadline"), False),
             # The overdue list and the statistics filter on it (migration 0011).

@@ -12,15 +12,19 @@ row (a province has hundreds of thousands). A unit with nothing in any section g
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from peewee import SQL, Case, Select, fn
+from peewee import JOIN, SQL, Case, Select, Value, fn
 
 from tracker.core.clock import get_clock
+from tracker.core.db import database
 from tracker.core.i18n import N_
+from tracker.core.search_index import is_postgres
 from tracker.mail.recipients import opted_out, unit_recipients
 from tracker.models import Assignment, Submission, Task, Unit, UnitKind, User
 from tracker.policy import users_allowed
@@ -154,9 +158,8 @@ def _stale(window: Window):
 ONGOING = "ongoing"
 
 
-def _section(window: Window):
-    """The section of open work as SQL, as ``Window.section`` gives it (returned work first),
-    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none.
+def _cadenced():
+    """Ongoing work whose task reports on a cadence (``ONGOING``), as SQL.
 
     The task's cadence is asked of ongoing work only (an index lookup each), not joined to
     every open item: at a million tasks that join read the whole task table (issue 13).
@@ -167,11 +170,17 @@ def _section(window: Window):
             (reports.id == Assignment.task) & (reports.report_cadence != "")
         )
     )
+    return (Assignment.deadline_kind == "ongoing") & has_cadence
+
+
+def _section(window: Window):
+    """The section of open work as SQL, as ``Window.section`` gives it (returned work first),
+    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none."""
     return Case(
         None,
         [
             (Assignment.status == "returned", "returned"),
-            ((Assignment.deadline_kind == "ongoing") & has_cadence, ONGOING),
+            (_cadenced(), ONGOING),
             (Assignment.deadline < window.today, "overdue"),
             (Assignment.deadline <= window.sunday, "this_week"),
             (Assignment.deadline <= window.next_sunday, "next_week"),
@@ -181,27 +190,50 @@ def _section(window: Window):
     )
 
 
-def _work(window: Window, unit_id: int | None):
-    """The items the digests list, task, meeting and unit joined (one query).
+def _in_section(window: Window) -> list[tuple[str, object]]:
+    """``_section``'s CASE spelled out, section by section, for open work not returned: each
+    condition holds exactly when the CASE gives that section (the later branches of a CASE
+    hold only where the earlier do not). Each names the range of deadlines it takes, so an
+    index on the deadline finds its items in order; "stale" is two, with a deadline after
+    next week and with none (an index reads each in order, not both at once)."""
+    d = Assignment.deadline
+    dated = ~_cadenced()  # never NULL: deadline_kind is NOT NULL, EXISTS is true or false
+    stale = _stale(window)
+    return [
+        ("overdue", dated & (d < window.today)),
+        ("this_week", dated & (d >= window.today) & (d <= window.sunday)),
+        ("next_week", dated & (d > window.sunday) & (d <= window.next_sunday)),
+        ("stale", dated & (d > window.next_sunday) & stale),
+        ("stale", dated & d.is_null() & stale),
+    ]
 
-    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
-    each with its section's size counted by the database
-    (``row.ranked["section"]``, ``row.ranked["total"]``), and all the ``ONGOING`` work.
-    """
-    # Each open item's section, computed once: the OFFSET keeps the database from copying the
-    # CASE (and its question to the task) into the window's sort and partition keys.
-    sections = Assignment.select(
-        Assignment.id.alias("aid"),
-        Assignment.unit.alias("unit_id"),
-        Assignment.deadline.alias("deadline"),
-        _section(window).alias("section"),
-    ).where(
+
+def _open_work(unit_id: int | None):
+    """The open work of the active units (or of ``unit_id``): what the digests look at."""
+    query = Assignment.select().where(
         Assignment.unit.in_(Unit.select(Unit.id).where(Unit.active == True)),  # noqa: E712
         Assignment.status.in_(ACTIONABLE),
     )
-    if unit_id is not None:
-        sections = sections.where(Assignment.unit == unit_id)
-    sections = sections.offset(0).alias("sections")
+    return query if unit_id is None else query.where(Assignment.unit == unit_id)
+
+
+def _ranked_by_window(window: Window, unit_id: int | None):
+    """Every open item's section, its rank in the section and the section's size: one window
+    over all the open work, ranked by a sort of all of it (SQLite; ``_ranked_per_unit`` on
+    PostgreSQL). Columns: aid, section, rn, total."""
+    # Each open item's section, computed once: the OFFSET keeps the database from copying the
+    # CASE (and its question to the task) into the window's sort and partition keys.
+    sections = (
+        _open_work(unit_id)
+        .select(
+            Assignment.id.alias("aid"),
+            Assignment.unit.alias("unit_id"),
+            Assignment.deadline.alias("deadline"),
+            _section(window).alias("section"),
+        )
+        .offset(0)
+        .alias("sections")
+    )
     item = sections.c
     per_section = [item.unit_id, item.section]
     rank = fn.ROW_NUMBER().over(
@@ -210,7 +242,7 @@ def _work(window: Window, unit_id: int | None):
         # at the cut go to the older assignment; the items kept are then sorted by sort_key.
         order_by=[item.deadline.is_null(), item.deadline, item.aid],
     )
-    ranked = Select(
+    return Select(
         from_list=[sections],
         columns=[
             item.aid,
@@ -219,6 +251,111 @@ def _work(window: Window, unit_id: int | None):
             fn.COUNT(item.aid).over(partition_by=per_section).alias("total"),
         ],
     ).where(item.section.is_null(False))
+
+
+def _ranked_per_unit(window: Window, unit_id: int | None):
+    """``_ranked_by_window``'s rows that matter, read from indexes (PostgreSQL).
+
+    A province has hundreds of thousands of open items; a window over them sorted them all
+    (and spilled to disk) to keep 25 a section. Here, for each unit (a LATERAL subquery), each
+    status and each section, the first ``SECTION_LIMIT`` in the digest's order are read from
+    the index ``(unit_id, status, deadline, id, …)`` (migration 0024) and no more (those
+    without a deadline too, in id order); the first of each section are
+    among them (they are the first of their status), and the window ranks these few only.
+    Each section's size is counted per unit in one pass over the open work (FILTER per
+    section: 150 groups, no sort), and the ongoing work with a cadence is listed whole, as
+    before. Columns: aid, section, rn, total.
+    """
+    section = _section(window)
+    units = Unit.select(Unit.id).where(Unit.active == True)  # noqa: E712
+    if unit_id is not None:
+        units = units.where(Unit.id == unit_id)
+    limit = SECTION_LIMIT
+
+    def first(status: str, name: str, condition) -> Select:
+        """The unit's first items of ``status`` in section ``name`` (``condition``), in the
+        index's order: deadline (none last), then id."""
+        return (
+            Assignment.select(
+                Assignment.id.alias("aid"),
+                Assignment.unit.alias("unit_id"),
+                Assignment.deadline.alias("deadline"),
+                Value(name).alias("section"),
+            )
+            .where(Assignment.unit == Unit.id, Assignment.status == status, condition)
+            .order_by(Assignment.deadline.asc(nulls="LAST"), Assignment.id)
+            .limit(limit)
+        )
+
+    # Returned work is in "returned" whatever its deadline; the rest by _in_section.
+    parts = [first("returned", "returned", True)]
+    for status in ACTIONABLE:
+        if status != "returned":
+            parts += [first(status, name, cond) for name, cond in _in_section(window)]
+    compound = parts[0]
+    for part in parts[1:]:
+        compound = compound + part  # UNION ALL
+    firsts = units.select(SQL("first.*")).join(
+        compound.alias("first"), JOIN.LATERAL, on=SQL("TRUE")
+    )
+    reported = Task.alias("cadenced")
+    ongoing = (
+        _open_work(unit_id)
+        .select(
+            Assignment.id.alias("aid"),
+            Assignment.unit.alias("unit_id"),
+            Assignment.deadline.alias("deadline"),
+            Value(ONGOING).alias("section"),
+        )
+        # Implied by the section; lets the database start from the tasks with a cadence.
+        .join(reported, on=(reported.id == Assignment.task) & (reported.report_cadence != ""))
+        .where(section == ONGOING)
+    )
+    candidates = (firsts + ongoing).alias("candidates")
+    sizes = (
+        _open_work(unit_id)
+        .select(Assignment.unit.alias("unit_id"), section.alias("section"))
+        .offset(0)  # the CASE computed once per item, not once per count
+        .alias("open_work")
+    )
+    counted = [name for name in SECTIONS if name != "report_due"]
+    counts = (
+        Select(
+            from_list=[sizes],
+            columns=[
+                sizes.c.unit_id,
+                *(
+                    fn.COUNT(SQL("*")).filter(sizes.c.section == name).alias(name)
+                    for name in counted
+                ),
+            ],
+        )
+        .group_by(sizes.c.unit_id)
+        .alias("counts")
+    )
+    item = candidates.c
+    rank = fn.ROW_NUMBER().over(
+        partition_by=[item.unit_id, item.section],
+        order_by=[item.deadline.is_null(), item.deadline, item.aid],
+    )
+    total = Case(item.section, [(name, getattr(counts.c, name)) for name in counted], None)
+    return Select(
+        from_list=[candidates],
+        columns=[item.aid, item.section, rank.alias("rn"), total.alias("total")],
+    ).join(counts, JOIN.LEFT_OUTER, on=(counts.c.unit_id == item.unit_id))
+
+
+def _work(window: Window, unit_id: int | None):
+    """The items the digests list, task, meeting and unit joined (one query).
+
+    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
+    each with its section's size counted by the database
+    (``row.ranked["section"]``, ``row.ranked["total"]``), and all the ``ONGOING`` work.
+    """
+    if is_postgres():
+        ranked = _ranked_per_unit(window, unit_id)
+    else:
+        ranked = _ranked_by_window(window, unit_id)
     ranked = ranked.alias("ranked")
     return (
         listing(unit=False)
@@ -226,6 +363,23 @@ def _work(window: Window, unit_id: int | None):
         .join_from(Assignment, ranked, on=(Assignment.id == ranked.c.aid), attr="ranked")
         .where((ranked.c.rn <= SECTION_LIMIT) | (ranked.c.section == ONGOING))
     )
+
+
+@contextmanager
+def _compiled_plans_off() -> Iterator[None]:
+    """On PostgreSQL, the items' query runs without JIT compilation, in a transaction of its
+    own (a savepoint when in one already; the setting then lasts until that one ends).
+
+    Its cost estimate (150 units' LATERAL subqueries, a CASE asking the tasks) is above the
+    server's ``jit_above_cost``: compiling it took 0.4 to 2.9 s on a province's data, for a
+    statement that runs in about 1 s without (docs/performance.md, "The weekly digests").
+    """
+    if not is_postgres():
+        yield
+        return
+    with database.atomic():
+        database.execute_sql("SET LOCAL jit = off")
+        yield
 
 
 def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -257,7 +411,8 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     window = Window.at_instant(at)
     line = Lines(at)
     by_unit: dict[int, Digest] = {}
-    work = list(_work(window, unit_id))
+    with _compiled_plans_off():
+        work = list(_work(window, unit_id))
     # Each unit read once, not with each of its items (a model of every column per row).
     units = {unit.id: unit for unit in Unit.select().where(Unit.id.in_({a.unit_id for a in work}))}
     for assignment in work:

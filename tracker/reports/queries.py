@@ -119,16 +119,22 @@ def _end_instant(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.tz)
 
 
-def in_period(query, params: ReportParams, unit_joined: bool = True):
+def in_period(query, params: ReportParams, unit_joined: bool = True, within=None):
     """Restrict a query over Assignment ⋈ Task ⋈ Unit to the period's and scope's assignments
-    (``unit_joined`` false: Unit is not joined, a unit kind is asked of the units' ids)."""
+    (``unit_joined`` false: Unit is not joined, a unit kind is asked of the units' ids).
+
+    ``within``: a date column (the completion, the statistics deadline) whose value must also
+    fall within the period; either implies the period's ``OR`` of three columns, which is then
+    left out, and the rows are found by that column's index alone.
+    """
     a = Assignment
     start, end = _day(params.start), _day(params.end)
-    query = query.where(
-        a.status != "cancelled",
-        a.created_at < _end_instant(params.end),
-        (a.stats_deadline.between(start, end)) | (a.status != "done") | (a.completed_on >= start),
-    )
+    if within is None:
+        belongs = (a.stats_deadline.between(start, end)) | (a.status != "done")
+        belongs |= a.completed_on >= start
+    else:
+        belongs = within.between(start, end)
+    query = query.where(a.status != "cancelled", a.created_at < _end_instant(params.end), belongs)
     kind, value = params.scope_kind, params.scope_value
     if kind == "kind" and unit_joined:
         query = query.where(Unit.kind == value)
@@ -146,26 +152,28 @@ def in_period(query, params: ReportParams, unit_joined: bool = True):
     return query
 
 
-def base(params: ReportParams, *columns):
-    """Assignment ⋈ Task ⋈ Unit restricted to the report's period and scope.
-
-    Counting ``columns`` of the assignment and its unit alone, the task is joined only when the
-    scope is a field or a meeting: every assignment has its task, so the join drops no row, but
-    it costs a lookup per assignment (most of a one-year report's time, issue 13).
-    """
-    if columns and params.scope_kind not in ("field", "meeting"):
-        query = Assignment.select(*columns).join(Unit)
-    else:
-        query = (
-            Assignment.select(*(columns or (Assignment, Task, Unit)))
-            .join(Task)
-            .switch(Assignment)
-            .join(Unit)
-        )
-    return in_period(query, params)
+def months(params: ReportParams) -> list[tuple[str, date, date]]:
+    """The period's months as ('YYYY-MM', first day, last day), cut to the period."""
+    found = []
+    day = params.start.replace(day=1)
+    while day <= params.end:
+        after = (day + timedelta(days=32)).replace(day=1)
+        first, last = max(day, params.start), min(after - timedelta(days=1), params.end)
+        found.append((f"{day.year:04d}-{day.month:02d}", first, last))
+        day = after
+    return found
 
 
-def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, dict]:
+TREND_KEYS = ("done_on_time", "done_late", "due")
+
+
+def _empty_trend(params: ReportParams) -> dict[str, dict]:
+    return {key: {"month": key, **dict.fromkeys(TREND_KEYS, 0)} for key, _, _ in months(params)}
+
+
+def _counts_by_unit(
+    params: ReportParams, as_of: date, user: User, trend: dict[str, dict] | None = None
+) -> dict[int, dict]:
     """Per unit id: assigned, the four categories, extensions and days late, in one pass over
     the period's assignments on the assignment table alone (the unit joined to no row).
 
@@ -173,6 +181,10 @@ def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, 
     planner splits the pass between parallel workers). SQLite: grouped by unit and category,
     the category one ``CASE`` read once per row (no parallel workers there; the least work
     per row wins).
+
+    ``trend`` (PostgreSQL only): the months of ``_empty_trend``, filled in by the same pass
+    (each month's completions on time and late, and its statistics deadlines, counted with
+    ``FILTER`` per unit and added up here) instead of two more passes over the period.
     """
     a = Assignment
     today = _day(as_of)
@@ -188,6 +200,15 @@ def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, 
             fn.SUM(done_late_days).filter(cond["done_late"]),
             fn.SUM(overdue_days).filter(cond["overdue"]),
         ]
+        spans = months(params) if trend is not None else []
+        for _key, first, last in spans:
+            done_in = a.completed_on.between(_day(first), _day(last))
+            due_in = a.stats_deadline.between(_day(first), _day(last))
+            columns += [
+                fn.COUNT(SQL("*")).filter(done_in & cond["done_on_time"]),
+                fn.COUNT(SQL("*")).filter(done_in & cond["done_late"]),
+                fn.COUNT(SQL("*")).filter(due_in),
+            ]
     else:
         columns = [
             a.unit,
@@ -203,9 +224,11 @@ def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, 
     query = visible_assignments(user, in_period(query, params, unit_joined=False))
     counts: dict[int, dict] = {}
     if _is_postgres():
-        for unit_id, n, on_time, late, pending, overdue, ext, late_d, over_d in query.group_by(
-            a.unit
-        ).tuples():
+        for row in query.group_by(a.unit).tuples():
+            unit_id, n, on_time, late, pending, overdue, ext, late_d, over_d = row[:9]
+            for (key, _first, _last), month in zip(spans, _triples(row[9:]), strict=True):
+                for name, value in zip(TREND_KEYS, month, strict=True):
+                    trend[key][name] += value
             counts[unit_id] = {
                 "assigned": n,
                 "done_on_time": on_time,
@@ -232,10 +255,17 @@ def _counts_by_unit(params: ReportParams, as_of: date, user: User) -> dict[int, 
     return counts
 
 
-def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
+def _triples(values: tuple) -> list[tuple]:
+    return [values[i : i + 3] for i in range(0, len(values), 3)]
+
+
+def unit_counts(
+    params: ReportParams, as_of: date, user: User, trend: dict[str, dict] | None = None
+) -> list[dict]:
     """One row per unit with work in the period: assigned, the four categories, extensions
-    and days late (``_counts_by_unit``); the units' names, kinds and order from a small query."""
-    counts = _counts_by_unit(params, as_of, user)
+    and days late (``_counts_by_unit``, which fills ``trend`` in on PostgreSQL); the units'
+    names, kinds and order from a small query."""
+    counts = _counts_by_unit(params, as_of, user, trend)
     if not counts:
         return []
     units = (
@@ -257,47 +287,60 @@ def unit_counts(params: ReportParams, as_of: date, user: User) -> list[dict]:
     return rows
 
 
+def summary_counts(
+    params: ReportParams, as_of: date, user: User, with_trend: bool
+) -> tuple[list[dict], list[dict]]:
+    """``unit_counts`` and (if ``with_trend``) ``trend``: on PostgreSQL in one pass over the
+    period's assignments, on SQLite in three (the trend's a range of one index each)."""
+    if not with_trend:
+        return unit_counts(params, as_of, user), []
+    if not _is_postgres():
+        return unit_counts(params, as_of, user), trend(params, as_of, user)
+    months_found = _empty_trend(params)
+    rows = unit_counts(params, as_of, user, months_found)
+    return rows, list(months_found.values())
+
+
+def _of_period(params: ReportParams, user: User, within, *columns):
+    """The period's and scope's assignments whose ``within`` also falls in the period, on the
+    assignment table alone (``in_period``: that range implies the rest of the period's
+    filter, so only its index is read)."""
+    query = Assignment.select(*columns)
+    if params.scope_kind in ("field", "meeting"):
+        query = query.join(Task)
+    return visible_assignments(user, in_period(query, params, unit_joined=False, within=within))
+
+
 def trend(params: ReportParams, as_of: date, user: User) -> list[dict]:
     """Per month of the period: completions on time and late (by completion month), and the
     assignments whose statistics deadline falls in the month."""
     cond = conditions(as_of)
-    start, end = _day(params.start), _day(params.end)
     done_month = month_of(Assignment.completed_on)
-    done = (
-        visible_assignments(
-            user,
-            base(
-                params,
-                done_month.alias("month"),
-                count_where(cond["done_on_time"]).alias("done_on_time"),
-                count_where(cond["done_late"]).alias("done_late"),
-            ),
-        )
-        .where(Assignment.completed_on.between(start, end))
-        .group_by(done_month)
-    )
+    done = _of_period(
+        params,
+        user,
+        Assignment.completed_on,
+        done_month.alias("month"),
+        count_where(cond["done_on_time"]).alias("done_on_time"),
+        count_where(cond["done_late"]).alias("done_late"),
+    ).group_by(done_month)
     due_month = month_of(Assignment.stats_deadline)
-    due = (
-        visible_assignments(
-            user, base(params, due_month.alias("month"), fn.COUNT(Assignment.id).alias("due"))
-        )
-        .where(Assignment.stats_deadline.between(start, end))
-        .group_by(due_month)
-    )
-    months: dict[str, dict] = {}
-    day = params.start.replace(day=1)
-    while day <= params.end:
-        key = f"{day.year:04d}-{day.month:02d}"
-        months[key] = {"month": key, "done_on_time": 0, "done_late": 0, "due": 0}
-        day = (day + timedelta(days=32)).replace(day=1)
+    due = _of_period(
+        params,
+        user,
+        Assignment.stats_deadline,
+        due_month.alias("month"),
+        fn.COUNT(Assignment.id).alias("due"),
+    ).group_by(due_month)
+    found = _empty_trend(params)
     for row in done.dicts():
-        if row["month"] in months:
-            months[row["month"]]["done_on_time"] = int(row["done_on_time"] or 0)
-            months[row["month"]]["done_late"] = int(row["done_late"] or 0)
+        if row["month"] in found:
+            found[row["month"]]["done_on_time"] = int(row["done_on_time"] or 0)
+            found[row["month"]]["done_late"] = int(row["done_late"] or 0)
     for row in due.dicts():
-        if row["month"] in months:
-            months[row["month"]]["due"] = int(row["due"] or 0)
-    return list(months.values())
+        if row["month"] in found:
+            found[row["month"]]["due"] = int(row["due"] or 0)
+    return list(found.values())
 
 
 def category_condition(category: str, as_of: date):

@@ -131,7 +131,8 @@ def summary(params: ReportParams, today: date, user, trend: bool = True) -> dict
     """The per-unit table grouped by kind of unit with each kind's subtotals, the totals and
     (unless ``trend`` is false) the monthly trend."""
     as_of = params.as_of(today)
-    rows = [_derive(r) for r in queries.unit_counts(params, as_of, user)]
+    counts, months = queries.summary_counts(params, as_of, user, with_trend=trend)
+    rows = [_derive(r) for r in counts]
     _rank(rows)
     rows, sections = kind_sections(rows)
     totals = _totals(rows)
@@ -145,7 +146,7 @@ def summary(params: ReportParams, today: date, user, trend: bool = True) -> dict
         "rows": rows,
         "sections": sections,
         "totals": totals,
-        "trend": queries.trend(params, as_of, user) if trend else [],
+        "trend": months,
     }
 
 
