@@ -1,4 +1,5 @@
 """Frozen reports: a period's statistics and detailed list as they stood when frozen."""
+
 from peewee import *
 
 
@@ -12,7 +13,7 @@ def up(migrator, db):
     class User(Model):
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
 
     class FrozenReport(Model):
         title = CharField(max_length=300)
@@ -22,13 +23,15 @@ def up(migrator, db):
         as_of = DateField()
         summary = TextField()
         detail = TextField()
-        created_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
         created_at = InstantField(index=True)
+
         class Meta:
             database = db
-            table_name = 'frozen_report'
+            table_name = "frozen_report"
+
     db.create_tables([FrozenReport])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('frozen_report'))
+    migrator.migrate(migrator.drop_table("frozen_report"))

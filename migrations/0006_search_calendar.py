@@ -1,6 +1,7 @@
 """Accent-insensitive search: a folded search_text on meetings, tasks and progress reports, filled
 for existing rows, with its index (GIN text search on PostgreSQL); iCalendar feeds behind
 hashed secret tokens."""
+
 import re
 import unicodedata
 
@@ -16,28 +17,28 @@ class InstantField(DateTimeField):
 # Frozen copy of the application's text folding as it was when this migration was written
 # (the backfill must fold as the models' save() folded then): NFD, combining marks dropped,
 # đ/Đ/ð/Ð to d, lower case, every other non-alphanumeric character a space, spaces squeezed.
-_SPECIAL = {'đ': 'd', 'Đ': 'd', 'ð': 'd', 'Ð': 'd'}
-_SPACES = re.compile(r' +')
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
+_SPACES = re.compile(r" +")
 
 
 def _fold_char(ch):
     if ch in _SPECIAL:
         return _SPECIAL[ch]
     out = []
-    for part in unicodedata.normalize('NFD', ch):
+    for part in unicodedata.normalize("NFD", ch):
         if unicodedata.combining(part):
             continue
         part = _SPECIAL.get(part, part).lower()
-        out.append(part if part.isalnum() else ' ')
-    return ''.join(out)
+        out.append(part if part.isalnum() else " ")
+    return "".join(out)
 
 
 def fold_all(parts):
     """Several texts folded into one searchable string."""
-    text = ' '.join(p for p in parts if p)
+    text = " ".join(p for p in parts if p)
     if not text:
-        return ''
-    return _SPACES.sub(' ', ''.join(_fold_char(ch) for ch in text)).strip()
+        return ""
+    return _SPACES.sub(" ", "".join(_fold_char(ch) for ch in text)).strip()
 
 
 class SearchIndex(ModelIndex):
@@ -52,24 +53,24 @@ class SearchIndex(ModelIndex):
                 [SQL("to_tsvector('simple', search_text)")],
                 name=self._name,
                 safe=self._safe,
-                using='GIN',
+                using="GIN",
             )
         else:
             node = ModelIndex(
-                self._model, [SQL('"id"')], name=self._name, safe=self._safe, where=SQL('0')
+                self._model, [SQL('"id"')], name=self._name, safe=self._safe, where=SQL("0")
             )
         return node.__sql__(ctx)
 
 
 def search_index(model):
     """The search index of ``model``, named after its table."""
-    return SearchIndex(model, [SQL('search_text')], name=f'{model._meta.table_name}_search')
+    return SearchIndex(model, [SQL("search_text")], name=f"{model._meta.table_name}_search")
 
 
 SEARCHABLE = {
-    'meeting': ('title', 'notice_number', 'place', 'chair_name', 'conclusion'),
-    'task': ('title', 'content'),
-    'progress_report': ('text', 'difficulties', 'proposals'),
+    "meeting": ("title", "notice_number", "place", "chair_name", "conclusion"),
+    "task": ("title", "content"),
+    "progress_report": ("text", "difficulties", "proposals"),
 }
 BATCH = 2000
 
@@ -77,7 +78,7 @@ BATCH = 2000
 def _backfill(db, table, columns):
     """Fill search_text of every existing row, a batch of ids at a time."""
     param = db.param
-    cols = ', '.join(f'"{c}"' for c in columns)
+    cols = ", ".join(f'"{c}"' for c in columns)
     last = 0
     while True:
         rows = db.execute_sql(
@@ -98,22 +99,24 @@ def up(migrator, db):
     class Unit(Model):
         class Meta:
             database = db
-            table_name = 'unit'
+            table_name = "unit"
 
     class User(Model):
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
 
     for table, columns in SEARCHABLE.items():
-        migrator.migrate(migrator.add_column(table, 'search_text', TextField(default='')))
+        migrator.migrate(migrator.add_column(table, "search_text", TextField(default="")))
         _backfill(db, table, columns)
 
         class Stand(Model):
-            search_text = TextField(default='')
+            search_text = TextField(default="")
+
             class Meta:
                 database = db
                 table_name = table
+
         db.execute(search_index(Stand))
         if isinstance(db, PostgresqlDatabase):
             # Fresh statistics, so the planner knows the new index at once.
@@ -121,18 +124,20 @@ def up(migrator, db):
 
     class CalendarFeed(Model):
         token_hash = CharField(max_length=64, unique=True)
-        user = ForeignKeyField(User, on_delete='CASCADE')
-        unit = ForeignKeyField(Unit, null=True, on_delete='CASCADE')
+        user = ForeignKeyField(User, on_delete="CASCADE")
+        unit = ForeignKeyField(Unit, null=True, on_delete="CASCADE")
         created_at = InstantField()
         revoked_at = InstantField(null=True)
+
         class Meta:
             database = db
-            table_name = 'calendar_feed'
+            table_name = "calendar_feed"
+
     db.create_tables([CalendarFeed])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('calendar_feed'))
+    migrator.migrate(migrator.drop_table("calendar_feed"))
     for table in SEARCHABLE:
-        migrator.migrate(migrator.drop_index(table, f'{table}_search'))
-        migrator.migrate(migrator.drop_column(table, 'search_text'))
+        migrator.migrate(migrator.drop_index(table, f"{table}_search"))
+        migrator.migrate(migrator.drop_column(table, "search_text"))

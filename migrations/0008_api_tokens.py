@@ -1,4 +1,5 @@
 """Personal tokens for the JSON API (stored as SHA-256 hashes)."""
+
 from peewee import *
 
 
@@ -12,21 +13,23 @@ def up(migrator, db):
     class User(Model):
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
 
     class ApiToken(Model):
-        user = ForeignKeyField(User, on_delete='CASCADE')
+        user = ForeignKeyField(User, on_delete="CASCADE")
         name = CharField(max_length=100)
         token_hash = CharField(max_length=64, unique=True)
         prefix = CharField(max_length=16)
         created_at = InstantField()
         last_used_at = InstantField(null=True)
         revoked_at = InstantField(null=True)
+
         class Meta:
             database = db
-            table_name = 'api_token'
+            table_name = "api_token"
+
     db.create_tables([ApiToken])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('api_token'))
+    migrator.migrate(migrator.drop_table("api_token"))

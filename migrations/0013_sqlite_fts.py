@@ -15,12 +15,12 @@ progress_report must create that table's triggers again itself, and rebuild its 
 
 from peewee import *
 
-TABLES = ('meeting', 'task', 'progress_report')
+TABLES = ("meeting", "task", "progress_report")
 
 
 def statements(table):
     """The FTS5 table of ``table``'s ``search_text`` and the triggers that keep it, by name."""
-    fts = f'{table}_fts'
+    fts = f"{table}_fts"
     delete = (
         f'INSERT INTO "{fts}"("{fts}", rowid, search_text) '
         "VALUES ('delete', old.id, old.search_text);"
@@ -29,16 +29,16 @@ def statements(table):
     return {
         fts: f'CREATE VIRTUAL TABLE "{fts}" USING fts5(search_text, '
         f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-        f'{fts}_ai': f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
-        f'{fts}_ad': f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
-        f'{fts}_au': f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_text ON "{table}" '
-        f'BEGIN {delete} {insert} END',
+        f"{fts}_ai": f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN {insert} END',
+        f"{fts}_ad": f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN {delete} END',
+        f"{fts}_au": f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_text ON "{table}" '
+        f"BEGIN {delete} {insert} END",
     }
 
 
 def ensure_fts(db):
     """Create the full-text tables and triggers that are missing; return their names."""
-    existing = {name for (name,) in db.execute_sql('SELECT name FROM sqlite_master')}
+    existing = {name for (name,) in db.execute_sql("SELECT name FROM sqlite_master")}
     created = []
     with db.atomic():
         for table in TABLES:
@@ -60,6 +60,6 @@ def up(migrator, db):
 def down(migrator, db):
     if isinstance(db, SqliteDatabase):
         for table in TABLES:
-            for op in ('ai', 'ad', 'au'):
+            for op in ("ai", "ad", "au"):
                 db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_fts_{op}"')
             db.execute_sql(f'DROP TABLE IF EXISTS "{table}_fts"')

@@ -9,9 +9,9 @@ from peewee import SqliteDatabase, TextField
 # Frozen copy of the application's text folding as it was when this migration was written
 # (tracker/core/textfold.py): NFD, combining marks dropped, đ/Đ/ð/Ð to d, lower case, every
 # other non-alphanumeric character a space, spaces squeezed.
-_SPECIAL = {'đ': 'd', 'Đ': 'd', 'ð': 'd', 'Ð': 'd'}
-_SPACES = re.compile(r' +')
-COLUMNS = ('subject', 'recipients', 'missing_recipients')
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
+_SPACES = re.compile(r" +")
+COLUMNS = ("subject", "recipients", "missing_recipients")
 BATCH = 2000
 
 
@@ -19,20 +19,20 @@ def _fold_char(ch):
     if ch in _SPECIAL:
         return _SPECIAL[ch]
     out = []
-    for part in unicodedata.normalize('NFD', ch):
+    for part in unicodedata.normalize("NFD", ch):
         if unicodedata.combining(part):
             continue
         part = _SPECIAL.get(part, part).lower()
-        out.append(part if part.isalnum() else ' ')
-    return ''.join(out)
+        out.append(part if part.isalnum() else " ")
+    return "".join(out)
 
 
 def fold_all(parts):
     """Several texts folded into one searchable string."""
-    text = ' '.join(p for p in parts if p)
+    text = " ".join(p for p in parts if p)
     if not text:
-        return ''
-    return _SPACES.sub(' ', ''.join(_fold_char(ch) for ch in text)).strip()
+        return ""
+    return _SPACES.sub(" ", "".join(_fold_char(ch) for ch in text)).strip()
 
 
 def up(migrator, db):
@@ -44,10 +44,10 @@ def up(migrator, db):
         )
     else:
         migrator.migrate(
-            migrator.add_column('outbox_message', 'search_text', TextField(default=''))
+            migrator.add_column("outbox_message", "search_text", TextField(default=""))
         )
     param = db.param
-    cols = ', '.join(f'"{c}"' for c in COLUMNS)
+    cols = ", ".join(f'"{c}"' for c in COLUMNS)
     last = 0
     while True:
         rows = db.execute_sql(
@@ -65,4 +65,4 @@ def up(migrator, db):
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_column('outbox_message', 'search_text'))
+    migrator.migrate(migrator.drop_column("outbox_message", "search_text"))

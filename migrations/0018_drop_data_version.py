@@ -13,11 +13,11 @@ from peewee import PostgresqlDatabase
 
 # The names the triggers were given: "data_version_<table>_<op>" on SQLite, these on PostgreSQL.
 PG_TRIGGERS = (
-    'data_version_write',
-    'data_version_insert',
-    'data_version_update',
-    'data_version_delete',
-    'data_version_truncate',
+    "data_version_write",
+    "data_version_insert",
+    "data_version_update",
+    "data_version_delete",
+    "data_version_truncate",
 )
 
 
@@ -25,15 +25,15 @@ def up(migrator, db):
     if isinstance(db, PostgresqlDatabase):
         # Every table of the application's schema that still has one of the triggers.
         rows = db.execute_sql(
-            'SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid '
-            'WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace '
-            'AND t.tgname IN (' + ', '.join(['%s'] * len(PG_TRIGGERS)) + ')',
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+            "AND t.tgname IN (" + ", ".join(["%s"] * len(PG_TRIGGERS)) + ")",
             PG_TRIGGERS,
         ).fetchall()
         for table, trigger in rows:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{trigger}" ON "{table}"')
         # CASCADE: any trigger still calling it (under another name) goes with it.
-        db.execute_sql('DROP FUNCTION IF EXISTS data_version_bump() CASCADE')
+        db.execute_sql("DROP FUNCTION IF EXISTS data_version_bump() CASCADE")
     else:
         # Before the table: a trigger left behind would make every write to its table fail.
         rows = db.execute_sql(
@@ -42,7 +42,7 @@ def up(migrator, db):
         ).fetchall()
         for (trigger,) in rows:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{trigger}"')
-    db.execute_sql('DROP TABLE IF EXISTS data_version')
+    db.execute_sql("DROP TABLE IF EXISTS data_version")
 
 
 def down(migrator, db):

@@ -1,5 +1,6 @@
 """Outgoing webhooks (tracker/webhooks/): the ``webhook`` table, and outbox messages that are a
 webhook's delivery rather than a mail (``channel`` 'webhook', the ``webhook_id`` it goes to)."""
+
 from peewee import *
 
 
@@ -12,27 +13,27 @@ def up(migrator, db):
     class Unit(Model):
         class Meta:
             database = db
-            table_name = 'unit'
+            table_name = "unit"
 
     class User(Model):
         class Meta:
             database = db
-            table_name = 'user'
+            table_name = "user"
 
     class Webhook(Model):
         name = CharField(max_length=100)
         url = CharField(max_length=500)
         secret = CharField(max_length=64)
-        scope = CharField(max_length=10, default='all')
-        unit = ForeignKeyField(Unit, null=True, backref='+', on_delete='CASCADE')
-        user = ForeignKeyField(User, null=True, backref='+', on_delete='CASCADE')
-        events = TextField(default='')
+        scope = CharField(max_length=10, default="all")
+        unit = ForeignKeyField(Unit, null=True, backref="+", on_delete="CASCADE")
+        user = ForeignKeyField(User, null=True, backref="+", on_delete="CASCADE")
+        events = TextField(default="")
         active = BooleanField(default=True)
         created_at = InstantField()
 
         class Meta:
             database = db
-            table_name = 'webhook'
+            table_name = "webhook"
 
     db.create_tables([Webhook])
     # Plain ALTERs on both databases: playhouse's SQLite migrator would rebuild the outbox
@@ -52,7 +53,7 @@ def up(migrator, db):
 def down(migrator, db):
     db.execute_sql('DROP INDEX IF EXISTS "outbox_message_webhook_id"')
     migrator.migrate(
-        migrator.drop_column('outbox_message', 'webhook_id'),
-        migrator.drop_column('outbox_message', 'channel'),
+        migrator.drop_column("outbox_message", "webhook_id"),
+        migrator.drop_column("outbox_message", "channel"),
     )
     db.execute_sql('DROP TABLE IF EXISTS "webhook"')

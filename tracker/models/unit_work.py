@@ -70,7 +70,13 @@ class ReportDraft(BaseModel):
 
     class Meta:
         table_name = "report_draft"
-        indexes = ((("assignment", "status"), False), (("author", "created_at"), False))
+        indexes = (
+            (("assignment", "status"), False),
+            (("author", "created_at"), False),
+            # The drafts waiting in a unit (its head's home page): the few pending ones first
+            # (migration 0027).
+            (("status", "assignment"), False),
+        )
 
     @property
     def kind_label(self) -> str:
