@@ -7,7 +7,9 @@ from datetime import datetime
 
 from peewee import BooleanField, CharField, ForeignKeyField, ModelSelect
 
+from tracker.core import prepared
 from tracker.core.db import BaseModel, InstantField
+from tracker.core.prepared import slot
 from tracker.models.assignments import Assignment
 from tracker.models.users import User
 
@@ -47,8 +49,9 @@ class Notification(BaseModel):
 
     @classmethod
     def unread_count(cls, user: User) -> int:
-        """How many of ``user``'s notifications are unread: one COUNT on the index."""
-        return cls.select().where(cls.recipient == user.id, cls.read_at.is_null()).count()
+        """How many of ``user``'s notifications are unread: one COUNT on the index, its SQL
+        written once (every open page asks it again on a timer)."""
+        return prepared.count("notifications.unread", _unread, [user.id])
 
     @classmethod
     def mark_read(cls, user: User, at: datetime, notification_id: int | None = None) -> int:
@@ -69,3 +72,9 @@ class NotificationPreference(BaseModel):
     class Meta:
         table_name = "notification_preference"
         indexes = ((("user", "kind"), True),)
+
+
+def _unread():
+    return Notification.select().where(
+        Notification.recipient == slot(0), Notification.read_at.is_null()
+    )
