@@ -326,6 +326,12 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         # The units keep their kind, now a row with the labels pages show.
         assert Unit.get_by_id(1).kind_label == "UBND phường"
         assert [u.code for u in Unit.ordered()] == ["noivu", "sodau"]
+        # 0028: the unit given work before the counters' triggers (0011) has its version, so
+        # the leader's summary and the navigation's queue, which read every versioned unit's
+        # tallies, count its work; a unit never given any has none.
+        from tracker.models import CounterVersion
+
+        assert {v.unit_id for v in CounterVersion.select()} == {assignment.unit_id}
 
 
 def test_outbox_messages_queued_before_0017_are_found_by_the_search(two_databases):
@@ -468,3 +474,28 @@ def test_0019_creates_the_hot_statements_indexes(two_databases):
         assert hot not in assignment_indexes()
         migrate()
         assert {hot, ("completed_on",), ("stats_deadline",)} <= assignment_indexes()
+
+
+def test_0028_gives_every_unit_with_work_its_counter_version(two_databases):
+    """A unit given work and not written since the counters' triggers came (0011) had no
+    version: the tallies of every versioned unit (the leader's summary, the navigation's
+    queue) would leave its work out. 0028 writes one, for units with work only."""
+    db.bind(two_databases[0])
+    database = db.database.obj
+    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
+    with db.database.connection_context():
+        runner = Runner(database, directory=str(MIGRATIONS_DIR))
+        runner.up(runner.migrations()[0].name)
+        for table, row in BASE_ROWS:
+            cols = ", ".join(f'"{c}"' for c in row)
+            database.execute_sql(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join([mark] * len(row))})',
+                list(row.values()),
+            )
+        runner.up("0027_pending_drafts_index")
+        database.execute_sql("DELETE FROM counter_version")  # as before 0011's triggers
+        runner.up()
+        rows = database.execute_sql("SELECT unit_id, version FROM counter_version").fetchall()
+        units = database.execute_sql("SELECT DISTINCT unit_id FROM assignment").fetchall()
+    assert {unit_id for unit_id, _version in rows} == {unit_id for (unit_id,) in units}
+    assert all(version is not None for _unit, version in rows)

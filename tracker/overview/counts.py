@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_request_context, request
 from peewee import SQL, fn
 
 from tracker.assignments.queries import category_counts, category_sums, count_where
@@ -71,6 +72,19 @@ def _compute(unit_ids: list[int], today: date, window: int, everyone: bool) -> d
     return {unit_id: rows.get(unit_id, zero) for unit_id in unit_ids}
 
 
+def _every_version(wanted) -> dict[int, int]:
+    """Every unit's counter version. Read once per GET request: the navigation's queue and the
+    leader's summary both need them, and a GET changes no assignment (a POST reads them anew
+    each time, after its change)."""
+    memo = g.get("_counter_versions") if has_request_context() and request.method == "GET" else None
+    if memo is not None:
+        return memo
+    versions = dict(prepared.rows(("counter.versions", 0), wanted, []))
+    if has_request_context() and request.method == "GET":
+        g._counter_versions = versions
+    return versions
+
+
 def category_counts_by_unit(
     unit_ids: Iterable[int], today: date, window: int
 ) -> dict[int, dict[str, int]]:
@@ -95,7 +109,10 @@ def tallies(unit_ids: Iterable[int] | None, today: date, window: int) -> dict[in
         query = CounterVersion.select(CounterVersion.unit_id, CounterVersion.version).tuples()
         return query.where(CounterVersion.unit_id.in_(prepared.slots(0, n))) if n else query
 
-    versions = dict(prepared.rows(("counter.versions", n), wanted, unit_ids if n else []))
+    if n:
+        versions = dict(prepared.rows(("counter.versions", n), wanted, unit_ids))
+    else:
+        versions = _every_version(wanted)
     if everyone_asked:
         unit_ids = list(versions)
     cache = _cache()

@@ -154,7 +154,10 @@ def summary(filters: Filters, today: date, window: int) -> tuple[list[SummaryRow
     if filters.kind:
         units = [u for u in units if u.kind == filters.kind]
     if filters.meeting is None:
-        by_unit = cache.category_counts_by_unit([u.id for u in units], today, window)
+        # Every unit's tallies (the navigation's queue reads the same, once per request);
+        # a unit that was never given work has none, and counts zero below.
+        tallied = cache.tallies(None, today, window)
+        by_unit = {u.id: dict(tallied[u.id].counts) for u in units if u.id in tallied}
     else:
         counts = (
             Assignment.select(Assignment.unit.alias("unit_id"), *category_sums(today, window))
