@@ -1,7 +1,9 @@
 """Timeliness counts per unit, cached per process and never stale.
 
 The leader's overview counts every assignment of every unit by timeliness category; the
-officer's home counts its unit's. Both read the counts through ``category_counts_by_unit``:
+officer's home counts its unit's; a unit's list counts its rows and the navigation the work
+waiting for confirmation. All read them through ``tallies`` (``category_counts_by_unit`` for
+the categories alone):
 
 * Database triggers on ``assignment`` (tracker.models.counters: created by migration 0011,
   and by ``CounterVersion.create_table`` for databases built from the models) raise the unit's
@@ -76,12 +78,12 @@ def _every_version(wanted) -> dict[int, int]:
     """Every unit's counter version. Read once per GET request: the navigation's queue and the
     leader's summary both need them, and a GET changes no assignment (a POST reads them anew
     each time, after its change)."""
-    memo = g.get("_counter_versions") if has_request_context() and request.method == "GET" else None
-    if memo is not None:
-        return memo
-    versions = dict(prepared.rows(("counter.versions", 0), wanted, []))
-    if has_request_context() and request.method == "GET":
-        g._counter_versions = versions
+    shared = has_request_context() and request.method == "GET"
+    versions = g.get("_counter_versions") if shared else None
+    if versions is None:
+        versions = dict(prepared.rows(("counter.versions", 0), wanted, []))
+        if shared:
+            g._counter_versions = versions
     return versions
 
 
