@@ -12,9 +12,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.api import tokens as api_tokens
 from tracker.auth.sessions import current_account
-from tracker.core.db import database
 from tracker.models import MAIL_KINDS, ApiToken, MailPreference, User
-from tracker.models.audit import record
+from tracker.models import preferences as choices
 from tracker.notifications import preferences as notification_prefs
 from tracker.policy import can, get_visible_or_404
 from tracker.web.forms import BaseForm, max_len, required
@@ -47,14 +46,7 @@ def kinds_for(user: User) -> tuple[str, ...]:
 
 def enabled_kinds(user: User, kinds: tuple[str, ...]) -> list[str]:
     """Which of ``kinds`` ``user`` receives (no preference row means yes)."""
-    off = {
-        p.kind
-        for p in MailPreference.select(MailPreference.kind).where(
-            MailPreference.user == user.id,
-            MailPreference.enabled == False,  # noqa: E712
-        )
-    }
-    return [k for k in kinds if k not in off]
+    return choices.enabled_kinds(MailPreference, user, kinds)
 
 
 class KindsField(SelectMultipleField):
@@ -94,24 +86,7 @@ def _form(user: User, allowed: tuple[str, ...], enabled: list[str]) -> MailPrefe
 
 def save_preferences(user: User, chosen: set[str], kinds: tuple[str, ...]) -> dict[str, bool]:
     """Store ``user``'s choice among ``kinds``; return the kinds that changed (kind → enabled)."""
-    current = set(enabled_kinds(user, kinds))
-    changed = {k: k in chosen for k in kinds if (k in chosen) != (k in current)}
-    if not changed:
-        return changed
-    with database.atomic():
-        for kind, enabled in changed.items():
-            MailPreference.insert(user=user.id, kind=kind, enabled=enabled).on_conflict(
-                conflict_target=[MailPreference.user, MailPreference.kind],
-                update={MailPreference.enabled: enabled},
-            ).execute()
-        record(
-            user,
-            "mail_preferences",
-            user,
-            before={k: not v for k, v in changed.items()},
-            after=changed,
-        )
-    return changed
+    return choices.save_choices(MailPreference, "mail_preferences", user, chosen, kinds)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

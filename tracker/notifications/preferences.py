@@ -3,9 +3,8 @@ choice among them (beside their choice of mail, on the profile page)."""
 
 from __future__ import annotations
 
-from tracker.core.db import database
 from tracker.models import NotificationPreference, User
-from tracker.models.audit import record
+from tracker.models import preferences as choices
 
 # The kinds shown in the application: the event mails' and the daily reminders' codes
 # (tracker.models.mail.MAIL_KINDS). The weekly digest and summary are lists, not events.
@@ -38,33 +37,11 @@ def opted_out(kind: str) -> set[int]:
 
 def enabled_kinds(user: User, kinds: tuple[str, ...]) -> list[str]:
     """Which of ``kinds`` ``user`` sees (no preference row means yes)."""
-    off = {
-        p.kind
-        for p in NotificationPreference.select(NotificationPreference.kind).where(
-            NotificationPreference.user == user.id,
-            NotificationPreference.enabled == False,  # noqa: E712
-        )
-    }
-    return [k for k in kinds if k not in off]
+    return choices.enabled_kinds(NotificationPreference, user, kinds)
 
 
 def save(user: User, chosen: set[str], kinds: tuple[str, ...]) -> dict[str, bool]:
     """Store ``user``'s choice among ``kinds`` (audited); return the kinds that changed."""
-    current = set(enabled_kinds(user, kinds))
-    changed = {k: k in chosen for k in kinds if (k in chosen) != (k in current)}
-    if not changed:
-        return changed
-    with database.atomic():
-        for kind, enabled in changed.items():
-            NotificationPreference.insert(user=user.id, kind=kind, enabled=enabled).on_conflict(
-                conflict_target=[NotificationPreference.user, NotificationPreference.kind],
-                update={NotificationPreference.enabled: enabled},
-            ).execute()
-        record(
-            user,
-            "notification_preferences",
-            user,
-            before={k: not v for k, v in changed.items()},
-            after=changed,
-        )
-    return changed
+    return choices.save_choices(
+        NotificationPreference, "notification_preferences", user, chosen, kinds
+    )
