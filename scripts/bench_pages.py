@@ -28,6 +28,7 @@ What it does (issue 13, item 3):
     python scripts/bench_pages.py [--tasks 100000] [--units 150] [--duration 10]
     python scripts/bench_pages.py --database-url postgresql://root@127.0.0.1:5432/test
     python scripts/bench_pages.py --seeded "postgresql://…?options=-csearch_path%3Dprovince"
+    python scripts/bench_pages.py --floor    # also /queues/counts and an empty /notifications
 
 ``--seeded URL`` benches a database seeded before with ``tracker seed-bench`` (a province's
 million tasks, ``make bench-province``) as it is: nothing is seeded or dropped, new migrations
@@ -502,6 +503,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="a database already seeded with seed-bench: bench it as it is (no seeding)",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the floor: the navigation's counts alone and an empty page with the navigation",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
@@ -541,6 +547,14 @@ def main(argv: list[str] | None = None) -> int:
             ("leader's home", ["/"], leader, 0.10, MAX_P99_MS),
             ("report page", ["/reports/"], leader, None, None),
         ]
+        if args.floor:
+            # What every signed-in page costs before its own content (no targets): the
+            # session, the user and two small statements with a fragment; then the base page
+            # and its navigation around an empty list (the bench leader has no notification).
+            pages[1:1] = [
+                ("floor: nav counts alone", ["/queues/counts"], leader, None, None),
+                ("floor: empty page", ["/notifications"], leader, None, None),
+            ]
         results = []
         memory.start()
         for name, paths, cookie, target, p99_target in pages:
