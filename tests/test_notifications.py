@@ -137,6 +137,34 @@ def test_newest_first_and_paginated(client, auth, world, clock):
     assert len(re.findall(r'id="notification-(\d+)"', second)) == 5
 
 
+def test_the_list_writes_its_sql_once(client, auth, world, clock, monkeypatch):
+    # The bell leads every user here: its count and page are fixed-shape statements, built
+    # the first time and then only run with the user, limit and offset (tracker.core.prepared).
+    for n in range(3):
+        clock.set(NOW + timedelta(minutes=n))
+        urge(client, auth, world.assignment_a, f"Lần {n}")
+    login(auth, "p.sodau")
+    assert client.get("/notifications").status_code == 200
+    built = []
+    original = Notification.select.__func__
+    monkeypatch.setattr(
+        Notification, "select", classmethod(lambda cls, *f: built.append(f) or original(cls, *f))
+    )
+    page = client.get("/notifications?page=1").get_data(as_text=True)
+    assert len(re.findall(r'id="notification-(\d+)"', page)) == 3
+    assert built == []
+
+
+def test_a_page_past_the_end_shows_the_last(client, auth, world, clock):
+    for n in range(21):
+        clock.set(NOW + timedelta(minutes=n))
+        urge(client, auth, world.assignment_a, f"Lần {n}")
+    login(auth, "p.sodau")
+    page = client.get("/notifications?page=9").get_data(as_text=True)
+    assert "Trang 2 / 2" in page
+    assert len(re.findall(r'id="notification-(\d+)"', page)) == 1
+
+
 def test_empty_state(client, auth, world):
     login(auth, "p.sodau")
     page = client.get("/notifications").get_data(as_text=True)

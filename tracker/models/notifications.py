@@ -48,6 +48,17 @@ class Notification(BaseModel):
         )
 
     @classmethod
+    def count_of(cls, user: User) -> int:
+        """How many notifications ``user`` has (the list's pager), its SQL written once."""
+        return prepared.count("notifications.all", _all, [user.id])
+
+    @classmethod
+    def page_of(cls, user: User, limit: int, offset: int) -> list[Notification]:
+        """``limit`` of ``user``'s notifications from ``offset`` on, newest first (``of``),
+        the SQL written once: the list is what the bell leads to."""
+        return list(prepared.select("notifications.page", _page, [user.id, limit, offset]))
+
+    @classmethod
     def unread_count(cls, user: User) -> int:
         """How many of ``user``'s notifications are unread: one COUNT on the index, its SQL
         written once (every open page asks it again on a timer)."""
@@ -72,6 +83,20 @@ class NotificationPreference(BaseModel):
     class Meta:
         table_name = "notification_preference"
         indexes = ((("user", "kind"), True),)
+
+
+def _all():
+    return Notification.select(Notification.id).where(Notification.recipient == slot(0))
+
+
+def _page():
+    return (
+        Notification.select()
+        .where(Notification.recipient == slot(0))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(slot(1))
+        .offset(slot(2))
+    )
 
 
 def _unread():

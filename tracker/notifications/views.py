@@ -11,9 +11,10 @@ both POSTs to /notifications; another user's notification does not exist for one
 from __future__ import annotations
 
 import json
+from math import ceil
 
 import flask_htmx
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,7 +25,7 @@ from tracker.core.params import parse_id
 from tracker.models import MAIL_KINDS, Notification
 from tracker.models.audit import record
 from tracker.policy import get_visible_or_404
-from tracker.web.pagination import Page, paginate
+from tracker.web.pagination import Page, page_number
 from tracker.web.rendering import render, wants_fragment
 
 # No prefix: the bell's URL is short, as every page carries it (the 15 KB page budget).
@@ -76,7 +77,12 @@ def index() -> Response:
 
 
 def _list() -> Response:
-    page = ListPage(**vars(paginate(Notification.of(current_user))))
+    user = current_user._get_current_object()
+    per_page = current_app.config["PAGE_SIZE"]
+    total = Notification.count_of(user)
+    number = min(page_number(), max(1, ceil(total / per_page)))
+    items = Notification.page_of(user, per_page, (number - 1) * per_page) if total else []
+    page = ListPage(items=items, page=number, per_page=per_page, total=total)
     return render(
         "notifications/index.html",
         block="list",
