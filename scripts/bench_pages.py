@@ -321,6 +321,15 @@ def login(port: int, username: str) -> str:
     if status != 302:
         sys.exit(f"login as {username} failed: HTTP {status}")
     _cookies(headers, jar)
+    # Then the page the login leads to, as a browser would: the session it sends back holds
+    # the new session's CSRF token, so the pages driven later find it there rather than each
+    # making one and signing the session anew (which a browser, keeping cookies, never sees
+    # twice: wrk sends the same cookie with every request).
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    status, headers, _ = request(port, "GET", "/", {"Cookie": cookie})
+    if status != 200:
+        sys.exit(f"the home page after the login as {username}: HTTP {status}")
+    _cookies(headers, jar)
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
@@ -560,9 +569,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, paths, cookie, target, p99_target in pages:
             size = 0
             for path in paths[:5]:  # the largest of a few: every page must stay small
-                status, _, body = request(port, "GET", path, {"Cookie": cookie} if cookie else {})
+                status, headers, body = request(
+                    port, "GET", path, {"Cookie": cookie} if cookie else {}
+                )
                 if status != 200:
                     sys.exit(f"{name} {path}: HTTP {status}")
+                if any(h.lower() == "set-cookie" for h, _ in headers):
+                    # wrk would send the old cookie again: every request would change it.
+                    sys.exit(f"{name} {path}: the page changed the session (Set-Cookie)")
                 size = max(size, len(body))
             warm_up(port, paths, cookie, args.warmup, args.workers)
             # One connection first (nothing queued yet): the time a request takes when it does
