@@ -6,10 +6,8 @@ tests/test_browser_accessibility.py) visit these pages as a district office woul
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from browser_support import ARTIFACTS, CHROMIUM
-from playwright.sync_api import Browser, Page, expect
+from browser_support import new_session
+from playwright.sync_api import Browser, Page
 
 from tracker.models import Assignment, OutboxMessage, Submission, Task, Unit, User
 
@@ -17,25 +15,11 @@ from tracker.models import Assignment, OutboxMessage, Submission, Task, Unit, Us
 ROLES = {"admin": "admin", "leader": "lanhdao", "officer": "p.sodau"}
 
 
-def require_chromium() -> None:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-
-
 def login(browser: Browser, base: str, username: str, width: int = 1366) -> Page:
     """A page in its own browser context, logged in as ``username`` through the form."""
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
+    page = new_session(browser, base, username, width)
     page.wait_for_load_state()  # the stylesheets too, before anything is measured
     return page
-
-
-def shot(page: Page, name: str, full_page: bool = True) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 # The main pages of each role, by name (``main_pages`` finds their paths in the demo).

@@ -12,10 +12,10 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_pages import ROLE_PAGES, ROLES, login, main_pages, require_chromium, shot
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_pages import ROLE_PAGES, ROLES, login, main_pages
+from browser_support import LiveServer, chromium, require_chromium, shot
 from conftest import FAST_HASH, NOW
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tracker import create_app
 from tracker.cli import cli
@@ -32,7 +32,7 @@ CHECKED = [(role, name) for role in ROLES for name in ROLE_PAGES[role]]
 def site(database_template, tmp_path_factory):
     """The demo on a live server (one database for the module), a Chromium, and a page per
     role logged in on first use: yields ``page_for(role)``."""
-    require_chromium()
+    require_chromium()  # before the demo is loaded
     folder = tmp_path_factory.mktemp("accessibility")
     path = folder / "tracker.sqlite3"
     shutil.copy(database_template, path)
@@ -50,8 +50,7 @@ def site(database_template, tmp_path_factory):
     assert result.exit_code == 0, result.output
     server = LiveServer(app).start()
     pages: dict[str, Page] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
 
         def page_for(role: str) -> Page:
             if role not in pages:
@@ -60,7 +59,6 @@ def site(database_template, tmp_path_factory):
 
         page_for.base = server.url
         yield page_for
-        browser.close()
     server.stop()
     db.close_all()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_support import LiveServer, chromium, new_session, shot
 from conftest import NOW
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tracker.models import Assignment, Attachment, Submission
 
@@ -45,13 +45,8 @@ def reported(world) -> Assignment:
 def test_leader_sees_the_evidence_before_confirming(app, world, width):
     a = reported(world)
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-        page.goto(server.url + "/login")
-        page.fill("input[name=username]", "lanhdao")
-        page.fill("input[name=password]", "demo")
-        page.click("main button[type=submit]")
+    with chromium() as browser:
+        page = new_session(browser, server.url, "lanhdao", width, check=False)
         page.goto(server.url + "/queues/submitted")
         row = page.locator(f"#queue-assignment-{a.id}")
         row.locator("summary").click()
@@ -62,9 +57,7 @@ def test_leader_sees_the_evidence_before_confirming(app, world, width):
         button = row.get_by_role("button", name="Xác nhận hoàn thành")
         expect(button).to_be_visible()
         assert evidence.bounding_box()["y"] < button.bounding_box()["y"]
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"confirm-queue-{width}.png"), full_page=True)
-        browser.close()
+        shot(page, f"confirm-queue-{width}")
     server.stop()
 
 
@@ -72,16 +65,10 @@ def test_leader_sees_the_evidence_before_confirming(app, world, width):
 def test_without_javascript_the_link_leads_to_the_evidence_before_the_buttons(app, world, width):
     a = reported(world)
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, java_script_enabled=False
+    with chromium() as browser:
+        page = new_session(
+            browser, server.url, "lanhdao", width, check=False, java_script_enabled=False
         )
-        page = context.new_page()
-        page.goto(server.url + "/login")
-        page.fill("input[name=username]", "lanhdao")
-        page.fill("input[name=password]", "demo")
-        page.click("main button[type=submit]")
         page.goto(server.url + "/queues/submitted")
         row = page.locator(f"#queue-assignment-{a.id}")
         row.locator("summary").click()
@@ -90,7 +77,5 @@ def test_without_javascript_the_link_leads_to_the_evidence_before_the_buttons(ap
         expect(result).to_be_visible()
         button = page.get_by_role("button", name="Xác nhận hoàn thành")
         assert result.bounding_box()["y"] < button.bounding_box()["y"]
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"confirm-nojs-{width}.png"), full_page=True)
-        browser.close()
+        shot(page, f"confirm-nojs-{width}")
     server.stop()

@@ -7,47 +7,14 @@ lanhdao then sees the new progress. Screenshots go to test-artifacts/ for a pers
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import new_session, shot
+from playwright.sync_api import expect
 
-from tracker.cli import cli
 from tracker.models import Assignment, ProgressReport, Task, Unit
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_server(app, runner):
-    result = runner.invoke(cli, ["load-demo"])
-    assert result.exit_code == 0, result.output
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+pytest_plugins = ["browser_plugin"]  # the ``browser`` and ``demo_server`` fixtures
 
 
 def test_leader_assigns_ward_reports_leader_sees(demo_server, browser):
@@ -55,8 +22,7 @@ def test_leader_assigns_ward_reports_leader_sees(demo_server, browser):
     title = "Rà soát thủ tục hành chính tiếp nhận qua Bưu chính công ích"
 
     # The leader records a meeting ...
-    leader = browser.new_page(viewport={"width": 1280, "height": 900})
-    login(leader, base, "lanhdao")
+    leader = new_session(browser, base, "lanhdao")
     leader.goto(base + "/meetings/new")
     leader.fill("input[name=title]", "Giao ban chuyển đổi số tháng 5")
     leader.fill("input[name=held_on]", "2026-05-14")
@@ -79,8 +45,7 @@ def test_leader_assigns_ward_reports_leader_sees(demo_server, browser):
     shot(leader, "2-leader-task-page")
 
     # The ward's officer finds it on the unit's home and reports inline.
-    officer = browser.new_page(viewport={"width": 1280, "height": 900})
-    login(officer, base, "p.sodau")
+    officer = new_session(browser, base, "p.sodau")
     assignment = Assignment.get(
         Assignment.task == task, Assignment.unit == Unit.get(Unit.code == "sodau")
     )
@@ -111,8 +76,7 @@ def test_leader_assigns_ward_reports_leader_sees(demo_server, browser):
 
 def test_phone_width_officer_home(demo_server, browser):
     """The officer's home reads on a phone: no horizontal scrolling of the page."""
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    login(page, demo_server.url, "p.sodau")
+    page = new_session(browser, demo_server.url, "p.sodau", 390, 844)
     page.goto(demo_server.url + "/")
     expect(page.locator("main")).to_contain_text("Việc của đơn vị")
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -4,15 +4,14 @@ finds it in "Việc của tôi" and reports it done, the head approves, the lead
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import LiveServer, new_session, shot
+from playwright.sync_api import expect
 
 from tracker.models import Assignment, AssignmentHandler, ReportDraft, Submission, Unit
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["browser_plugin"]  # the ``browser`` fixture
 
 
 @pytest.fixture
@@ -26,30 +25,11 @@ def server(app, world, factory):
     live.stop()
 
 
-@pytest.fixture
-def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def session(browser, base: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-    return page
-
-
 def test_assign_handler_report_approve_confirm(server, browser, world):
     base, a = server.url, world.assignment_a
     page_url = f"{base}/assignments/{a.id}"
 
-    head = session(browser, base, "ld.sodau")
+    head = new_session(browser, base, "ld.sodau")
     head.goto(page_url)
     section = head.locator("#inside-unit")
     expect(section).to_contain_text("Phân công xử lý")
@@ -67,7 +47,7 @@ def test_assign_handler_report_approve_confirm(server, browser, world):
     section.get_by_role("button", name="Phân công xử lý").click()
     expect(head.locator("#inside-unit")).to_contain_text("25/05/2026")
 
-    handler = session(browser, base, "cv.sodau")
+    handler = new_session(browser, base, "cv.sodau")
     handler.get_by_role("link", name="Việc của tôi").click()
     expect(handler.locator("main")).to_contain_text(world.task.title)
     handler.get_by_role("link", name=world.task.title).click()
@@ -87,12 +67,11 @@ def test_assign_handler_report_approve_confirm(server, browser, world):
     assert Assignment.get_by_id(a.id).status == "submitted"
     assert Submission.get().author.username == "cv.sodau"
 
-    leader = session(browser, base, "lanhdao")
+    leader = new_session(browser, base, "lanhdao")
     leader.goto(page_url)
     # The handler's result is what the leader decides on.
     expect(leader.locator(".submission-panel")).to_contain_text("Đã tổ chức 12 buổi tuyên truyền")
     leader.locator(".status-buttons").get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(leader.locator(".assignment-facts")).to_contain_text("Hoàn thành")
-    ARTIFACTS.mkdir(exist_ok=True)
-    leader.screenshot(path=str(ARTIFACTS / "inside-unit-confirmed.png"), full_page=True)
+    shot(leader, "inside-unit-confirmed")
     assert Assignment.get_by_id(a.id).status == "done"

@@ -7,9 +7,9 @@ covers their text. Screenshots go to test-artifacts/layout-*.png for a person to
 from __future__ import annotations
 
 import pytest
-from browser_pages import ROLES, login, main_pages, require_chromium, shot
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_pages import ROLES, login, main_pages
+from browser_support import LiveServer, chromium, require_chromium, shot
+from playwright.sync_api import Page, expect
 
 from tracker.cli import cli
 from tracker.models import Unit, User
@@ -23,15 +23,13 @@ LONG_NAME = "Nguyễn Thị Phương Thảo, Chuyên viên tổng hợp Văn ph�
 @pytest.fixture
 def demo(app, runner):
     """The demo on a live server and a Chromium: (base URL, browser)."""
-    require_chromium()
+    require_chromium()  # before the demo is loaded
     result = runner.invoke(cli, ["load-demo"])
     assert result.exit_code == 0, result.output
     User.update(full_name=LONG_NAME).where(User.username == "tonghop").execute()
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield server.url, browser
-        browser.close()
     server.stop()
 
 

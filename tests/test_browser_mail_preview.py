@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_support import LiveServer, artifact, chromium, log_in, new_page, shot
 from conftest import NOW
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from test_leader_mail import Waiting
 
 from tracker.models import OutboxMessage
@@ -64,14 +64,10 @@ def test_the_mail_preview_breaks_no_csp_rule(app, factory, world, which):
     server = LiveServer(app).start()
     console: list[str] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+        with chromium() as browser:
+            page = new_page(browser, 1366)
             page.on("console", lambda m: console.append(m.text))
-            page.goto(server.url + "/login")
-            page.fill("input[name=username]", "admin")
-            page.fill("input[name=password]", "demo")
-            page.click("main button[type=submit]")
+            log_in(page, server.url, "admin", check=False)
             page.add_init_script(WATCH)
             if which == "digest":
                 page.goto(f"{server.url}/units/{world.ward_a.id}/digest")
@@ -86,13 +82,11 @@ def test_the_mail_preview_breaks_no_csp_rule(app, factory, world, which):
             size = heading.evaluate("e => getComputedStyle(e).fontSize")
             page.wait_for_timeout(300)
             violations = page.evaluate("window.__cspViolations")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"mail-preview-{which}.png"), full_page=True)
+            shot(page, f"mail-preview-{which}")
             # The frame itself, scrolled into view (a full-page shot may leave it unpainted).
             framed = page.locator("iframe.mail-html")
             framed.scroll_into_view_if_needed()
-            framed.screenshot(path=str(ARTIFACTS / f"mail-preview-{which}-frame.png"))
-            browser.close()
+            framed.screenshot(path=artifact(f"mail-preview-{which}-frame.png"))
     finally:
         server.stop()
     reported = [text for text in console if "Content Security Policy" in text]

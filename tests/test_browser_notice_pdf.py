@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_support import LiveServer, artifact, chromium, new_session
 from notice_support import ITEMS, NOTICE
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tracker.meetings.notice.printing import print_pdf
 from tracker.models import Meeting, NoticeDraft
@@ -23,13 +23,8 @@ def test_pdf_upload_in_the_browser(app, world, tmp_path):
     fake = tmp_path / "gia-mao.pdf"
     fake.write_bytes(b"<html>not a PDF</html>")
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-        page.goto(server.url + "/login")
-        page.fill("input[name=username]", "tonghop")
-        page.fill("input[name=password]", "demo")
-        page.click("main button[type=submit]")
+    with chromium() as browser:
+        page = new_session(browser, server.url, "tonghop", 1366, check=False)
         page.goto(f"{server.url}/meetings/{world.meeting.id}/notice")
 
         # A fake PDF: the error beside the file field, the typed text still there.
@@ -38,8 +33,7 @@ def test_pdf_upload_in_the_browser(app, world, tmp_path):
         page.get_by_role("button", name="Đọc thông báo").click()
         expect(page.locator("#notice-source")).to_contain_text("Tệp này không phải tệp PDF hợp lệ.")
         expect(page.locator("textarea[name=text]")).to_have_value("Nội dung đang soạn")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.locator("#notice-source").screenshot(path=str(ARTIFACTS / "notice-fake-pdf.png"))
+        page.locator("#notice-source").screenshot(path=artifact("notice-fake-pdf.png"))
         assert not NoticeDraft.select().exists()
 
         # The real PDF: three drafts, in the notice's order.
@@ -48,5 +42,4 @@ def test_pdf_upload_in_the_browser(app, world, tmp_path):
         expect(page.locator("#drafts h2")).to_contain_text("(3)")
         contents = [page.locator(f"textarea[name='d-{i}-content']").input_value() for i in range(3)]
         assert [item[:40] in text for item, text in zip(ITEMS, contents, strict=True)] == [True] * 3
-        browser.close()
     server.stop()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import expect, sync_playwright
+from browser_support import LiveServer, artifact, chromium, new_session, shot
+from playwright.sync_api import expect
 
 from tracker.models import Meeting, Task
 
@@ -35,21 +35,14 @@ def test_draft_review_from_the_typed_conclusion(app, world, factory, width, java
     ).execute()
     culture = factory.unit("Phòng Văn hóa và Thông tin", kind="department", code="vhtt")
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, java_script_enabled=javascript
+    with chromium() as browser:
+        page = new_session(
+            browser, server.url, "tonghop", width, check=False, java_script_enabled=javascript
         )
-        page = context.new_page()
-        page.goto(server.url + "/login")
-        page.fill("input[name=username]", "tonghop")
-        page.fill("input[name=password]", "demo")
-        page.click("main button[type=submit]")
         page.goto(f"{server.url}/meetings/{world.meeting.id}")
-        ARTIFACTS.mkdir(exist_ok=True)
         mode = "htmx" if javascript else "nojs"
         page.locator("section:has(.conclusion)").screenshot(
-            path=str(ARTIFACTS / f"meeting-conclusion-{width}-{mode}.png")
+            path=artifact(f"meeting-conclusion-{width}-{mode}.png")
         )
         page.get_by_role("button", name="Tạo nhiệm vụ từ kết luận đã nhập").click()
         expect(page.locator("#drafts h2")).to_contain_text("(3)")
@@ -62,14 +55,12 @@ def test_draft_review_from_the_typed_conclusion(app, world, factory, width, java
         # Working days as the task form offers them, the date they give beside.
         expect(page.locator("input[name='d-2-working_days']")).to_have_value("10")
         expect(page.locator("#checks-2")).to_contain_text("29/05/2026")
-        page.locator("#draft-1").screenshot(
-            path=str(ARTIFACTS / f"notice-draft-title-{width}-{mode}.png")
-        )
+        page.locator("#draft-1").screenshot(path=artifact(f"notice-draft-title-{width}-{mode}.png"))
 
         # "Có phải …?": one click chooses the unit, with or without JavaScript.
         expect(page.locator("#checks-2")).to_contain_text("Có phải")
         page.locator("#checks-2").screenshot(
-            path=str(ARTIFACTS / f"notice-draft-suggestion-{width}-{mode}.png")
+            path=artifact(f"notice-draft-suggestion-{width}-{mode}.png")
         )
         url = page.url
         page.locator("#draft-2").get_by_role("button", name="Phòng Văn hóa và Thông tin").click()
@@ -80,14 +71,11 @@ def test_draft_review_from_the_typed_conclusion(app, world, factory, width, java
         else:
             expect(page).to_have_url(f"{server.url}/meetings/{world.meeting.id}/notice#draft-2")
         expect(page.locator("#draft-2")).not_to_contain_text("Có phải")
-        page.locator("#draft-2").screenshot(
-            path=str(ARTIFACTS / f"notice-draft-units-{width}-{mode}.png")
-        )
-        page.screenshot(path=str(ARTIFACTS / f"notice-review-{width}-{mode}.png"), full_page=True)
+        page.locator("#draft-2").screenshot(path=artifact(f"notice-draft-units-{width}-{mode}.png"))
+        shot(page, f"notice-review-{width}-{mode}")
 
         page.get_by_role("button", name="Tạo nhiệm vụ", exact=True).click()
         expect(page.locator(".flash-success")).to_contain_text("Đã tạo 3 nhiệm vụ")
-        browser.close()
     server.stop()
     third = Task.get(Task.meeting == world.meeting, Task.title.contains("kế hoạch"))
     assert [a.unit.id for a in third.assignments] == [culture.id]

@@ -4,16 +4,15 @@ it, every second here: TRACKER_NOTIFICATION_POLL_SECONDS), and reading it emptie
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_support import LiveServer, new_session, shot
 from conftest import AuthActions
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tracker.models import Notification
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["browser_plugin"]  # the ``browser`` fixture
 
 
 @pytest.fixture
@@ -24,26 +23,8 @@ def server(app, world):
     live.stop()
 
 
-@pytest.fixture
-def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-
-
 def test_an_urge_appears_in_the_bell_without_a_page_load(server, browser, client, world):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    login(page, server.url, "p.sodau")
+    page = new_session(browser, server.url, "p.sodau")
     bell = page.locator("header a.bell")
     expect(bell).to_have_attribute("aria-label", "Thông báo")
     expect(bell.locator(".count")).to_have_count(0)
@@ -60,15 +41,14 @@ def test_an_urge_appears_in_the_bell_without_a_page_load(server, browser, client
     expect(bell.locator(".count")).to_have_text("1", timeout=10_000)
     expect(bell).to_have_attribute("aria-label", "Thông báo (1 chưa đọc)")
     assert page.evaluate("window.__notLoadedAgain") is True
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "notifications-1-bell.png"))
+    shot(page, "notifications-1-bell", full_page=False)
 
     # The list, then "Đánh dấu đã đọc" (htmx): the bell empties on the event, no load either.
     bell.click()
     expect(page.locator("h1")).to_have_text("Thông báo")
     item = page.locator("li.unread")
     expect(item).to_contain_text("Tăng cường tuyên truyền CCHC")
-    page.screenshot(path=str(ARTIFACTS / "notifications-2-list.png"), full_page=True)
+    shot(page, "notifications-2-list")
     page.evaluate("window.__notLoadedAgain = true")
     item.get_by_role("button", name="Đánh dấu đã đọc").click()
     expect(page.locator("li.read")).to_have_count(1)

@@ -8,8 +8,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import expect, sync_playwright
+from browser_support import LiveServer, artifact, chromium, new_session, shot
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,9 @@ def _box(page, selector: str) -> dict:
 def test_the_printed_report_reads_as_an_administrative_document(app, world, clock, detail):
     clock.set(datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
     server = LiveServer(app).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         # The width of the printable area of an A4 portrait page: what print media lays out.
-        page = browser.new_context(viewport={"width": PRINT_WIDTH, "height": 1100}).new_page()
-        page.goto(server.url + "/login")
-        page.fill("input[name=username]", "lanhdao")
-        page.fill("input[name=password]", "demo")
-        page.click("main button[type=submit]")
+        page = new_session(browser, server.url, "lanhdao", PRINT_WIDTH, 1100, check=False)
         # From the report page: the print options, the detail list ticked or not.
         page.goto(server.url + "/reports/?period=month&year=2026&month=12")
         page.locator("details.print-options summary").click()
@@ -74,14 +69,12 @@ def test_the_printed_report_reads_as_an_administrative_document(app, world, cloc
             assert detail_list.bounding_box()["y"] > signature["y"]
         else:
             expect(detail_list).to_have_count(0)
-        ARTIFACTS.mkdir(exist_ok=True)
         name = "report-print" + ("-detail" if detail else "")
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        pdf = page.pdf(path=str(ARTIFACTS / f"{name}.pdf"), format="A4", prefer_css_page_size=True)
+        shot(page, name)
+        pdf = page.pdf(path=artifact(f"{name}.pdf"), format="A4", prefer_css_page_size=True)
         assert pdf.startswith(b"%PDF")
         # Portrait A4 pages (595 × 842 pt), with the detail list's pages in landscape.
         boxes = re.findall(rb"/MediaBox \[0 0 (\d+)[.\d]* (\d+)[.\d]*\]", pdf)
         assert boxes and boxes[0] == (b"594", b"841")
         assert ((b"841", b"594") in boxes) == detail
-        browser.close()
     server.stop()

@@ -8,11 +8,10 @@ browser loads the login page itself, and logging in brings the officer back to t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_support import LiveServer, chromium, fill_login, new_session, shot
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,29 +19,15 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def setting(app, world):
     server = LiveServer(app).start()
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield server.url, browser
-        browser.close()
     server.stop()
-
-
-def session(browser: Browser, base: str, username: str) -> Page:
-    """A page in its own browser context, logged in as ``username``."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-    return page
 
 
 def end_session(browser: Browser, base: str, page: Page, how: str) -> None:
     if how == "logout elsewhere":
         # Logging out on another computer ends every session of the account.
-        other = session(browser, base, "p.sodau")
+        other = new_session(browser, base, "p.sodau")
         other.locator("header nav").get_by_role("button", name="Đăng xuất").click()
         expect(other.locator("main")).to_contain_text("Đã đăng xuất.")
     else:  # the browser lost its session cookie
@@ -52,7 +37,7 @@ def end_session(browser: Browser, base: str, page: Page, how: str) -> None:
 @pytest.mark.parametrize("how", ["logout elsewhere", "cookie deleted"])
 def test_htmx_action_after_the_session_ended_loads_the_login_page(setting, world, how):
     base, browser = setting
-    officer = session(browser, base, "p.sodau")
+    officer = new_session(browser, base, "p.sodau")
     officer.goto(base + "/?sort=deadline")
     row = officer.locator(f"#assignment-{world.assignment_a.id}")
     expect(row).to_be_visible()
@@ -66,12 +51,9 @@ def test_htmx_action_after_the_session_ended_loads_the_login_page(setting, world
     expect(officer.locator("main")).to_contain_text("Vui lòng đăng nhập để tiếp tục.")
     expect(officer.locator("table")).to_have_count(0)  # a page of its own, not inside the row
     expect(officer.locator("input[name=username]")).to_have_count(1)
-    ARTIFACTS.mkdir(exist_ok=True)
-    officer.screenshot(path=str(ARTIFACTS / f"session-end-{how.replace(' ', '-')}.png"))
+    shot(officer, f"session-end-{how.replace(' ', '-')}", full_page=False)
 
     # Logging in again brings the officer back to the page they were on.
-    officer.fill("input[name=username]", "p.sodau")
-    officer.fill("input[name=password]", "demo")
-    officer.click("main button[type=submit]")
+    fill_login(officer, "p.sodau")
     expect(officer).to_have_url(base + "/?sort=deadline")
     expect(officer.locator(f"#assignment-{world.assignment_a.id}")).to_be_visible()

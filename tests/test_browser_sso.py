@@ -6,12 +6,10 @@ logs out, and follows the offered link to end the provider's session too.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from browser_support import LiveServer, chromium, new_page
 from oidc_support import running_provider
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +17,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def setting(app, world):
     server = LiveServer(app).start()
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
     with running_provider() as provider:
         app.config.update(
             OIDC_ISSUER=provider.issuer,
@@ -27,17 +24,15 @@ def setting(app, world):
             OIDC_CLIENT_SECRET="bi-mat",
             BASE_URL=server.url,
         )
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with chromium() as browser:
             yield server.url, provider, browser
-            browser.close()
     server.stop()
 
 
 def test_sso_login_and_logout_in_a_browser(setting):
     base, provider, browser = setting
     provider.set_user("sub-lanhdao", preferred_username="lanhdao", name="Lãnh đạo")
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = new_page(browser)
     page.goto(base + "/login?next=/profile")
     page.click("text=Đăng nhập bằng tài khoản một cửa (SSO)")
     page.wait_for_url(provider.issuer + "/oauth2/authorize*")

@@ -7,49 +7,16 @@ refused beside the field with what was ticked kept. Screenshots go to test-artif
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import new_session, shot
+from playwright.sync_api import expect
 
-from tracker.cli import cli
 from tracker.models import Assignment, Meeting, Task, Unit, UnitGroup
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["browser_plugin"]  # the ``browser`` and ``demo_server`` fixtures
 
 WIDTH = 1366
-
-
-@pytest.fixture
-def demo_server(app, runner):
-    result = runner.invoke(cli, ["load-demo"])
-    assert result.exit_code == 0, result.output
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_group_leads_named_units_coordinate_at_laptop_width(demo_server, browser):
@@ -58,8 +25,7 @@ def test_group_leads_named_units_coordinate_at_laptop_width(demo_server, browser
     meeting = Meeting.select().order_by(Meeting.id).first()
     wards = list(UnitGroup.get(UnitGroup.name == "UBND các phường").units())
     ward = wards[0]
-    page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-    login(page, base, "lanhdao")
+    page = new_session(browser, base, "lanhdao", WIDTH)
     page.goto(base + f"/meetings/{meeting.id}/tasks/new")
     page.fill("input[name=title]", title)
     page.select_option("select[name=deadline_kind]", "none")

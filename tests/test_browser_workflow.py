@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import LiveServer, chromium, new_session, shot
+from playwright.sync_api import Page, expect
 from smtp_support import SmtpServer
 
 from tracker.mail.sender import send_pending
@@ -30,28 +30,9 @@ def setting(app, world, tmp_path):
     with SmtpServer() as smtp:
         app.config["SMTP_URL"] = smtp.url()
         server = LiveServer(app).start()
-        assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with chromium() as browser:
             yield server.url, browser, smtp
-            browser.close()
         server.stop()
-
-
-def session(browser, base: str, username: str) -> Page:
-    """A page in its own browser context, logged in as ``username``."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    expect(page.locator("header nav")).to_contain_text("Đăng xuất")
-    return page
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def submit(page: Page, base: str, assignment: Assignment, pdf: Path, summary: str) -> None:
@@ -69,8 +50,8 @@ def test_submit_return_resubmit_confirm_extension_and_urge(app, world, setting, 
     a = world.assignment_a
     Assignment.update(status="in_progress").where(Assignment.id == a.id).execute()
 
-    officer = session(browser, base, "p.sodau")
-    leader = session(browser, base, "lanhdao")
+    officer = new_session(browser, base, "p.sodau")
+    leader = new_session(browser, base, "lanhdao")
 
     # Submitted with a PDF ...
     submit(officer, base, a, pdf, "Đã tổ chức 3 hội nghị tuyên truyền CCHC.")
@@ -109,7 +90,7 @@ def test_submit_return_resubmit_confirm_extension_and_urge(app, world, setting, 
 
     # An extension requested by ward B's officer and approved from the queue.
     b = world.assignment_b
-    other = session(browser, base, "p.hoangvanthu")
+    other = new_session(browser, base, "p.hoangvanthu")
     other.goto(f"{base}/assignments/{b.id}")
     other.fill("input[name=requested_deadline]", "2026-06-15")
     other.fill("#extension-panel textarea[name=reason]", "Chờ kinh phí in tài liệu.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from query_support import count_queries
@@ -397,19 +396,14 @@ def test_unit_page_404_and_login(client, auth, world):
 def test_inline_actions_in_a_browser(app, world, work):
     """htmx swaps the row and the counters out of band, without a page load."""
     import playwright.sync_api as playwright
-    from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer
+    from browser_support import LiveServer, chromium, log_in
 
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make browser` installs it"
     Assignment.update(status="submitted").where(Assignment.id == work.overdue.id).execute()
     server = LiveServer(app).start()
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with chromium() as browser:
             page = browser.new_page()
-            page.goto(server.url + "/login")
-            page.fill("input[name=username]", "lanhdao")
-            page.fill("input[name=password]", "demo")
-            page.click("main button[type=submit]")
+            log_in(page, server.url, "lanhdao", check=False)
             page.goto(f"{server.url}/units/{world.ward_a.id}?sort=title")
             page.evaluate("window.notReloaded = true")
             overdue = page.locator('[data-category="overdue"] strong')
@@ -423,7 +417,6 @@ def test_inline_actions_in_a_browser(app, world, work):
             assert page.locator('[data-category="done_late"] strong').inner_text() == "2"
             assert page.evaluate("window.notReloaded") is True
             assert page.url.endswith("?sort=title")
-            browser.close()
     finally:
         server.stop()
     assert Assignment.get_by_id(work.overdue.id).status == "done"
