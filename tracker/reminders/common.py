@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from functools import wraps
 from gettext import NullTranslations
 from typing import ParamSpec, TypeVar
+from weakref import WeakKeyDictionary
 
 from flask import current_app
 from flask_babel import force_locale, get_translations, gettext
@@ -294,17 +295,33 @@ def catalog_gettext(translations: NullTranslations) -> Callable[..., str]:
 
     Flask-Babel looks the catalog up again on every call, which costs more than all the
     rest of rendering a mail; the mail templates import their macros ``with context`` so that
-    this one, given in the context, serves them too.
+    this one, given in the context, serves them too. One function per catalog, and each string
+    translated once (a digest run asks for the same few labels half a million times); the
+    templates' ``_()`` (tracker/core/i18n.py) calls its ``translate`` directly.
     """
+    found = _CATALOG_GETTEXT.get(translations)
+    if found is not None:
+        return found
+    translated: dict[str, tuple[str, Markup]] = {}
+
+    def translate(string: str, autoescape: bool, variables: dict[str, object]) -> str:
+        both = translated.get(string)
+        if both is None:
+            text = translations.gettext(string)
+            both = translated[string] = (text, Markup(text))
+        return both[1 if autoescape else 0] % variables
 
     @pass_context
-    def translate(context: Context, string: str, **variables: object) -> str:
-        text = translations.gettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
+    def gettext_(context: Context, string: str, **variables: object) -> str:
+        return translate(string, context.eval_ctx.autoescape, variables)
 
-    return translate
+    gettext_.translate = translate  # type: ignore[attr-defined]
+    _CATALOG_GETTEXT[translations] = gettext_
+    return gettext_
+
+
+# The ``_()`` of each catalog (a catalog is loaded once and kept by Flask-Babel).
+_CATALOG_GETTEXT: WeakKeyDictionary[NullTranslations, Callable[..., str]] = WeakKeyDictionary()
 
 
 def render_mail(name: str, **context: object) -> tuple[str, str]:
