@@ -198,6 +198,10 @@ def listing(unit: bool = True):
     )
 
 
+# An id no page's path holds otherwise: ``Lines`` builds an item's address once with it.
+_SAMPLE_ID = 918273645
+
+
 class Lines:
     """Makes the items of one run as of ``at``; labels are translated once, not per item.
 
@@ -220,6 +224,16 @@ class Lines:
         self.returns: dict[int, tuple[str, str]] = {}
         # The routes bound once for the run (``path_for`` binds them again for every link).
         self.routes = current_app.url_map.bind("")
+        # An item's address is the same but for its id: built once, the id put in each time.
+        sample = self.routes.build("assignments.view", {"assignment_id": _SAMPLE_ID})
+        self.url_parts = sample.split(str(_SAMPLE_ID))
+
+    def url(self, assignment_id: int) -> str:
+        """The address of an assignment's page."""
+        if len(self.url_parts) != 2:  # the route's path holds the sample's digits elsewhere
+            path = self.routes.build("assignments.view", {"assignment_id": assignment_id})
+            return self.base + path
+        return f"{self.base}{self.url_parts[0]}{assignment_id}{self.url_parts[1]}"
 
     def meeting(self, assignment: Assignment) -> str:
         meeting_id = assignment.task.meeting_id
@@ -262,7 +276,7 @@ class Lines:
             days_left=(deadline - self.today).days if deadline else None,
             progress=assignment.progress,
             last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
-            url=self.base + self.routes.build("assignments.view", {"assignment_id": assignment.id}),
+            url=self.url(assignment.id),
             returned_on=returned_on,
             return_reason=reason,
             **self.reporting(assignment),
