@@ -219,6 +219,7 @@ class Lines:
         self.statuses = {code: gettext(label) for code, label in STATUSES.items()}
         self.roles = {code: gettext(label) for code, label in ROLES.items()}
         self.meetings: dict[int | None, str] = {}
+        self.dates: dict[date, str] = {}
         self.cadences = {code: gettext(label) for code, label in REPORT_CADENCES.items()}
         self.report_due: set[int] | None = None
         self.returns: dict[int, tuple[str, str]] = {}
@@ -227,6 +228,13 @@ class Lines:
         # An item's address is the same but for its id: built once, the id put in each time.
         sample = self.routes.build("assignments.view", {"assignment_id": _SAMPLE_ID})
         self.url_parts = sample.split(str(_SAMPLE_ID))
+
+    def date(self, day: date) -> str:
+        """``fmt_date(day)``, each day written once a run (a run's items share a few hundred)."""
+        text = self.dates.get(day)
+        if text is None:
+            text = self.dates[day] = fmt_date(day)
+        return text
 
     def url(self, assignment_id: int) -> str:
         """The address of an assignment's page."""
@@ -271,11 +279,11 @@ class Lines:
             meeting=self.meeting(assignment),
             role=self.roles.get(assignment.role, assignment.role),
             status=self.statuses.get(assignment.status, assignment.status),
-            deadline=fmt_date(deadline) if deadline else "",
+            deadline=self.date(deadline) if deadline else "",
             days_overdue=max(0, (self.today - deadline).days) if deadline else 0,
             days_left=(deadline - self.today).days if deadline else None,
             progress=assignment.progress,
-            last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
+            last_report=self.date(report.astimezone(self.tz).date()) if report else "",
             url=self.url(assignment.id),
             returned_on=returned_on,
             return_reason=reason,
