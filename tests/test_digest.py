@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from gettext import NullTranslations
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from tracker.cli import cli
 from tracker.core.search_index import is_postgres
 from tracker.models import Assignment, JobRun, MailPreference, Meeting, OutboxMessage, User
 from tracker.reminders import digest, due_soon, jobs, periods, summary
+from tracker.reminders.common import Lines, catalog_gettext, path_for, render_mail
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BASE = "http://127.0.0.1:5000"
@@ -504,3 +506,59 @@ def test_every_section_equals_a_row_by_row_reading(app_ctx, factory, world, monk
                 items = sorted(items, key=lambda a: (a.deadline is None, a.deadline, a.id))[:3]
             listed = [i.id for i in found.sections[name]]
             assert sorted(listed) == sorted(a.id for a in items), (unit_id, name)
+
+
+# --- what a run costs ----------------------------------------------------------------------
+
+
+class CountingCatalog(NullTranslations):
+    """A catalog (no translation) that notes every message it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def gettext(self, message: str) -> str:
+        self.asked.append(message)
+        return message
+
+
+def test_a_mail_asks_its_catalog_for_each_label_once(app_ctx, world, work):
+    """A run renders tens of thousands of items: a label is translated once per catalog,
+    however many items and mails say it."""
+    found = digest.digests(NOW, world.ward_a.id)[0]
+    catalog = CountingCatalog()
+    gettext = catalog_gettext(catalog)
+    assert catalog_gettext(catalog) is gettext
+    first = render_mail("weekly_digest", digest=found, subject="", gettext=gettext)
+    assert sum(len(items) for items in found.sections.values()) > 5
+    assert len(catalog.asked) == len(set(catalog.asked))
+    assert "Tiến độ" in catalog.asked and "Báo cáo gần nhất" in catalog.asked
+    asked = len(catalog.asked)
+    again = render_mail("weekly_digest", digest=found, subject="", gettext=gettext)
+    assert again == first and len(catalog.asked) == asked
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2026-05-15 03:00:00",
+        "2026-05-15 03:00:00.123456",
+        "2026-05-15 03:00:00.5",
+        "2026-05-15",
+        datetime(2026, 5, 15, 3, 0),
+        None,
+    ],
+)
+def test_digest_rows_read_instants_as_their_field_does(stored):
+    expected = Assignment.created_at.python_value(stored)
+    found = digest._instant(stored)
+    assert found == expected
+    assert getattr(found, "tzinfo", None) == getattr(expected, "tzinfo", None)
+
+
+def test_item_addresses_are_those_the_route_builds(app_ctx):
+    lines = Lines(NOW)
+    for assignment_id in (1, 42, 918273645, 9182736450):
+        path = path_for("assignments.view", assignment_id=assignment_id)
+        assert lines.url(assignment_id) == f"{BASE}{path}"

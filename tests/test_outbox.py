@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.core.db import database
+from tracker.core.search_index import is_postgres
 from tracker.mail.outbox import enqueue
 from tracker.mail.recipients import unit_recipients
 from tracker.models import MailPreference, OutboxMessage, User
@@ -82,3 +83,28 @@ def test_many_messages_are_queued_in_a_few_statements(app_ctx, world):
     assert dead.status == "dead" and "email" in dead.last_error
     assert OutboxMessage.get(OutboxMessage.key == "weekly:11").search_text.startswith("tong hop")
     assert enqueue_many(messages) == 0
+
+
+def test_outbox_bodies_are_compressed_with_lz4_on_postgresql(app_ctx):
+    """A weekly run writes tens of megabytes of bodies in one transaction: lz4, not pglz
+    (migration 0029), where the server has it."""
+    if not is_postgres():
+        pytest.skip("SQLite does not compress")
+    rows = database.execute_sql(
+        "SELECT attname, attcompression FROM pg_attribute "
+        "WHERE attrelid = 'outbox_message'::regclass AND attname IN ('body_text', 'body_html')"
+    ).fetchall()
+    assert dict(rows) == {"body_text": "l", "body_html": "l"}
+    message = enqueue(
+        key="big",
+        kind="weekly_digest",
+        recipients=["a@x.example"],
+        subject="s",
+        body_text="Nhiệm vụ quá hạn\n" * 20_000,
+        body_html="<td>Nhiệm vụ</td>" * 20_000,
+    )
+    (method,) = database.execute_sql(
+        "SELECT pg_column_compression(body_html) FROM outbox_message WHERE id = %s",
+        (message.id,),
+    ).fetchone()
+    assert method == "lz4"

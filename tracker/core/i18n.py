@@ -119,6 +119,11 @@ def init_app(app: Flask) -> None:
         # in its recipient's language), which is then called as Jinja would.
         found = context.resolve_or_missing("gettext")
         if found is not installed:
+            # A catalog's own ``gettext`` (tracker/reminders/common.py) says how to call it
+            # without Jinja's layers: a mail calls ``_()`` hundreds of times.
+            direct = getattr(found, "translate", None)
+            if direct is not None:
+                return direct(string, context.eval_ctx.autoescape, variables)
             return context.call(found, string, **variables)
         text = translations().ugettext(string)
         if context.eval_ctx.autoescape:

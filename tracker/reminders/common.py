@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from functools import wraps
 from gettext import NullTranslations
 from typing import ParamSpec, TypeVar
+from weakref import WeakKeyDictionary
 
 from flask import current_app
 from flask_babel import force_locale, get_translations, gettext
@@ -197,6 +198,10 @@ def listing(unit: bool = True):
     )
 
 
+# An id no page's path holds otherwise: ``Lines`` builds an item's address once with it.
+_SAMPLE_ID = 918273645
+
+
 class Lines:
     """Makes the items of one run as of ``at``; labels are translated once, not per item.
 
@@ -214,11 +219,29 @@ class Lines:
         self.statuses = {code: gettext(label) for code, label in STATUSES.items()}
         self.roles = {code: gettext(label) for code, label in ROLES.items()}
         self.meetings: dict[int | None, str] = {}
+        self.dates: dict[date, str] = {}
         self.cadences = {code: gettext(label) for code, label in REPORT_CADENCES.items()}
         self.report_due: set[int] | None = None
         self.returns: dict[int, tuple[str, str]] = {}
         # The routes bound once for the run (``path_for`` binds them again for every link).
         self.routes = current_app.url_map.bind("")
+        # An item's address is the same but for its id: built once, the id put in each time.
+        sample = self.routes.build("assignments.view", {"assignment_id": _SAMPLE_ID})
+        self.url_parts = sample.split(str(_SAMPLE_ID))
+
+    def date(self, day: date) -> str:
+        """``fmt_date(day)``, each day written once a run (a run's items share a few hundred)."""
+        text = self.dates.get(day)
+        if text is None:
+            text = self.dates[day] = fmt_date(day)
+        return text
+
+    def url(self, assignment_id: int) -> str:
+        """The address of an assignment's page."""
+        if len(self.url_parts) != 2:  # the route's path holds the sample's digits elsewhere
+            path = self.routes.build("assignments.view", {"assignment_id": assignment_id})
+            return self.base + path
+        return f"{self.base}{self.url_parts[0]}{assignment_id}{self.url_parts[1]}"
 
     def meeting(self, assignment: Assignment) -> str:
         meeting_id = assignment.task.meeting_id
@@ -256,12 +279,12 @@ class Lines:
             meeting=self.meeting(assignment),
             role=self.roles.get(assignment.role, assignment.role),
             status=self.statuses.get(assignment.status, assignment.status),
-            deadline=fmt_date(deadline) if deadline else "",
+            deadline=self.date(deadline) if deadline else "",
             days_overdue=max(0, (self.today - deadline).days) if deadline else 0,
             days_left=(deadline - self.today).days if deadline else None,
             progress=assignment.progress,
-            last_report=fmt_date(report.astimezone(self.tz).date()) if report else "",
-            url=self.base + self.routes.build("assignments.view", {"assignment_id": assignment.id}),
+            last_report=self.date(report.astimezone(self.tz).date()) if report else "",
+            url=self.url(assignment.id),
             returned_on=returned_on,
             return_reason=reason,
             **self.reporting(assignment),
@@ -294,17 +317,33 @@ def catalog_gettext(translations: NullTranslations) -> Callable[..., str]:
 
     Flask-Babel looks the catalog up again on every call, which costs more than all the
     rest of rendering a mail; the mail templates import their macros ``with context`` so that
-    this one, given in the context, serves them too.
+    this one, given in the context, serves them too. One function per catalog, and each string
+    translated once (a digest run asks for the same few labels half a million times); the
+    templates' ``_()`` (tracker/core/i18n.py) calls its ``translate`` directly.
     """
+    found = _CATALOG_GETTEXT.get(translations)
+    if found is not None:
+        return found
+    translated: dict[str, tuple[str, Markup]] = {}
+
+    def translate(string: str, autoescape: bool, variables: dict[str, object]) -> str:
+        both = translated.get(string)
+        if both is None:
+            text = translations.gettext(string)
+            both = translated[string] = (text, Markup(text))
+        return both[1 if autoescape else 0] % variables
 
     @pass_context
-    def translate(context: Context, string: str, **variables: object) -> str:
-        text = translations.gettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
+    def gettext_(context: Context, string: str, **variables: object) -> str:
+        return translate(string, context.eval_ctx.autoescape, variables)
 
-    return translate
+    gettext_.translate = translate  # type: ignore[attr-defined]
+    _CATALOG_GETTEXT[translations] = gettext_
+    return gettext_
+
+
+# The ``_()`` of each catalog (a catalog is loaded once and kept by Flask-Babel).
+_CATALOG_GETTEXT: WeakKeyDictionary[NullTranslations, Callable[..., str]] = WeakKeyDictionary()
 
 
 def render_mail(name: str, **context: object) -> tuple[str, str]:
