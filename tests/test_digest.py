@@ -18,7 +18,7 @@ from query_support import count_queries
 from tracker.cli import cli
 from tracker.core.search_index import is_postgres
 from tracker.models import Assignment, JobRun, MailPreference, Meeting, OutboxMessage, User
-from tracker.reminders import digest, due_soon, jobs, periods, summary
+from tracker.reminders import digest, digest_items, due_soon, jobs, periods, summary
 from tracker.reminders.common import Lines, catalog_gettext, path_for, render_mail
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -162,7 +162,7 @@ def test_digest_html_is_escaped_and_self_contained(app_ctx, world, work):
 
 
 def test_long_sections_are_cut_with_a_link_to_the_rest(app_ctx, world, work, monkeypatch):
-    monkeypatch.setattr(digest, "SECTION_LIMIT", 1)
+    monkeypatch.setattr(digest_items, "SECTION_LIMIT", 1)
     mail = _ward_a_mail(world)
     assert mail.counts["overdue"] == 2 and "2 quá hạn" in mail.subject
     link = f"{BASE}/units/{world.ward_a.id}?category=overdue"
@@ -179,7 +179,7 @@ def test_long_sections_are_cut_with_a_link_to_the_rest(app_ctx, world, work, mon
 def test_a_section_loads_only_the_items_it_lists(app_ctx, world, work, monkeypatch):
     # A province's unit may have thousands of overdue items: the database counts them and
     # returns the first SECTION_LIMIT (the most urgent), not every row.
-    monkeypatch.setattr(digest, "SECTION_LIMIT", 1)
+    monkeypatch.setattr(digest_items, "SECTION_LIMIT", 1)
     (found,) = [d for d in digest.digests(NOW) if d.unit.id == world.ward_a.id]
     assert [i.title for i in found.sections["overdue"]] == ["Chỉnh trang vỉa hè <b>khẩn</b>"]
     assert found.counts["overdue"] == 2
@@ -480,7 +480,7 @@ def test_every_section_equals_a_row_by_row_reading(app_ctx, factory, world, monk
     subqueries over the indexes on PostgreSQL) against a plain reading of the rules."""
     import random
 
-    monkeypatch.setattr(digest, "SECTION_LIMIT", 3)
+    monkeypatch.setattr(digest_items, "SECTION_LIMIT", 3)
     rng = random.Random(seed)
     _random_open_work(rng, factory, world)
     window = digest.Window.at_instant(NOW)
@@ -552,7 +552,7 @@ def test_a_mail_asks_its_catalog_for_each_label_once(app_ctx, world, work):
 )
 def test_digest_rows_read_instants_as_their_field_does(stored):
     expected = Assignment.created_at.python_value(stored)
-    found = digest._instant(stored)
+    found = digest_items._instant(stored)
     assert found == expected
     assert getattr(found, "tzinfo", None) == getattr(expected, "tzinfo", None)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tracker.core.db import database
-from tracker.core.search_index import is_postgres
 from tracker.mail.outbox import enqueue
 from tracker.mail.recipients import unit_recipients
 from tracker.models import MailPreference, OutboxMessage, User
@@ -85,11 +84,10 @@ def test_many_messages_are_queued_in_a_few_statements(app_ctx, world):
     assert enqueue_many(messages) == 0
 
 
+@pytest.mark.postgres_only
 def test_outbox_bodies_are_compressed_with_lz4_on_postgresql(app_ctx):
     """A weekly run writes tens of megabytes of bodies in one transaction: lz4, not pglz
-    (migration 0029), where the server has it."""
-    if not is_postgres():
-        pytest.skip("SQLite does not compress")
+    (migration 0029), where the server has it (SQLite does not compress)."""
     rows = database.execute_sql(
         "SELECT attname, attcompression FROM pg_attribute "
         "WHERE attrelid = 'outbox_message'::regclass AND attname IN ('body_text', 'body_html')"

@@ -12,40 +12,30 @@ row (a province has hundreds of thousands). A unit with nothing in any section g
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext
-from peewee import JOIN, SQL, Case, Select, Value, fn
 
-from tracker.core.clock import get_clock
-from tracker.core.db import database
 from tracker.core.i18n import N_
-from tracker.core.search_index import is_postgres
 from tracker.mail.recipients import opted_out, unit_recipients
-from tracker.models import Assignment, Submission, Task, Unit, UnitKind, User
+from tracker.models import Submission, Unit, UnitKind, User
 from tracker.policy import users_allowed
-from tracker.reminders import periods
+from tracker.reminders import digest_items
 from tracker.reminders.common import (
-    ACTIONABLE,
     Item,
     Lines,
     Mail,
     fmt_date,
     in_mail_locale,
-    listing,
     render_mail,
     sort_key,
     subject,
 )
+from tracker.reminders.digest_items import ONGOING, SECTIONS, Window, items
 from tracker.tasks import cadence
 
 KIND = "weekly_digest"
-
-SECTIONS = ("returned", "overdue", "this_week", "next_week", "report_due", "stale")
 
 TITLES = {
     "returned": N_("Nhiệm vụ bị trả lại, cần thực hiện lại"),
@@ -55,10 +45,6 @@ TITLES = {
     "report_due": N_("Nhiệm vụ thường xuyên đến kỳ báo cáo"),
     "stale": N_("Nhiệm vụ chưa cập nhật tiến độ từ %(days)s ngày trở lên"),
 }
-
-# A section lists this many items at most (the most urgent first); the rest are counted and
-# one click away on the unit's page, so a mail stays short enough to read.
-SECTION_LIMIT = 25
 
 # The unit's page, filtered where a filter matches the section, shows what a section leaves out.
 SECTION_LINKS = {"overdue": {"category": "overdue"}}
@@ -72,56 +58,6 @@ COUNTS = {
     "report_due": N_("%(n)s đến kỳ báo cáo"),
     "stale": N_("%(n)s chưa cập nhật"),
 }
-
-
-@dataclass
-class Window:
-    """The days and instants one digest is built for."""
-
-    at: datetime
-    today: date
-    week: str
-    monday: date
-    sunday: date
-    next_sunday: date
-    stale_days: int
-
-    @property
-    def week_label(self) -> str:
-        """The week as Vietnamese write it: "20/2026"."""
-        return periods.week_label(self.week)
-
-    @property
-    def stale_before(self) -> datetime:
-        return self.at - timedelta(days=self.stale_days)
-
-    @classmethod
-    def at_instant(cls, at: datetime) -> Window:
-        tz = get_clock().tz
-        today = periods.local_date(at, tz)
-        monday, sunday = periods.week_bounds(today)
-        return cls(
-            at=at,
-            today=today,
-            week=periods.week_of(today),
-            monday=monday,
-            sunday=sunday,
-            next_sunday=sunday + timedelta(days=7),
-            stale_days=int(current_app.config["STALE_DAYS"]),
-        )
-
-    def section(self, assignment: Assignment) -> str | None:
-        """The first section ``assignment`` belongs in (each item is listed once), or None."""
-        deadline = assignment.deadline
-        if deadline is not None:
-            if deadline < self.today:
-                return "overdue"
-            if deadline <= self.sunday:
-                return "this_week"
-            if deadline <= self.next_sunday:
-                return "next_week"
-        since = assignment.last_report_at or assignment.created_at
-        return "stale" if since <= self.stale_before else None
 
 
 @dataclass
@@ -147,353 +83,6 @@ class Digest:
         return f"{KIND}:unit:{self.unit.id}:{self.window.week}"
 
 
-def _stale(window: Window):
-    return (Assignment.last_report_at <= window.stale_before) | (
-        Assignment.last_report_at.is_null() & (Assignment.created_at <= window.stale_before)
-    )
-
-
-# Open ongoing work with a reporting cadence: "report due" or not is decided in Python from its
-# reports (``cadence.due_now``), so all of it is loaded (a small share of the work).
-ONGOING = "ongoing"
-
-
-def _cadenced():
-    """Ongoing work whose task reports on a cadence (``ONGOING``), as SQL.
-
-    The task's cadence is asked of ongoing work only (an index lookup each), not joined to
-    every open item: at a million tasks that join read the whole task table (issue 13).
-    """
-    reports = Task.alias("reported")
-    has_cadence = fn.EXISTS(
-        reports.select(SQL("1")).where(
-            (reports.id == Assignment.task) & (reports.report_cadence != "")
-        )
-    )
-    return (Assignment.deadline_kind == "ongoing") & has_cadence
-
-
-def _section(window: Window):
-    """The section of open work as SQL, as ``Window.section`` gives it (returned work first),
-    ``ONGOING`` for ongoing work with a reporting cadence, NULL for none."""
-    return Case(
-        None,
-        [
-            (Assignment.status == "returned", "returned"),
-            (_cadenced(), ONGOING),
-            (Assignment.deadline < window.today, "overdue"),
-            (Assignment.deadline <= window.sunday, "this_week"),
-            (Assignment.deadline <= window.next_sunday, "next_week"),
-            (_stale(window), "stale"),
-        ],
-        None,
-    )
-
-
-def _in_section(window: Window) -> list[tuple[str, object]]:
-    """``_section``'s CASE spelled out, section by section, for open work not returned: each
-    condition holds exactly when the CASE gives that section (the later branches of a CASE
-    hold only where the earlier do not). Each names the range of deadlines it takes, so an
-    index on the deadline finds its items in order; "stale" is two, with a deadline after
-    next week and with none (an index reads each in order, not both at once)."""
-    d = Assignment.deadline
-    dated = ~_cadenced()  # never NULL: deadline_kind is NOT NULL, EXISTS is true or false
-    stale = _stale(window)
-    return [
-        ("overdue", dated & (d < window.today)),
-        ("this_week", dated & (d >= window.today) & (d <= window.sunday)),
-        ("next_week", dated & (d > window.sunday) & (d <= window.next_sunday)),
-        ("stale", dated & (d > window.next_sunday) & stale),
-        ("stale", dated & d.is_null() & stale),
-    ]
-
-
-def _open_work(unit_id: int | None):
-    """The open work of the active units (or of ``unit_id``): what the digests look at."""
-    query = Assignment.select().where(
-        Assignment.unit.in_(Unit.select(Unit.id).where(Unit.active == True)),  # noqa: E712
-        Assignment.status.in_(ACTIONABLE),
-    )
-    return query if unit_id is None else query.where(Assignment.unit == unit_id)
-
-
-def _ranked_by_window(window: Window, unit_id: int | None):
-    """Every open item's section, its rank in the section and the section's size: one window
-    over all the open work, ranked by a sort of all of it (SQLite; ``_ranked_per_unit`` on
-    PostgreSQL). Columns: aid, section, rn, total."""
-    # Each open item's section, computed once: the OFFSET keeps the database from copying the
-    # CASE (and its question to the task) into the window's sort and partition keys.
-    sections = (
-        _open_work(unit_id)
-        .select(
-            Assignment.id.alias("aid"),
-            Assignment.unit.alias("unit_id"),
-            Assignment.deadline.alias("deadline"),
-            _section(window).alias("section"),
-        )
-        .offset(0)
-        .alias("sections")
-    )
-    item = sections.c
-    per_section = [item.unit_id, item.section]
-    rank = fn.ROW_NUMBER().over(
-        partition_by=per_section,
-        # Not by title (a collated sort of every open item costs more than the rest): ties
-        # at the cut go to the older assignment; the items kept are then sorted by sort_key.
-        order_by=[item.deadline.is_null(), item.deadline, item.aid],
-    )
-    return Select(
-        from_list=[sections],
-        columns=[
-            item.aid,
-            item.section,
-            rank.alias("rn"),
-            fn.COUNT(item.aid).over(partition_by=per_section).alias("total"),
-        ],
-    ).where(item.section.is_null(False))
-
-
-def _ranked_per_unit(window: Window, unit_id: int | None):
-    """``_ranked_by_window``'s rows that matter, read from indexes (PostgreSQL).
-
-    A province has hundreds of thousands of open items; a window over them sorted them all
-    (and spilled to disk) to keep 25 a section. Here, for each unit (a LATERAL subquery), each
-    status and each section, the first ``SECTION_LIMIT`` in the digest's order are read from
-    the index ``(unit_id, status, deadline, id, …)`` (migration 0024) and no more (those
-    without a deadline too, in id order); the first of each section are
-    among them (they are the first of their status), and the window ranks these few only.
-    Each section's size is counted per unit in one pass over the open work (FILTER per
-    section: 150 groups, no sort), and the ongoing work with a cadence is listed whole, as
-    before. Columns: aid, section, rn, total.
-    """
-    section = _section(window)
-    units = Unit.select(Unit.id).where(Unit.active == True)  # noqa: E712
-    if unit_id is not None:
-        units = units.where(Unit.id == unit_id)
-    limit = SECTION_LIMIT
-
-    def first(status: str, name: str, condition) -> Select:
-        """The unit's first items of ``status`` in section ``name`` (``condition``), in the
-        index's order: deadline (none last), then id."""
-        return (
-            Assignment.select(
-                Assignment.id.alias("aid"),
-                Assignment.unit.alias("unit_id"),
-                Assignment.deadline.alias("deadline"),
-                Value(name).alias("section"),
-            )
-            .where(Assignment.unit == Unit.id, Assignment.status == status, condition)
-            .order_by(Assignment.deadline.asc(nulls="LAST"), Assignment.id)
-            .limit(limit)
-        )
-
-    # Returned work is in "returned" whatever its deadline; the rest by _in_section.
-    parts = [first("returned", "returned", True)]
-    for status in ACTIONABLE:
-        if status != "returned":
-            parts += [first(status, name, cond) for name, cond in _in_section(window)]
-    compound = parts[0]
-    for part in parts[1:]:
-        compound = compound + part  # UNION ALL
-    firsts = units.select(SQL("first.*")).join(
-        compound.alias("first"), JOIN.LATERAL, on=SQL("TRUE")
-    )
-    reported = Task.alias("cadenced")
-    ongoing = (
-        _open_work(unit_id)
-        .select(
-            Assignment.id.alias("aid"),
-            Assignment.unit.alias("unit_id"),
-            Assignment.deadline.alias("deadline"),
-            Value(ONGOING).alias("section"),
-        )
-        # Implied by the section; lets the database start from the tasks with a cadence.
-        .join(reported, on=(reported.id == Assignment.task) & (reported.report_cadence != ""))
-        .where(section == ONGOING)
-    )
-    candidates = (firsts + ongoing).alias("candidates")
-    sizes = (
-        _open_work(unit_id)
-        .select(Assignment.unit.alias("unit_id"), section.alias("section"))
-        .offset(0)  # the CASE computed once per item, not once per count
-        .alias("open_work")
-    )
-    counted = [name for name in SECTIONS if name != "report_due"]
-    counts = (
-        Select(
-            from_list=[sizes],
-            columns=[
-                sizes.c.unit_id,
-                *(
-                    fn.COUNT(SQL("*")).filter(sizes.c.section == name).alias(name)
-                    for name in counted
-                ),
-            ],
-        )
-        .group_by(sizes.c.unit_id)
-        .alias("counts")
-    )
-    item = candidates.c
-    rank = fn.ROW_NUMBER().over(
-        partition_by=[item.unit_id, item.section],
-        order_by=[item.deadline.is_null(), item.deadline, item.aid],
-    )
-    total = Case(item.section, [(name, getattr(counts.c, name)) for name in counted], None)
-    return Select(
-        from_list=[candidates],
-        columns=[item.aid, item.section, rank.alias("rn"), total.alias("total")],
-    ).join(counts, JOIN.LEFT_OUTER, on=(counts.c.unit_id == item.unit_id))
-
-
-def _work(window: Window, unit_id: int | None):
-    """The items the digests list, task, meeting and unit joined (one query).
-
-    The first ``SECTION_LIMIT`` of each unit's section (earliest deadline first, none last),
-    each with its section's size counted by the database
-    (``row.ranked["section"]``, ``row.ranked["total"]``), and all the ``ONGOING`` work.
-    """
-    if is_postgres():
-        ranked = _ranked_per_unit(window, unit_id)
-    else:
-        ranked = _ranked_by_window(window, unit_id)
-    ranked = ranked.alias("ranked")
-    return (
-        listing(unit=False)
-        .select_extend(ranked.c.section, ranked.c.total)
-        .join_from(Assignment, ranked, on=(Assignment.id == ranked.c.aid), attr="ranked")
-        .where((ranked.c.rn <= SECTION_LIMIT) | (ranked.c.section == ONGOING))
-    )
-
-
-class _Meeting:
-    """The meeting of a digest's item: what its line shows."""
-
-    __slots__ = ("id", "title", "notice_number", "notice_date")
-
-    def __init__(self, id: int, title: str, notice_number: str, notice_date: date | None):
-        self.id, self.title = id, title
-        self.notice_number, self.notice_date = notice_number, notice_date
-
-
-class _Task:
-    """The task of a digest's item: what its line and its reporting cadence need."""
-
-    __slots__ = ("id", "title", "meeting_id", "meeting", "report_cadence")
-
-    def __init__(self, id: int, title: str, meeting: _Meeting | None, report_cadence: str):
-        self.id, self.title, self.report_cadence = id, title, report_cadence
-        self.meeting_id = meeting.id if meeting is not None else None
-        self.meeting = meeting
-
-
-class _Item:
-    """One row of ``_work``: the assignment's columns a line reads, its task and meeting, and
-    ``ranked`` (its section and the section's size), as the joined models would give them."""
-
-    __slots__ = (
-        "id",
-        "task_id",
-        "unit_id",
-        "role",
-        "status",
-        "progress",
-        "deadline",
-        "last_report_at",
-        "created_at",
-        "deadline_kind",
-        "task",
-        "unit",
-        "ranked",
-    )
-
-
-def _rows(query: Select) -> list[_Item]:
-    """The rows of ``_work`` as plain objects, each meeting made once.
-
-    Tens of thousands of rows: a model of each of the three joined tables per row, and every
-    column passed through its field, cost more than the query. Only the dates and instants
-    need converting (SQLite gives them as text), each distinct date once; an instant's text
-    is read by ``_instant``.
-    """
-    meetings: dict[int, _Meeting] = {}
-    dates: dict[object, date | None] = {None: None}
-    to_date = Assignment.deadline.python_value
-    found = []
-    for (
-        aid,
-        task_id,
-        unit_id,
-        role,
-        status,
-        progress,
-        deadline,
-        last_report_at,
-        created_at,
-        deadline_kind,
-        _task_id,
-        title,
-        meeting_id,
-        report_cadence,
-        _meeting_id,
-        meeting_title,
-        notice_number,
-        notice_date,
-        section,
-        total,
-    ) in database.execute(query):
-        if deadline not in dates:
-            dates[deadline] = to_date(deadline)
-        meeting = None
-        if meeting_id is not None:
-            meeting = meetings.get(meeting_id)
-            if meeting is None:
-                meeting = meetings[meeting_id] = _Meeting(
-                    meeting_id, meeting_title, notice_number, to_date(notice_date)
-                )
-        row = _Item()
-        row.id, row.task_id, row.unit_id = aid, task_id, unit_id
-        row.role, row.status, row.progress = role, status, progress
-        row.deadline = dates[deadline]
-        row.last_report_at = _instant(last_report_at)
-        row.created_at = _instant(created_at)
-        row.deadline_kind = deadline_kind
-        row.task = _Task(task_id, title, meeting, report_cadence)
-        row.unit = None
-        row.ranked = {"section": section, "total": total}
-        found.append(row)
-    return found
-
-
-def _instant(value: object) -> datetime | None:
-    """An instant column's value as its field gives it (``InstantField``: aware, UTC), the
-    text SQLite keeps ("2026-05-04 08:30:00.123456") read without ``strptime``."""
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is None and len(value) >= 19:
-            return parsed.replace(tzinfo=UTC)
-    return Assignment.created_at.python_value(value)
-
-
-@contextmanager
-def _compiled_plans_off() -> Iterator[None]:
-    """On PostgreSQL, the items' query runs without JIT compilation, in a transaction of its
-    own (a savepoint when in one already; the setting then lasts until that one ends).
-
-    Its cost estimate (150 units' LATERAL subqueries, a CASE asking the tasks) is above the
-    server's ``jit_above_cost``: compiling it took 0.4 to 2.9 s on a province's data, for a
-    statement that runs in about 1 s without (docs/performance.md, "The weekly digests").
-    """
-    if not is_postgres():
-        yield
-        return
-    with database.atomic():
-        database.execute_sql("SET LOCAL jit = off")
-        yield
-
-
 def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
     """The date and reason of the leader's last return of each of ``ids`` (one query)."""
     if not ids:
@@ -511,7 +100,9 @@ def returns(ids: list[int]) -> dict[int, tuple[str, str]]:
 
 def template_context() -> dict[str, object]:
     """What templates/mail/_digest_body.html needs besides the digest (mail and preview)."""
-    return {"sections": SECTIONS, "titles": TITLES, "limit": SECTION_LIMIT, "links": SECTION_LINKS}
+    # The limit read when asked (``digest_items`` holds it: the query and the mail agree).
+    limit = digest_items.SECTION_LIMIT
+    return {"sections": SECTIONS, "titles": TITLES, "limit": limit, "links": SECTION_LINKS}
 
 
 def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
@@ -523,8 +114,7 @@ def digests(at: datetime, unit_id: int | None = None) -> list[Digest]:
     window = Window.at_instant(at)
     line = Lines(at)
     by_unit: dict[int, Digest] = {}
-    with _compiled_plans_off():
-        work = _rows(_work(window, unit_id))
+    work = items(window, unit_id)
     # Each unit read once, not with each of its items (a model of every column per row).
     units = {unit.id: unit for unit in Unit.select().where(Unit.id.in_({a.unit_id for a in work}))}
     for assignment in work:
