@@ -18,7 +18,7 @@ from query_support import count_queries
 from tracker.cli import cli
 from tracker.core.search_index import is_postgres
 from tracker.models import Assignment, JobRun, MailPreference, Meeting, OutboxMessage, User
-from tracker.reminders import digest, digest_items, due_soon, jobs, periods, summary
+from tracker.reminders import digest, digest_items, digest_rows, due_soon, jobs, periods, summary
 from tracker.reminders.common import Lines, catalog_gettext, path_for, render_mail
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -552,7 +552,7 @@ def test_a_mail_asks_its_catalog_for_each_label_once(app_ctx, world, work):
 )
 def test_digest_rows_read_instants_as_their_field_does(stored):
     expected = Assignment.created_at.python_value(stored)
-    found = digest_items._instant(stored)
+    found = digest_rows.instant(stored)
     assert found == expected
     assert getattr(found, "tzinfo", None) == getattr(expected, "tzinfo", None)
 
