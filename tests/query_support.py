@@ -21,6 +21,14 @@ def count_queries(call: Callable[[], object]) -> int:
     return spy.call_count
 
 
+def statements_of(call: Callable[[], object]) -> list[str]:
+    """The SQL of every statement ``call`` sends to the database, in order."""
+    database = db.database.obj
+    with mock.patch.object(database, "execute_sql", wraps=database.execute_sql) as spy:
+        call()
+    return [c.args[0] if c.args else c.kwargs["sql"] for c in spy.call_args_list]
+
+
 def count_page_queries(client, url: str) -> int:
     """The statements of one successful GET of ``url``."""
     statuses: list[int] = []

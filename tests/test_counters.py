@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from conftest import NOW
+from query_support import statements_of
 
 from tracker.core import db
 from tracker.models import MODELS, Assignment, CounterVersion, Task
@@ -121,18 +122,7 @@ def test_triggers_exist_on_a_database_built_from_the_models(tmp_path):
 def test_a_leaders_page_reads_the_versions_once(leader, client):
     """The navigation's queue and the summary both need every unit's version: one read per
     GET, and the counts still follow a write made between two requests."""
-    from unittest import mock
-
-    statements: list[str] = []
-    database = db.database.obj
-    original = database.execute_sql
-
-    def spy(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    with mock.patch.object(database, "execute_sql", side_effect=spy):
-        client.get("/")
+    statements = statements_of(lambda: client.get("/"))
     assert len([s for s in statements if 'FROM "counter_version"' in s]) == 1
     Assignment.update(status="submitted").where(Assignment.status == "new").execute()
     page = client.get("/").get_data(as_text=True)

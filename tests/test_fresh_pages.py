@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import NOW, PG_URL, CsrfClient
-from query_support import count_queries
+from query_support import count_queries, statements_of
 
 from tracker.core import db
 from tracker.models import Assignment, Task
@@ -75,18 +75,7 @@ def test_every_view_of_a_page_reads_the_database(officer, world):
 
 def test_the_user_is_loaded_with_one_query_by_id(officer, world):
     """Each request loads its user once, by id (tracker.application.load_user)."""
-    statements: list[str] = []
-    database = db.database.obj
-    original = database.execute_sql
-
-    def spy(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    from unittest import mock
-
-    with mock.patch.object(database, "execute_sql", side_effect=spy):
-        get(officer, "/")
+    statements = statements_of(lambda: get(officer, "/"))
     users = [s for s in statements if re.search(r'FROM "user" AS "t1" WHERE \("t1"\."id" =', s)]
     assert len(users) == 1, users
 

@@ -277,6 +277,18 @@ BASE_ROWS = [
 ]
 
 
+def insert_base_rows(database) -> None:
+    """``BASE_ROWS`` written as the first migration's tables take them (plain SQL: the
+    models describe the last migration's tables)."""
+    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
+    for table, row in BASE_ROWS:
+        cols = ", ".join(f'"{c}"' for c in row)
+        database.execute_sql(
+            f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join([mark] * len(row))})',
+            list(row.values()),
+        )
+
+
 def test_migrating_a_database_with_rows_loses_none(two_databases):
     db.bind(two_databases[0])
     database = db.database.obj
@@ -284,14 +296,7 @@ def test_migrating_a_database_with_rows_loses_none(two_databases):
         runner = Runner(database, directory=str(MIGRATIONS_DIR))
         migrations = runner.migrations()
         runner.up(migrations[0].name)
-        for table, row in BASE_ROWS:
-            cols = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join(
-                ["%s" if isinstance(database, PostgresqlDatabase) else "?"] * len(row)
-            )
-            database.execute_sql(
-                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
-            )
+        insert_base_rows(database)
         before = {
             t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
             for t, _ in BASE_ROWS
@@ -482,16 +487,10 @@ def test_0028_gives_every_unit_with_work_its_counter_version(two_databases):
     queue) would leave its work out. 0028 writes one, for units with work only."""
     db.bind(two_databases[0])
     database = db.database.obj
-    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
     with db.database.connection_context():
         runner = Runner(database, directory=str(MIGRATIONS_DIR))
         runner.up(runner.migrations()[0].name)
-        for table, row in BASE_ROWS:
-            cols = ", ".join(f'"{c}"' for c in row)
-            database.execute_sql(
-                f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join([mark] * len(row))})',
-                list(row.values()),
-            )
+        insert_base_rows(database)
         runner.up("0027_pending_drafts_index")
         database.execute_sql("DELETE FROM counter_version")  # as before 0011's triggers
         runner.up()

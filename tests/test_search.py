@@ -93,26 +93,19 @@ def test_grouped_preview_and_pages(client, auth, world, factory, app):
 
 
 def test_migration_fills_search_text_of_existing_rows(two_databases):  # noqa: F811
-    from peewee import PostgresqlDatabase
     from playhouse.migrations import Runner
-    from test_migrations import BASE_ROWS
+    from test_migrations import insert_base_rows
 
     from tracker.core import db
     from tracker.ops.migrate import MIGRATIONS_DIR
 
     db.bind(two_databases[0])
     database = db.database.obj
-    mark = "%s" if isinstance(database, PostgresqlDatabase) else "?"
     with db.database.connection_context():
         runner = Runner(database, directory=str(MIGRATIONS_DIR))
         # Rows as the first migration wrote them, then every later one, 0006 among them.
         runner.up(runner.migrations()[0].name)
-        for table, row in BASE_ROWS:
-            cols = ", ".join(f'"{c}"' for c in row)
-            database.execute_sql(
-                f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join([mark] * len(row))})',
-                list(row.values()),
-            )
+        insert_base_rows(database)
         runner.up()
         assert Meeting.get_by_id(1).search_text == "hop ban chi dao cchc 45 tb ubnd"
         assert Task.get_by_id(1).search_text == "tuyen truyen cchc"
